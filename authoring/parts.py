@@ -1,0 +1,232 @@
+"""Find the mandated parts of a report in its blocks, whatever their wording, order or form.
+
+This is the one part-recognition implementation: the checker and the importer both use it.
+Wording variants live in data/headings.yaml; nothing here depends on part order.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Optional, Sequence
+
+from authoring.blocks import Block, Heading, Paragraph, Signature, Title
+from authoring.read import normalize_text
+from authoring.resources import load_data
+
+PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
+FORMS = {
+    "heading": "单独一部分",
+    "subsection": "其他部分中的小节",
+    "inline": "段落中的一句话",
+    "preamble": "开头段落中的一句话",
+}
+
+
+@dataclass(frozen=True)
+class PartSpan:
+    """Where one part is: its heading as written, the line of that heading, and its content as
+    block indexes [start, end). `form` says whether it is a part of its own ('heading'), a
+    （二） inside another part ('subsection'), a 一是… sentence ('inline') or a clause of the
+    opening paragraph ('preamble')."""
+
+    key: str
+    heading: str
+    start: int
+    end: int
+    line: Optional[int] = None
+    form: str = "heading"
+
+
+@dataclass
+class PartsResult:
+    """The parts found (in the order they appear) and the required parts that are missing."""
+
+    spans: list[PartSpan] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    year: Optional[int] = None
+
+    @property
+    def order(self) -> list[str]:
+        """Part keys in the order the report has them."""
+        return [s.key for s in sorted(self.spans, key=lambda s: (s.start, PART_KEYS.index(s.key)))]
+
+    def get(self, key: str) -> Optional[PartSpan]:
+        """The first span of a part, or None."""
+        return next((s for s in self.spans if s.key == key), None)
+
+
+@lru_cache(maxsize=None)
+def _rx() -> dict[str, Any]:
+    data = load_data("headings.yaml")
+    return {
+        "parts": {k: [re.compile(p) for p in v] for k, v in data["parts"].items()},
+        "year": re.compile(data["heading_year"]),
+        "inline": re.compile(data["inline_first_responsible"]),
+        "preamble": re.compile(data["preamble_first_responsible"]),
+    }
+
+
+def required_keys() -> list[str]:
+    """The part keys parts.yaml marks as required."""
+    return [p["key"] for p in load_data("parts.yaml")["parts"] if p.get("required")]
+
+
+def classify_heading(text: str, year: Optional[int] = None) -> list[str]:
+    """The part keys a top-level heading's wording names ([] for a topical heading)."""
+    norm = normalize_text(text)
+    pats = _rx()["parts"]
+    keys = [k for k in ("first_responsible", "shortcomings", "plans", "other")
+            if any(p.search(norm) for p in pats[k])]
+    if "first_responsible" in keys:
+        # "主要负责人履行……职责情况" is part two even if it also says 情况 or 安排.
+        return ["first_responsible"]
+    if not keys and any(p.search(norm) for p in pats["achievements"]):
+        keys = ["achievements"]
+    m = _rx()["year"].search(norm)
+    if year is not None and m and keys in (["achievements"], ["plans"]):
+        # "2025年主要工作" in a 2024 report is the plan; "2024年工作安排" would be odd but is the year's work.
+        named = int(m.group(1))
+        if named == year + 1:
+            keys = ["plans"]
+        elif named == year and keys == ["plans"] and not re.search("下一|计划|打算", norm):
+            keys = ["achievements"]
+    return keys
+
+
+def report_year(blocks: Sequence[Block]) -> Optional[int]:
+    """The report year: from the title ("关于2024年度…"), else the opening "2024年，…"."""
+    for b in blocks[:3]:
+        if isinstance(b, Title):
+            m = re.search(r"(\d{4})\s*年", normalize_text(b.text))
+            if m:
+                return int(m.group(1))
+    for b in blocks[:6]:
+        if isinstance(b, Paragraph) and not b.number:
+            m = re.match(r"\s*(\d{4})\s*年(度)?(以来)?\s*[，,]?", normalize_text(b.text))
+            if m and not m.group(3):
+                return int(m.group(1))
+    for b in blocks:
+        if isinstance(b, Heading):
+            m = re.search(r"(\d{4})\s*年", normalize_text(b.text))
+            if m and classify_heading(b.text) == ["achievements"]:
+                return int(m.group(1))
+    return None
+
+
+def _heading_of(b: Block) -> str:
+    if isinstance(b, Heading):
+        return b.text
+    if isinstance(b, Paragraph):
+        return b.lead or b.text[:40]
+    return ""
+
+
+def _top_items(blocks: Sequence[Block]) -> tuple[int, list[int]]:
+    levels = [b.level for b in blocks if isinstance(b, Heading)]
+    if not levels:
+        levels = [b.level for b in blocks if isinstance(b, Paragraph) and b.number and b.level]
+    if not levels:
+        return 0, []
+    top = min(levels)
+    items = [i for i, b in enumerate(blocks)
+             if (isinstance(b, Heading) and b.level == top)
+             or (isinstance(b, Paragraph) and b.level == top and b.number)]
+    return top, items
+
+
+def _content_start(blocks: Sequence[Block], i: int) -> int:
+    # A run-in heading's paragraph is itself content; a heading on its own line is not.
+    return i + 1 if isinstance(blocks[i], Heading) else i
+
+
+def _body_end(blocks: Sequence[Block]) -> int:
+    end = len(blocks)
+    while end > 0 and isinstance(blocks[end - 1], Signature):
+        end -= 1
+    return end
+
+
+def find_parts(blocks: Sequence[Block], *, year: Optional[int] = None) -> PartsResult:
+    """Find every part in the blocks, with its heading, line, content span and form."""
+    if year is None:
+        year = report_year(blocks)
+    result = PartsResult(year=year)
+    top, items = _top_items(blocks)
+    body_end = _body_end(blocks)
+    bounds = items + [body_end]
+    unrecognised: list[int] = []
+    for n, i in enumerate(items):
+        keys = classify_heading(_heading_of(blocks[i]), year)
+        if not keys:
+            unrecognised.append(n)
+        for key in keys:
+            result.spans.append(PartSpan(key, _heading_of(blocks[i]), _content_start(blocks, i),
+                                         bounds[n + 1], blocks[i].line, "heading"))
+
+    found = {s.key for s in result.spans}
+    if "achievements" not in found and unrecognised and found:
+        # Topical headings (加强领导，不断……) with no part wording: the first unrecognised
+        # top-level heading opens part one, which runs to the next recognised part.
+        n = unrecognised[0]
+        later = [m for m in range(n + 1, len(items)) if m not in unrecognised]
+        end = bounds[later[0]] if later else body_end
+        i = items[n]
+        result.spans.append(PartSpan("achievements", _heading_of(blocks[i]),
+                                     _content_start(blocks, i), end, blocks[i].line, "heading"))
+
+    if "first_responsible" not in found:
+        span = (_find_subsection(blocks, top, body_end, year)
+                or _find_inline(blocks, body_end)
+                or _find_preamble(blocks, items[0] if items else body_end))
+        if span is not None:
+            result.spans.append(span)
+
+    result.spans.sort(key=lambda s: (s.start, PART_KEYS.index(s.key)))
+    have = {s.key for s in result.spans}
+    result.missing = [k for k in required_keys() if k not in have]
+    return result
+
+
+def _find_subsection(blocks: Sequence[Block], top: int, body_end: int,
+                     year: Optional[int]) -> Optional[PartSpan]:
+    for i, b in enumerate(blocks[:body_end]):
+        level = b.level if isinstance(b, (Heading, Paragraph)) else 0
+        if not level or level <= top or (isinstance(b, Paragraph) and not b.number):
+            continue
+        head = _heading_of(b)
+        if classify_heading(head, year) != ["first_responsible"]:
+            continue
+        end = i + 1
+        while end < body_end:
+            nb = blocks[end]
+            nl = nb.level if isinstance(nb, (Heading, Paragraph)) else 0
+            if nl and nl <= level and (isinstance(nb, Heading) or getattr(nb, "number", "")):
+                break
+            end += 1
+        return PartSpan("first_responsible", head, _content_start(blocks, i), end, b.line, "subsection")
+    return None
+
+
+def _find_inline(blocks: Sequence[Block], body_end: int) -> Optional[PartSpan]:
+    rx = _rx()["inline"]
+    for i, b in enumerate(blocks[:body_end]):
+        if not isinstance(b, Paragraph):
+            continue
+        text = b.full_text
+        m = rx.search(normalize_text(text))
+        if m:
+            return PartSpan("first_responsible", text[m.start():m.end()], i, i + 1, b.line, "inline")
+    return None
+
+
+def _find_preamble(blocks: Sequence[Block], first_item: int) -> Optional[PartSpan]:
+    rx = _rx()["preamble"]
+    for i, b in enumerate(blocks[:first_item]):
+        if not isinstance(b, Paragraph):
+            continue
+        m = rx.search(normalize_text(b.full_text))
+        if m:
+            clause = b.full_text[m.start():m.end()].strip("，, ")
+            return PartSpan("first_responsible", clause, i, i + 1, b.line, "preamble")
+    return None
