@@ -1,0 +1,314 @@
+"""Step 1, load: a report YAML file → plain data, with the line and column of every field."""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from authoring.errors import AuthoringError, InputError, Place, Problem
+
+# A report YAML is ~30 KB; anything far larger is a mistake (or an attack), and refusing it early
+# keeps memory and time bounded.
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+
+FieldPath = tuple[Union[str, int], ...]
+
+
+@dataclass
+class LoadedReport:
+    """A parsed report: its data, where each field stands, and what was noticed on the way."""
+
+    path: str
+    data: dict[str, Any]
+    positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    end: tuple[int, int] = (1, 1)
+    encoding: str = "utf-8"
+    warnings: list[Problem] = field(default_factory=list)
+
+    def place(self, path: FieldPath, label: str = "") -> Place:
+        """The place of a field, or of its nearest parent that exists, for a message."""
+        probe = tuple(path)
+        while probe and probe not in self.positions:
+            probe = probe[:-1]
+        line, col = self.positions.get(probe, self.end) if probe else self.end
+        return Place(self.path, line, col, label or format_path(path))
+
+
+def format_path(path: FieldPath) -> str:
+    """`('achievements', 2, 'heading')` → `achievements[2].heading` (1-based, as a clerk counts)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def decode_text(raw: bytes, file: str) -> tuple[str, str, list[Problem]]:
+    """Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (said so)."""
+    notes: list[Problem] = []
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig", notes
+    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return raw.decode("utf-16"), "utf-16", notes
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"文件以 UTF-16 标记开头，但内容无法按 UTF-16 读取（第 {exc.start} 字节）；"
+                "请在编辑器中另存为 UTF-8 编码",
+                file=file,
+            ) from exc
+    try:
+        return raw.decode("utf-8"), "utf-8", notes
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            line = raw[: utf8_error.start].count(b"\n") + 1
+            raise InputError(
+                "文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取；"
+                "请在编辑器中另存为 UTF-8 编码",
+                file=file,
+                line=line,
+            ) from utf8_error
+        notes.append(
+            Problem(
+                "文件以 GBK/GB18030 编码保存（Windows 记事本的“ANSI”），已按该编码读取；"
+                "建议另存为 UTF-8，以免其他工具读错",
+                Place(file),
+                "warning",
+                "encoding",
+            )
+        )
+        return text, "gb18030", notes
+
+
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader that refuses aliases: a clerk never needs them, and they are how an
+    alias bomb ('billion laughs') turns a small file into an enormous tree."""
+
+    def compose_node(self, parent: Optional[Node], index: Any) -> Optional[Node]:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
+class _AliasRefused(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__("alias")
+        self.mark = mark
+
+
+_YAML_PROBLEMS = {
+    # PyYAML's English problems → what a clerk should do about them.
+    "found character '\\t' that cannot start any token": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格",
+    "found a tab character where an indentation space is expected": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格",
+    "found a tab character that violates indentation": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格",
+    "found unexpected end of stream": "引号没有闭合：请检查这一行开始的引号是否成对",
+    "mapping values are not allowed here": "这里不能出现“: ”；若文字中含有英文冒号，请给整段文字加上引号，或改用中文冒号“：”",
+    "could not find expected ':'": "缺少“: ”，或上一行的引号没有闭合；每个字段应写成“名称: 内容”",
+    "found undefined alias": "不支持 YAML 别名（*名称）",
+    "found unknown escape character": "双引号内有无法识别的转义符（反斜杠 \\）；请改用单引号，或把 \\ 写成 \\\\",
+    "expected <block end>, but found '-'": "列表项“- ”的缩进与上一项不一致，请对齐",
+    "expected <block end>, but found '<block mapping start>'": "缩进不一致：请检查这一行与上一行的空格数",
+    "expected <block end>, but found '<scalar>'": "缩进不一致，或上一行的引号没有闭合",
+    "expected <block end>, but found '<block sequence start>'": "缩进不一致：列表项应与同级字段对齐",
+    "found character '@' that cannot start any token": "“@”不能作为内容的开头；请给这段文字加上引号",
+    "found character '`' that cannot start any token": "“`”不能作为内容的开头；请给这段文字加上引号",
+    "found character '%' that cannot start any token": "“%”不能作为内容的开头；请给这段文字加上引号",
+}
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    for english, chinese in _YAML_PROBLEMS.items():
+        if problem.startswith(english):
+            return f"YAML 格式错误：{chinese}"
+    if problem.startswith("found unacceptable character") or "special characters are not allowed" in problem:
+        return "YAML 格式错误：文件中有不可见的控制字符，Word 也无法容纳；请删除这一处的特殊字符"
+    if problem.startswith("while scanning a quoted scalar") or "quoted scalar" in (exc.context or ""):
+        return "YAML 格式错误：引号没有闭合：请检查这一处开始的引号是否成对"
+    return f"YAML 格式错误：{problem or exc.context or '无法解析'}；请检查这一行的缩进、冒号和引号"
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], tuple[int, int], list[Problem]]:
+    """YAML text → (data, positions, end of document, problems such as duplicate keys)."""
+    loader = _Loader(text)
+    problems: list[Problem] = []
+    positions: dict[FieldPath, tuple[int, int]] = {}
+    try:
+        try:
+            root = loader.get_single_node()
+        except _AliasRefused as exc:
+            raise AuthoringError(
+                "YAML 格式错误：不支持锚点和别名（&名称 / *名称）；请把要重复的内容直接写出来",
+                file=file,
+                line=exc.mark.line + 1,
+                column=exc.mark.column + 1,
+            ) from None
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise AuthoringError(
+                _yaml_message(exc),
+                file=file,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            ) from None
+        except yaml.YAMLError as exc:  # reader errors: characters YAML refuses
+            mark = getattr(exc, "position", None)
+            line = text[: mark].count("\n") + 1 if isinstance(mark, int) else None
+            raise AuthoringError(
+                "YAML 格式错误：文件中有不可见的控制字符，Word 也无法容纳；请删除这一处的特殊字符",
+                file=file,
+                line=line,
+            ) from None
+        if root is None:
+            return None, positions, (1, 1), problems
+        end = (root.end_mark.line + 1, 1)
+        data = _build(loader, root, (), positions, problems, file, 0)
+        return data, positions, end, problems
+    finally:
+        loader.dispose()
+
+
+def _build(
+    loader: _Loader,
+    node: Node,
+    path: FieldPath,
+    positions: dict[FieldPath, tuple[int, int]],
+    problems: list[Problem],
+    file: str,
+    depth: int,
+) -> Any:
+    mark = node.start_mark
+    positions.setdefault(path, (mark.line + 1, mark.column + 1))
+    if depth > MAX_DEPTH:
+        raise AuthoringError(
+            f"嵌套超过 {MAX_DEPTH} 层，报告不需要这么深的结构；请检查缩进",
+            file=file,
+            line=mark.line + 1,
+            column=mark.column + 1,
+            field=format_path(path),
+        )
+    if isinstance(node, MappingNode):
+        loader.flatten_mapping(node)
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            try:
+                key = loader.construct_object(key_node, deep=True)
+                hash(key)
+            except (TypeError, yaml.YAMLError):
+                raise AuthoringError(
+                    "字段名必须是简单的文字",
+                    file=file,
+                    line=key_node.start_mark.line + 1,
+                    column=key_node.start_mark.column + 1,
+                    field=format_path(path),
+                ) from None
+            key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            child = path + (key,)
+            if key in out:
+                first = positions.get(child, key_line)
+                problems.append(
+                    Problem(
+                        f"字段“{key}”重复出现（第一次在第 {first[0]} 行）；YAML 只会保留后一个，"
+                        "前一个的内容会丢失：请合并或删除其中一个",
+                        Place(file, key_line[0], key_line[1], format_path(child)),
+                        "error",
+                        "duplicate-key",
+                    )
+                )
+                continue
+            positions[child] = key_line
+            out[key] = _build(loader, value_node, child, positions, problems, file, depth + 1)
+        return out
+    if isinstance(node, SequenceNode):
+        return [
+            _build(loader, item, path + (i,), positions, problems, file, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
+    assert isinstance(node, ScalarNode)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as exc:
+        # e.g. `date: 2025-02-30` — a timestamp PyYAML recognises but cannot build.
+        raise AuthoringError(
+            f"“{node.value}”不是有效的值（{type(exc).__name__}）；日期请写成 2025-02-20 的形式",
+            file=file,
+            line=mark.line + 1,
+            column=mark.column + 1,
+            field=format_path(path),
+        ) from None
+
+
+def read_source(path: Union[str, Path]) -> tuple[str, str, list[Problem]]:
+    """Read a text file within the size limit and decode it; errors name the file."""
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputError("找不到这个文件；请检查路径和文件名", file=name) from None
+    except OSError as exc:
+        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
+    if p.is_dir():
+        raise InputError("这是一个文件夹，不是报告文件；请给出 .yaml 文件的路径", file=name)
+    if size > MAX_BYTES:
+        raise InputError(
+            f"文件过大（{size / 1024 / 1024:.1f} MB）；一份报告的 YAML 通常不到 100 KB，"
+            f"上限为 {MAX_BYTES // 1024 // 1024} MB：请检查是否选错了文件",
+            file=name,
+        )
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
+    return decode_text(raw, name)
+
+
+def load_report(path: Union[str, Path], *, text: Optional[str] = None) -> LoadedReport:
+    """Read and parse a report YAML. Raises AuthoringError naming file, line and column.
+
+    Duplicate keys are collected (all of them) and raised together; an empty file is an error.
+    """
+    name = str(path)
+    if text is None:
+        text, encoding, notes = read_source(path)
+    else:
+        encoding, notes = "utf-8", []
+    data, positions, end, problems = parse_yaml(text, name)
+    if problems:
+        raise AuthoringError(problems=problems)
+    if data is None:
+        raise AuthoringError(
+            "文件是空的（或只有注释）；可以用 authoring init --agency 单位名称 --year 年度 生成一份模板再填写",
+            file=name,
+            line=1,
+        )
+    if not isinstance(data, dict):
+        raise AuthoringError(
+            "文件的最外层应是“字段: 内容”的形式（agency、year、achievements……），"
+            f"实际是{_type_name(data)}；请参照 examples/ 中的示例",
+            file=name,
+            line=1,
+            column=1,
+        )
+    return LoadedReport(name, data, positions, end, encoding, notes)
+
+
+def _type_name(value: Any) -> str:
+    return {
+        list: "列表",
+        str: "一段文字",
+        int: "数字",
+        float: "数字",
+        bool: "是/否",
+        dict: "字段集合",
+    }.get(type(value), type(value).__name__)
