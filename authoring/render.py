@@ -1,0 +1,473 @@
+"""Step 3, render: report data → Jinja2 text templates → a list of blocks."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Union
+
+from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
+from authoring.errors import AuthoringError, Place
+from authoring.load import FieldPath, LoadedReport, format_path, load_report
+from authoring.resources import load_data, templates_dir
+
+# Bounds on what a template may make or spend: a report is ~30,000 characters.
+MAX_OUTPUT_CHARS = 5_000_000
+MAX_SECONDS = 10.0
+MAX_SEQUENCE = 1_000_000
+
+_CN_DIGITS = "零一二三四五六七八九"
+_END_PUNCT = "。！？；：…"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九."""
+    if n <= 0 or n >= 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return _CN_DIGITS[ones]
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def chinese_date(date: Union[_dt.date, str, None]) -> str:
+    """2025-02-20 → 2025年2月20日 (Arabic numerals, no leading zeros, as GB/T 9704 asks)."""
+    if date is None or date == "":
+        return ""
+    if isinstance(date, str):
+        return date
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def paragraphs(text: Optional[str]) -> list[str]:
+    """Text → its paragraphs (one a non-empty line; folded YAML scalars make one line)."""
+    if not text:
+        return []
+    return [line.strip() for line in str(text).splitlines() if line.strip()]
+
+
+def _end_sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in _END_PUNCT else text + "。"
+
+
+def points_text(points: Optional[Iterable[str]]) -> str:
+    """['加强学习', '严格执法。'] → 一是加强学习。二是严格执法。"""
+    fmt = load_data("numbering.yaml")["point"]
+    return "".join(
+        fmt.format(cn=chinese_number(i), n=i) + _end_sentence(str(p))
+        for i, p in enumerate(points or [], 1)
+    )
+
+
+def runin(heading: str) -> str:
+    """A run-in heading ends with 。 unless it already ends a sentence."""
+    return _end_sentence(heading)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sandbox. Templates and prose may come from users: Jinja2's immutable sandbox refuses
+# attribute walks to internals; on top, huge values and runaway loops are cut off.
+
+
+class TemplateLimitError(Exception):
+    """A template went over a bound (time, output size, sequence size)."""
+
+
+def _guard_size(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_SEQUENCE:
+        raise TemplateLimitError(f"生成的内容过大（超过 {MAX_SEQUENCE} 个元素）")
+    return value
+
+
+def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class _Environment(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                raise TemplateLimitError("乘方的指数过大")
+            if operator == "*":
+                for seq, count in ((left, right), (right, left)):
+                    if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
+                        if len(seq) * count > MAX_SEQUENCE:
+                            raise TemplateLimitError("重复生成的内容过大")
+            return _guard_size(super().call_binop(context, operator, left, right))
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            # str.format / format_map can pad to any width; templates have the |format filter.
+            if isinstance(obj, str) and attr in ("format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs"):
+                return False
+            return super().is_safe_attribute(obj, attr, value)
+
+    env = _Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in search_path]),
+        undefined=StrictUndefined if strict else None,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        finalize=format_value,
+    )
+
+    def _capped(name: str, arg_index: int) -> Callable[..., Any]:
+        original = env.filters[name]
+
+        def capped(*args: Any, **kwargs: Any) -> Any:
+            for value in list(args[arg_index:]) + list(kwargs.values()):
+                if isinstance(value, int) and not isinstance(value, bool) and value > 10_000:
+                    raise TemplateLimitError(f"过滤器 {name} 的参数 {value} 过大")
+            return _guard_size(original(*args, **kwargs))
+
+        return capped
+
+    for name in ("center", "indent", "wordwrap", "truncate"):
+        env.filters[name] = _capped(name, 1)
+    original_format = env.filters["format"]
+
+    def _format(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and re.search(r"%[-+ #0]*\d{5,}", value):
+            raise TemplateLimitError("格式宽度过大")
+        return original_format(value, *args, **kwargs)
+
+    env.filters["format"] = _format
+    env.filters["paragraphs"] = paragraphs
+    env.filters["points"] = points_text
+    env.filters["runin"] = runin
+    env.filters["cn_number"] = chinese_number
+    env.filters["cn_date"] = chinese_date
+    return env
+
+
+def format_value(value: Any) -> Any:
+    """How a value prints in prose: 917 → 917, 98.50 → 98.5, None → 【待填】 (validate warns)."""
+    if value is None:
+        return "【待填】"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return value
+
+
+class _Budget:
+    """Stops a runaway template: counts lines executed in template code and checks the clock.
+
+    Jinja2 compiles templates to Python whose code objects carry the template's file name, so a
+    trace function that only follows those frames costs nothing outside them. This works on
+    Windows too (no signals), which is where most of our users are.
+    """
+
+    def __init__(self, filenames: Callable[[str], bool], seconds: float) -> None:
+        self.is_template = filenames
+        self.deadline = time.monotonic() + seconds
+        self.ticks = 0
+
+    def _local(self, frame: Any, event: str, arg: Any) -> Any:
+        self.ticks += 1
+        if self.ticks % 4096 == 0 and time.monotonic() > self.deadline:
+            raise TemplateLimitError(f"模板运行超过 {MAX_SECONDS:.0f} 秒（可能是死循环）")
+        return self._local
+
+    def _global(self, frame: Any, event: str, arg: Any) -> Any:
+        if event == "call" and self.is_template(frame.f_code.co_filename):
+            return self._local
+        return None
+
+    def __enter__(self) -> "_Budget":
+        self.previous = sys.gettrace()
+        sys.settrace(self._global)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        sys.settrace(self.previous)
+
+
+def _template_place(exc: BaseException, default: str) -> tuple[str, Optional[int]]:
+    """The template file and line where a render error happened (Jinja rewrites tracebacks
+    so that template frames carry the template's file name and line)."""
+    filename = getattr(exc, "filename", None)
+    lineno = getattr(exc, "lineno", None)
+    if filename:
+        return filename, lineno
+    tb = exc.__traceback__
+    found: tuple[str, Optional[int]] = (default, None)
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2") or name == "<template>":
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _template_error(exc: BaseException, default: str, field: str = "") -> AuthoringError:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    file, line = _template_place(exc, default)
+    if isinstance(exc, UndefinedError):
+        message = f"模板中使用了不存在的变量（{exc.message}）；请检查拼写，可用的变量见 templates/README.md"
+    elif isinstance(exc, TemplateSyntaxError):
+        message = f"模板语法错误：{exc.message}"
+    elif isinstance(exc, TemplateNotFound):
+        message = f"找不到模板 {exc.name}；自定义模板文件夹中的文件名应与 templates/ 中的相同"
+    elif isinstance(exc, SecurityError):
+        message = f"模板试图访问不安全的内容，已拒绝（{exc}）；模板只能使用报告数据"
+    elif isinstance(exc, TemplateLimitError):
+        message = f"模板超出限制：{exc}；请检查模板中的循环和重复"
+    elif isinstance(exc, RecursionError):
+        message = "模板递归过深（宏调用了自身？），已停止"
+    else:
+        message = f"模板运行出错（{type(exc).__name__}: {exc}）"
+    return AuthoringError(message, file=file, line=line, field=field)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report data → template context.
+
+
+def _entry(value: Any) -> dict[str, Any]:
+    """A list entry as a dict with every key present (a plain string means text only)."""
+    if isinstance(value, str):
+        value = {"text": value}
+    items = [_entry(i) for i in (value.get("items") or [])]
+    table = [[format_value(c) for c in row] for row in (value.get("table") or [])]
+    return {
+        "heading": value.get("heading") or "",
+        "text": value.get("text") or "",
+        "points": list(value.get("points") or []),
+        "items": items,
+        "table": table,
+    }
+
+
+def current_meetings(year: int) -> str:
+    """The meetings a report on `year` cites: `党的二十大和二十届二中、三中全会`."""
+    held = [m for m in load_data("meetings.yaml")["meetings"] if int(str(m["held"])[:4]) <= year]
+    if not held:
+        return ""
+    congress = held[-1]["congress"]
+    same = [m for m in held if m["congress"] == congress]
+    head = next((m["name"] for m in same if not m["short"]), f"党的{congress}")
+    plenums = [m["short"] for m in same if m["short"]]
+    if not plenums:
+        return head
+    prefix = same[-1]["name"][: same[-1]["name"].index(plenums[-1])]
+    return f"{head}和{prefix}{'、'.join(plenums)}全会"
+
+
+def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[LoadedReport], path: FieldPath = ()) -> Any:
+    """Every string with {{ }} or {% %} is a small template over `figures`; render it here so
+    that an error names the YAML field, not a template line."""
+    if isinstance(data, dict):
+        return {k: (v if path == () and k == "layout" else _fill_prose(v, context, env, report, path + (k,))) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_fill_prose(v, context, env, report, path + (i,)) for i, v in enumerate(data)]
+    if isinstance(data, str) and ("{{" in data or "{%" in data):
+        try:
+            template = env.from_string(data)
+            if "{%" in data:
+                with _Budget(lambda name: name == "<template>", MAX_SECONDS):
+                    text = _render_limited(template, context)
+            else:
+                text = _render_limited(template, context)
+        except Exception as exc:  # noqa: BLE001 — every template failure becomes our error
+            place = report.place(path) if report else Place(field=format_path(path))
+            error = _template_error(exc, place.file)
+            raise AuthoringError(
+                error.problems[0].message, file=place.file, line=place.line, column=place.column, field=format_path(path)
+            ) from None
+        return text
+    return data
+
+
+def _render_limited(template: Any, context: dict[str, Any]) -> str:
+    out: list[str] = []
+    size = 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise TemplateLimitError(f"输出超过 {MAX_OUTPUT_CHARS} 个字符")
+        out.append(chunk)
+    return "".join(out)
+
+
+def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport] = None) -> dict[str, Any]:
+    """The variables templates see (documented in templates/README.md)."""
+    year = int(data["year"])
+    agency = data["agency"]["name"]
+    short = data["agency"].get("short_name") or agency
+    figures = dict(data.get("figures") or {})
+    prose_context = {"figures": figures, "year": year, "next_year": year + 1, "agency": agency, "short_name": short}
+    filled = _fill_prose(data, prose_context, env, report)
+    parts = load_data("parts.yaml")["parts"]
+    layout = data.get("layout") or {}
+    order = list(layout.get("order") or [p["key"] for p in parts if p["key"] != "other" or filled.get("other")])
+    headings = {p["key"]: p["heading"].format(year=year, next_year=year + 1) for p in parts}
+    headings.update(layout.get("headings") or {})
+
+    report_view = dict(filled)
+    for key in ("achievements", "shortcomings", "plans", "other"):
+        report_view[key] = [_entry(e) for e in filled.get(key) or []]
+    fr = dict(filled["first_responsible"])
+    fr["duties"] = [_entry(e) for e in fr.get("duties") or []]
+    report_view["first_responsible"] = fr
+    opening = fr.get("text") or load_data("duties.yaml")["opening"].replace("\n", "").replace(" ", "").format(leader=fr["leader"])
+
+    meetings = current_meetings(year)
+    preamble = filled.get("preamble") or (
+        f"{year}年，{short}坚持以习近平新时代中国特色社会主义思想为指导，"
+        + (f"全面贯彻{meetings}精神，" if meetings else "")
+        + "深入学习贯彻习近平法治思想，认真落实法治政府建设各项任务，现将有关情况报告如下："
+    )
+    signature = dict(filled.get("signature") or {})
+    return {
+        "report": report_view,
+        "title": filled.get("title") or f"{agency}关于{year}年度法治政府建设情况的报告",
+        "preamble": preamble,
+        "year": year,
+        "next_year": year + 1,
+        "agency": agency,
+        "short_name": short,
+        "figures": figures,
+        "order": order,
+        "headings": headings,
+        "first_responsible_opening": opening,
+        "signature": {"name": signature.get("name") or agency, "date": chinese_date(signature.get("date"))},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Template output (one directive a line) → blocks, numbering headings from their order.
+
+_DIRECTIVE = re.compile(r"^@(title|h[1-4]|lead[1-4]|p|table|row|sign|date)(?:\s(.*))?$")
+
+
+def parse_markup(text: str) -> list[Block]:
+    """Parse the templates' line markup (templates/README.md) into blocks, numbering headings."""
+    numbering = load_data("numbering.yaml")["levels"]
+    counters = [0] * 6
+    blocks: list[Block] = []
+    pending_lead: Optional[tuple[int, str, str]] = None
+    rows: Optional[list[tuple[str, ...]]] = None
+    sign_name: Optional[str] = None
+
+    def number(level: int) -> str:
+        counters[level] += 1
+        for deeper in range(level + 1, len(counters)):
+            counters[deeper] = 0
+        n = counters[level]
+        return str(numbering[level]).format(n=n, cn=chinese_number(n))
+
+    def flush_table() -> None:
+        nonlocal rows
+        if rows:
+            blocks.append(Table(tuple(rows)))
+        rows = None
+
+    def flush_lead() -> None:
+        nonlocal pending_lead
+        if pending_lead:
+            level, num, lead = pending_lead
+            blocks.append(Paragraph("", lead=lead, number=num, level=level))
+        pending_lead = None
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        match = _DIRECTIVE.match(line)
+        kind, value = (match.group(1), (match.group(2) or "").strip()) if match else ("p", line)
+        if kind != "row":
+            flush_table()
+        if kind not in ("p",):
+            flush_lead()
+        if kind == "title":
+            blocks.append(Title(value))
+        elif kind.startswith("h"):
+            level = int(kind[1])
+            blocks.append(Heading(level, value, number(level)))
+        elif kind.startswith("lead"):
+            level = int(kind[4])
+            pending_lead = (level, number(level), value)
+        elif kind == "p":
+            if pending_lead:
+                level, num, lead = pending_lead
+                pending_lead = None
+                blocks.append(Paragraph(value, lead=lead, number=num, level=level))
+            elif value:
+                blocks.append(Paragraph(value))
+        elif kind == "table":
+            rows = []
+        elif kind == "row":
+            rows = rows if rows is not None else []
+            rows.append(tuple(c.strip() for c in value.split("\t")))
+        elif kind == "sign":
+            sign_name = value
+            blocks.append(Signature(value))
+        elif kind == "date":
+            if blocks and isinstance(blocks[-1], Signature) and sign_name is not None:
+                blocks[-1] = Signature(sign_name, value)
+            else:
+                blocks.append(Signature("", value))
+    flush_table()
+    flush_lead()
+    return blocks
+
+
+def template_search_path(templates: Optional[Union[str, Path]] = None) -> list[Path]:
+    """The template folders in search order: the user's folder first, then the shipped one."""
+    path = [templates_dir()]
+    if templates:
+        user = Path(templates).resolve()
+        if not user.is_dir():
+            raise AuthoringError("自定义模板文件夹不存在；请检查 --templates 的路径", file=str(templates))
+        path.insert(0, user)
+    return path
+
+
+def render_report(
+    source: Union[LoadedReport, dict[str, Any], str, Path],
+    *,
+    templates: Optional[Union[str, Path]] = None,
+) -> list[Block]:
+    """Render a report (a loaded report, its data, or a YAML path) to blocks.
+
+    The data must have passed validation; `templates` is a folder whose files override the
+    shipped templates of the same name.
+    """
+    if isinstance(source, (str, Path)):
+        source = load_report(source)
+    report = source if isinstance(source, LoadedReport) else None
+    data = source.data if isinstance(source, LoadedReport) else source
+    search = template_search_path(templates)
+    env = _environment_for(tuple(str(p) for p in search))
+    context = build_context(data, env, report)
+    try:
+        template = env.get_template("report.j2")
+        if templates:
+            user_root = str(Path(templates).resolve())
+            with _Budget(lambda name: name.startswith(user_root) or name == "<template>", MAX_SECONDS):
+                text = _render_limited(template, context)
+        else:
+            text = _render_limited(template, context)
+    except AuthoringError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — any template failure is reported as ours
+        raise _template_error(exc, "report.j2") from None
+    return parse_markup(text)
+
+
+_ENVIRONMENTS: dict[tuple[str, ...], Any] = {}
+
+
+def _environment_for(search: tuple[str, ...]) -> Any:
+    # One environment per template search path: Jinja2 caches compiled templates in it, which
+    # is what makes rendering a thousand reports fast.
+    env = _ENVIRONMENTS.get(search)
+    if env is None:
+        env = _ENVIRONMENTS[search] = _make_environment([Path(p) for p in search])
+    return env
