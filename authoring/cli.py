@@ -1,0 +1,168 @@
+"""The command line: a thin skin over the library. Each command calls one library function and
+prints what it returns; every AuthoringError becomes its Chinese message and an exit code.
+
+Heavy imports (rich, jinja2, python-docx) happen inside the commands, so that `--help` is fast.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, TypeVar
+
+import click
+
+from authoring import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    # soft_wrap: a message is one line however narrow the terminal, so it can be copied and grepped.
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+def _say(text: str, style: str = "", stderr: bool = False) -> None:
+    from rich.text import Text
+
+    _console(stderr).print(Text(text, style=style))
+
+
+def _print_problems(problems: Iterable[Any]) -> tuple[int, int]:
+    errors = warnings = 0
+    for problem in problems:
+        if problem.severity == "error":
+            errors += 1
+            _say(str(problem), "red", stderr=True)
+        else:
+            warnings += 1
+            _say(str(problem), "yellow", stderr=True)
+    return errors, warnings
+
+
+def _handle_errors(func: F) -> F:
+    """Turn the library's AuthoringError into its messages and exit code: never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from authoring.errors import AuthoringError
+
+        try:
+            return func(*args, **kwargs)
+        except AuthoringError as exc:
+            errors, warnings = _print_problems(exc.problems)
+            summary = f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else "") + "，未生成任何文件"
+            if func.__name__ in ("validate_cmd",):
+                summary = f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else "")
+            _say(summary, "bold red", stderr=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _say("已中断，未写入任何文件", "red", stderr=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="authoring", message="%(prog)s %(version)s")
+def cli() -> None:
+    """起草、检查、排版法治政府建设年度报告。
+
+    一个 YAML 文件记录一年的事实和数字；authoring 校验它，按《法治政府建设与责任落实督察工作规定》
+    的四个部分生成报告，并输出符合 GB/T 9704-2012 的 Word 文件。
+
+    Example:
+
+        authoring init --agency 某市城市管理局 --year 2025 -o report.yaml
+        authoring validate report.yaml
+        authoring render report.yaml -o 报告.docx
+    """
+
+
+@cli.command("validate")
+@click.argument("yaml_file", type=click.Path(dir_okay=False, path_type=Path))
+@_handle_errors
+def validate_cmd(yaml_file: Path) -> None:
+    """校验报告 YAML：一次列出所有错误和警告，每条注明 文件:行:列。
+
+    有错误时退出码为 1，文件无法读取时为 2，没有错误时为 0（警告不影响）。
+
+    Example:
+
+        authoring validate report.yaml
+    """
+    from authoring.load import load_report
+    from authoring.validate import validate_report
+
+    problems = validate_report(load_report(yaml_file))
+    errors, warnings = _print_problems(problems)
+    if errors:
+        _say(f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else ""), "bold red", stderr=True)
+        sys.exit(EXIT_ERRORS)
+    tail = f"（{warnings} 个警告）" if warnings else ""
+    _say(f"{yaml_file}：校验通过，没有错误{tail}", "green")
+
+
+@cli.command("render")
+@click.argument("yaml_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="输出文件：.docx（报送用 Word 文件）或 .txt（公开用文本）；默认与 YAML 同名的 .docx")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+              help="自定义模板文件夹：其中的同名文件覆盖自带模板")
+@click.option("--reference-doc", type=click.Path(dir_okay=False, path_type=Path),
+              help="参考 Word 文件：沿用其中的样式（字体、字号等），如 pandoc")
+@click.option("--force", is_flag=True, help="目标文件已被修改过时仍然覆盖（旧文件先备份）")
+@_handle_errors
+def render_cmd(yaml_file: Path, output: Optional[Path], templates: Optional[Path],
+               reference_doc: Optional[Path], force: bool) -> None:
+    """校验并生成报告：Word 文件（GB/T 9704-2012 版式）或公开用的纯文本。
+
+    先校验，有错误时不生成任何文件。目标文件若在 Word 中修改过，默认拒绝覆盖。
+
+    Example:
+
+        authoring render report.yaml -o 报告.docx
+        authoring render report.yaml -o 报告.txt
+    """
+    from authoring.main import build_report
+
+    result = build_report(yaml_file, output, templates=templates, reference_doc=reference_doc, force=force)
+    _print_problems(result.warnings)
+    if result.backup:
+        _say(f"原文件已备份为 {result.backup}", "yellow")
+    _say(f"已生成 {result.output}（{result.characters} 字）", "green")
+
+
+@cli.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="写入文件；不给则打印到屏幕")
+@_handle_errors
+def schema_cmd(output: Optional[Path]) -> None:
+    """导出报告 YAML 的 JSON Schema，供编辑器（如 VS Code 的 YAML 扩展）提示和检查。
+
+    Example:
+
+        authoring schema -o report.schema.json
+    """
+    from authoring.schema import json_schema_text
+
+    text = json_schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from authoring.fileio import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    _say(f"已写入 {output}", "green")
+
+
+# -- more commands above --
+
+
+def main() -> None:
+    """Entry point of the `authoring` command."""
+    cli(prog_name="authoring")
