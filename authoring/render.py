@@ -277,8 +277,10 @@ def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[L
         except Exception as exc:  # noqa: BLE001 — every template failure becomes our error
             place = report.place(path) if report else Place(field=format_path(path))
             error = _template_error(exc, place.file)
+            from authoring.validate import field_label
+
             raise AuthoringError(
-                error.problems[0].message, file=place.file, line=place.line, column=place.column, field=format_path(path)
+                error.problems[0].message, file=place.file, line=place.line, column=place.column, field=field_label(path)
             ) from None
         return text
     return data

@@ -257,11 +257,11 @@ def _content_problems(report: LoadedReport) -> list[Problem]:
         if isinstance(date, _dt.datetime):
             date = date.date()
         if date.year < year:
-            add(("signature", "date"), f"成文日期 {date.isoformat()} 早于报告年度 {year} 年；请核对日期或年度", "warning", "date-window")
+            add(("signature", "date"), f"成文日期 {date.isoformat()} 早于报告年度（{year}年）；请核对日期或年度", "warning", "date-window")
         elif date > _dt.date(year + 1, 4, 1):
-            add(("signature", "date"), f"成文日期 {date.isoformat()} 晚于 {year + 1} 年4月1日（公开期限）；请核对日期或年度", "warning", "date-window")
+            add(("signature", "date"), f"成文日期 {date.isoformat()} 晚于{year + 1}年4月1日（公开期限）；请核对日期或年度", "warning", "date-window")
         elif date > _dt.date(year + 1, 3, 1):
-            add(("signature", "date"), f"成文日期 {date.isoformat()} 晚于 {year + 1} 年3月1日（报送期限）；请核对", "warning", "date-window")
+            add(("signature", "date"), f"成文日期 {date.isoformat()} 晚于{year + 1}年3月1日（报送期限）；请核对", "warning", "date-window")
 
     # Layout: the order decides which parts appear; a required part left out would vanish.
     layout = data.get("layout")
