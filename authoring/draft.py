@@ -310,12 +310,20 @@ def _shift(path: FieldPath) -> FieldPath:
     return path
 
 
+_INTRODUCTION = re.compile(r"(以下[^。；]{0,10}|如下)[：:。]?\s*$|[：:]\s*$")
+
+
+def is_introduction(entry: Any) -> bool:
+    """A plain paragraph that introduces the plans (“重点做好以下工作：”) rather than being one."""
+    return isinstance(entry, str) and bool(_INTRODUCTION.search(entry.strip()))
+
+
 def _plan_title(entry: Any) -> tuple[str, str]:
     """(what the checklist item is called, the plan's whole text) for one plan entry."""
     if isinstance(entry, str):
         text = entry.strip()
-        if not text or text.endswith(("：", ":")):
-            return "", ""  # an introduction ("重点做好以下工作："), not a plan
+        if not text or is_introduction(text):
+            return "", ""
         return _first_sentence(text), _short(text)
     if isinstance(entry, dict):
         body = " ".join(

@@ -1,0 +1,112 @@
+"""compare: figures of two years side by side, and last year's plans against this year's report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from authoring.compare import compare_reports, format_comparison
+from authoring.draft import init_from
+from authoring.errors import AuthoringError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+OLD = """agency: {name: 某区城市管理局}
+year: 2023
+figures: {licenses: 3767, complaints: 2691, trainings: 6, rate: 92.16}
+achievements:
+  - heading: 依法行政
+    text: 办理行政审批{{ figures.licenses }}件，受理信访{{ figures.complaints }}件，演练{{ figures.trainings }}次，处置率{{ figures.rate }}%。
+first_responsible: {leader: 局长, duties: [带头学法。]}
+shortcomings: [基层执法队伍建设还需加强。]
+plans:
+  - 2024年，区城市管理局将重点推进以下工作。
+  - heading: 持续深化“放管服”改革优化营商环境
+    text: 建设水电气讯等市政公用基础设施联合报装“一站式”服务平台。全面落实“双随机、一公开”监管。
+  - heading: 深入推进普法依法治理
+    text: 落实城市管理“八五”普法规划，全面落实“谁执法谁普法”普法责任制。
+  - heading: 建立城市管理执法过错责任追究制度
+    text: 研究制定执法过错责任追究实施细则。
+"""
+
+NEW = """agency: {name: 某区城市管理局}
+year: 2024
+figures: {licenses: 4120, complaints: 2691, trainings: 0, cases: 12}
+achievements:
+  - heading: 优化营商环境，深化“放管服”改革
+    text: 建成市政公用基础设施联合报装“一站式”服务平台，水电气讯一窗受理；全面落实“双随机、一公开”监管，办理行政审批{{ figures.licenses }}件。
+  - heading: 创新普法方式，落实“谁执法谁普法”责任制
+    text: 落实“八五”普法规划，开展普法宣传活动，受理信访{{ figures.complaints }}件，演练{{ figures.trainings }}次，案件{{ figures.cases }}件。
+first_responsible: {leader: 局长, duties: [带头学法。]}
+shortcomings: [基层执法队伍建设还需加强。]
+plans: [继续深化改革。]
+"""
+
+
+@pytest.fixture()
+def two_years(tmp_path: Path) -> tuple[Path, Path]:
+    old, new = tmp_path / "report-2023.yaml", tmp_path / "report-2024.yaml"
+    old.write_text(OLD, encoding="utf-8")
+    new.write_text(NEW, encoding="utf-8")
+    return old, new
+
+
+def test_figures_in_both_years_with_change_and_percent(two_years: tuple[Path, Path]) -> None:
+    c = compare_reports(*two_years)
+    assert (c.old_year, c.new_year) == (2023, 2024)
+    rows = {f.name: (f.old, f.new, f.change, f.percent) for f in c.figures}
+    assert rows == {
+        "licenses": (3767, 4120, 353, 9.4),
+        "complaints": (2691, 2691, 0, 0.0),
+        "trainings": (6, 0, -6, -100.0),
+    }
+    assert c.only_old == ["rate"]
+    assert c.only_new == ["cases"]
+
+
+def test_plans_matched_to_what_the_later_year_reports(two_years: tuple[Path, Path]) -> None:
+    c = compare_reports(*two_years)
+    summary = [(p.path, p.status, p.where) for p in c.plans]
+    # the introduction ("重点推进以下工作。") is not a plan
+    assert summary == [
+        ("plans[2]", "matched", "achievements[1]"),
+        ("plans[3]", "matched", "achievements[2]"),
+        ("plans[4]", "unmatched", ""),
+    ]
+    assert [p.plan for p in c.unmatched] == ["建立城市管理执法过错责任追究制度"]
+
+
+def test_plain_text_output(two_years: tuple[Path, Path]) -> None:
+    text = format_comparison(compare_reports(*two_years))
+    lines = text.splitlines()
+    assert lines[0] == "数据对比（2023年 → 2024年）："
+    assert lines[2].split() == ["licenses", "3767", "4120", "+353", "+9.4%"]
+    assert lines[4].split() == ["trainings", "6", "0", "-6", "-100.0%"]
+    assert "  仅2023年有：rate" in lines
+    assert "  仅2024年有：cases" in lines
+    assert "2023年报告所列安排的落实（2/3 项有对应内容）：" in lines
+    assert "  ✗ 建立城市管理执法过错责任追究制度：2024年报告中未找到对应内容" in lines
+
+
+def test_a_fresh_draft_shows_its_checklist_as_to_fill(tmp_path: Path) -> None:
+    old = ROOT / "examples" / "changzhou-cgj-2024.yaml"
+    new = tmp_path / "report-2025.yaml"
+    new.write_text(init_from(old).yaml_text, encoding="utf-8")
+    c = compare_reports(old, new)
+    assert [(p.status, p.where) for p in c.plans] == [
+        ("to_fill", "achievements[1].items[1]"),
+        ("to_fill", "achievements[1].items[2]"),
+        ("to_fill", "achievements[1].items[3]"),
+    ]
+    assert all(f.new is None and f.change is None for f in c.figures)
+    assert "  … 进一步提升法治业务素养 → achievements[1].items[1] 落实2024年安排：进一步提升法治业务素养（待填，相似度 0.90）" in format_comparison(c).splitlines()
+
+
+def test_files_in_the_wrong_order_are_refused(two_years: tuple[Path, Path]) -> None:
+    old, new = two_years
+    with pytest.raises(AuthoringError) as err:
+        compare_reports(new, old)
+    assert str(err.value) == (
+        f"{new}: 第一个文件应是较早年度的报告：report-2024.yaml 是 2024 年度，"
+        "report-2023.yaml 是 2023 年度；请交换两个文件的顺序"
+    )
