@@ -1,0 +1,727 @@
+"""Check a report — YAML, Word, text, Markdown or a saved web page — for the mandated parts and
+content: read → find parts → run the rules → findings. Rules, severities and messages are data
+(data/rules.yaml); this module only decides where they apply."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence, Union
+
+from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
+from authoring.errors import AuthoringError, Place, Problem
+from authoring.parts import FORMS, PartsResult, classify_heading, find_parts, report_year
+from authoring.read import SUFFIXES, ReadResult, normalize_text, read_blocks
+from authoring.resources import load_data
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@lru_cache(maxsize=None)
+def _rules() -> dict[str, Any]:
+    return load_data("rules.yaml")
+
+
+def _params() -> dict[str, Any]:
+    return _rules()["params"]
+
+
+def part_labels() -> dict[str, str]:
+    """Part key → the label a clerk reads (from parts.yaml)."""
+    return {p["key"]: p["label"] for p in load_data("parts.yaml")["parts"]}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the checker found: rule id, severity, Chinese message and where it is."""
+
+    rule: str
+    severity: str
+    category: str
+    message: str
+    line: Optional[int] = None
+    heading: str = ""
+
+    def place(self, file: str = "") -> Place:
+        """The finding's place in the project's error model."""
+        return Place(file, self.line, None, self.heading)
+
+    def to_problem(self, file: str = "") -> Problem:
+        """The finding as a Problem (for printing in the project's one error format)."""
+        sev = "error" if self.severity == "error" else "warning"
+        return Problem(self.message, self.place(file), sev, self.rule)
+
+
+@dataclass
+class CheckReport:
+    """Everything the checker says about one file."""
+
+    file: str
+    kind: str = ""
+    agency: str = ""
+    year: Optional[int] = None
+    parts: PartsResult = field(default_factory=PartsResult)
+    findings: list[Finding] = field(default_factory=list)
+    duties: dict[str, bool] = field(default_factory=dict)
+    areas: dict[str, bool] = field(default_factory=dict)
+    unit: str = "line"  # "line" for text, "paragraph" for Word
+
+    @property
+    def missing(self) -> list[str]:
+        """Required part keys not found in any form."""
+        return list(self.parts.missing)
+
+    @property
+    def unreadable(self) -> bool:
+        """True when the file could not be read at all."""
+        return any(f.rule == "unreadable" for f in self.findings)
+
+    def count(self, severity: str) -> int:
+        """How many findings have this severity."""
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def ok(self) -> bool:
+        """No error-level finding."""
+        return self.count("error") == 0
+
+    def place_label(self, line: Optional[int]) -> str:
+        """'第 12 行' for text, '第 12 段' for Word."""
+        if line is None:
+            return ""
+        return f"第 {line} 段" if self.unit == "paragraph" else f"第 {line} 行"
+
+
+def rule_ids() -> list[str]:
+    """Every rule id the checker knows."""
+    return list(_rules()["rules"])
+
+
+def categories() -> dict[str, str]:
+    """Rule categories and their Chinese names."""
+    return dict(_rules()["categories"])
+
+
+def validate_ignore(ignore: Iterable[str]) -> list[str]:
+    """The ignore list, refused with a Chinese message if it names no known rule or category."""
+    items = [i.strip() for i in ignore if i and i.strip()]
+    unknown = [i for i in items if i not in _rules()["rules"] and i not in _rules()["categories"]]
+    if unknown:
+        known = "、".join(list(_rules()["categories"]) + rule_ids())
+        raise AuthoringError(f"未知的规则或类别：{'、'.join(unknown)}（可用：{known}）", field="--ignore")
+    return items
+
+
+def make_finding(rule: str, line: Optional[int] = None, heading: str = "", **values: Any) -> Finding:
+    """A finding of a rule from rules.yaml, its message filled with `values`."""
+    spec = _rules()["rules"][rule]
+    return Finding(rule, spec["severity"], spec["category"], spec["message"].format(**values), line, heading)
+
+
+# -- the pipeline -------------------------------------------------------------------------------
+
+
+def check_path(path: Union[str, Path], ignore: Iterable[str] = ()) -> CheckReport:
+    """Read one file and check it; an unreadable file gives a report with an 'unreadable' error."""
+    try:
+        result = read_blocks(path)
+    except AuthoringError as e:
+        report = CheckReport(str(path), kind=SUFFIXES.get(Path(path).suffix.lower(), ""))
+        for p in e.problems or [Problem(str(e))]:
+            report.findings.append(make_finding("unreadable", p.place.line, "", reason=p.message))
+        return report
+    return check_blocks(result, source=str(path), ignore=ignore)
+
+
+def collect_paths(paths: Iterable[Union[str, Path]]) -> list[Path]:
+    """Files to check: files as given, folders expanded to the report files inside them."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in SUFFIXES
+                # Word's lock files (~$报告.docx) and hidden files are not reports.
+                and not f.name.startswith(("~$", "."))
+            ))
+        else:
+            out.append(p)
+    return out
+
+
+def check_paths(paths: Iterable[Union[str, Path]], ignore: Iterable[str] = ()) -> list[CheckReport]:
+    """Check files and folders; one report per file, unreadable files included as reports."""
+    ignore = validate_ignore(ignore)
+    return [check_path(p, ignore) for p in collect_paths(paths)]
+
+
+def exit_code(reports: Sequence[CheckReport]) -> int:
+    """2 when a file could not be read, else 1 when any error-level finding, else 0."""
+    if any(r.unreadable for r in reports):
+        return 2
+    return 1 if any(not r.ok for r in reports) else 0
+
+
+def check_blocks(
+    source_blocks: Union[ReadResult, Sequence[Block]],
+    *,
+    source: str = "",
+    ignore: Iterable[str] = (),
+) -> CheckReport:
+    """Run every rule on a report's blocks (or a ReadResult) and return the report."""
+    if isinstance(source_blocks, ReadResult):
+        read: Optional[ReadResult] = source_blocks
+        blocks = list(source_blocks.blocks)
+        source = source or source_blocks.path
+    else:
+        read = None
+        blocks = list(source_blocks)
+    parts = find_parts(blocks)
+    ctx = _Context(blocks, parts, source, read)
+    report = CheckReport(source, read.kind if read else "", ctx.agency, parts.year, parts)
+    report.unit = "paragraph" if read is not None and read.kind == "docx" else "line"
+    findings: list[Finding] = []
+    findings += _read_rules(read)
+    findings += _part_rules(ctx)
+    duties, fs = _duty_rules(ctx)
+    report.duties = duties
+    findings += fs
+    findings += _year_rules(ctx)
+    findings += _figure_rules(ctx)
+    findings += _leftover_rules(ctx)
+    areas, fs = _coverage_rules(ctx)
+    report.areas = areas
+    findings += fs
+    if read is not None and read.docx_layout:
+        findings += _layout_rules(read.docx_layout, ctx)
+    skip = set(ignore)
+    report.findings = [f for f in findings if f.rule not in skip and f.category not in skip]
+    return report
+
+
+# -- context shared by the rules ----------------------------------------------------------------
+
+
+class _Context:
+    """The blocks, their parts and the facts several rules need (year, agency, part headings)."""
+
+    def __init__(self, blocks: list[Block], parts: PartsResult, source: str,
+                 read: Optional[ReadResult]) -> None:
+        self.blocks = blocks
+        self.parts = parts
+        self.source = source
+        self.read = read
+        self.year = parts.year
+        self.texts = [block_text(b) for b in blocks]
+        self.norms = [normalize_text(t) for t in self.texts]
+        self.agency, self.agency_candidates = find_agency(blocks)
+        # The part heading each block sits under, for the place of a finding.
+        self.under: list[str] = [""] * len(blocks)
+        for span in parts.spans:
+            if span.form != "heading":
+                continue
+            label = _heading_label(blocks, span.start, span.heading)
+            for i in range(max(span.start - 1, 0), span.end):
+                self.under[i] = label
+
+    def span_text(self, key: str) -> str:
+        """All the text of a part (its first span), heading included."""
+        span = self.parts.get(key)
+        if span is None:
+            return ""
+        if span.form in ("inline", "preamble"):
+            return span.heading
+        return span.heading + "\n" + "\n".join(self.texts[span.start:span.end])
+
+    def line(self, i: int) -> Optional[int]:
+        """The line (or Word paragraph number) of block i."""
+        return self.blocks[i].line if 0 <= i < len(self.blocks) else None
+
+
+def _heading_label(blocks: list[Block], start: int, heading: str) -> str:
+    for j in (start - 1, start):
+        if 0 <= j < len(blocks):
+            b = blocks[j]
+            if isinstance(b, Heading) and b.text == heading:
+                return b.full_text
+            if isinstance(b, Paragraph) and b.lead == heading:
+                return b.number + b.lead
+    return heading
+
+
+# -- read ---------------------------------------------------------------------------------------
+
+
+def _read_rules(read: Optional[ReadResult]) -> list[Finding]:
+    out: list[Finding] = []
+    if read is None:
+        return out
+    for w in read.warnings:
+        out.append(Finding(w.rule or "read.chrome", w.severity, "read", w.message, w.place.line))
+    if read.chrome:
+        example = read.chrome[0][:20]
+        out.append(make_finding("read.chrome", count=len(read.chrome), example=example))
+    if read.encoding and read.encoding not in ("utf-8", "utf-8-sig"):
+        out.append(make_finding("read.encoding", encoding=read.encoding.upper()))
+    return out
+
+
+# -- parts --------------------------------------------------------------------------------------
+
+
+def _part_rules(ctx: _Context) -> list[Finding]:
+    labels = part_labels()
+    out: list[Finding] = []
+    for key in ctx.parts.missing:
+        out.append(make_finding("parts.missing", label=labels[key]))
+    seen: dict[str, int] = {}
+    for span in ctx.parts.spans:
+        label = _heading_label(ctx.blocks, span.start, span.heading)
+        if span.form != "heading":
+            out.append(make_finding("parts.first_responsible_not_separate", span.line, "",
+                                    form=FORMS[span.form], heading=_shorten(span.heading, 40)))
+            continue
+        if span.key in seen:
+            out.append(make_finding("parts.duplicate", span.line, label, label=labels[span.key],
+                                    other_line=seen[span.key]))
+        else:
+            seen[span.key] = span.line or 0
+        body = "".join(_content_text(b) for b in ctx.blocks[span.start:span.end]).strip()
+        if not body:
+            out.append(make_finding("parts.empty", span.line, label, label=labels[span.key]))
+        if span.key == "achievements" and classify_heading(span.heading, ctx.year) != ["achievements"]:
+            out.append(make_finding("parts.topical", span.line, label, heading=_shorten(span.heading, 30)))
+    return out
+
+
+def _content_text(b: Block) -> str:
+    if isinstance(b, Paragraph):
+        return b.text
+    if isinstance(b, Signature):
+        return ""
+    return block_text(b)
+
+
+def _shorten(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# -- 第一责任人 duties ----------------------------------------------------------------------------
+
+
+def _duty_rules(ctx: _Context) -> tuple[dict[str, bool], list[Finding]]:
+    span = ctx.parts.get("first_responsible")
+    if span is None:
+        return {}, []
+    text = normalize_text(ctx.span_text("first_responsible"))
+    covered = {d["name"]: any(k in text for k in d["keywords"]) for d in load_data("duties.yaml")["duties"]}
+    missing = [name for name, ok in covered.items() if not ok]
+    if not missing:
+        return covered, []
+    label = _heading_label(ctx.blocks, span.start, span.heading)
+    return covered, [make_finding("duties.missing", span.line, label if span.form == "heading" else "",
+                                  duties="、".join(missing))]
+
+
+# -- year ---------------------------------------------------------------------------------------
+
+
+_RANGE = re.compile(r"\d{4}\s*[—–\-－~～至到]+\s*\d{4}\s*年|\d{4}\s*年?\s*[—–\-－~～至到]+\s*\d{4}")
+
+
+def _year_rules(ctx: _Context) -> list[Finding]:
+    out: list[Finding] = []
+    year = ctx.year
+    if year is None:
+        return [make_finding("year.unknown")]
+    title = next((b for b in ctx.blocks[:3] if isinstance(b, Title)), None)
+    title_year = None
+    if title is not None:
+        m = re.search(r"(\d{4})\s*年", normalize_text(title.text))
+        title_year = int(m.group(1)) if m else None
+    opening = next((i for i, b in enumerate(ctx.blocks[:6]) if isinstance(b, Paragraph) and not b.number), None)
+    if title_year is not None and opening is not None:
+        m = re.match(r"\s*(\d{4})\s*年(度)?\s*[，,]", ctx.norms[opening])
+        if m and int(m.group(1)) != title_year:
+            out.append(make_finding("year.title_mismatch", ctx.line(opening), ctx.under[opening],
+                                    title_year=title_year, text_year=int(m.group(1))))
+
+    reported: set[str] = set()
+    for i, norm in enumerate(ctx.norms):
+        for m in re.finditer(r"(\d{4})\s*年(度)?以来", norm):
+            if int(m.group(1)) != year and m.group(0) not in reported:
+                reported.add(m.group(0))
+                out.append(make_finding("year.since", ctx.line(i), ctx.under[i],
+                                        found=ctx.texts[i][m.start():m.end()], year=year))
+
+    plan = ctx.parts.get("plans")
+    if plan is not None and plan.form == "heading":
+        wrong: set[int] = set()
+        m = re.search(r"(\d{4})\s*年", normalize_text(plan.heading))
+        if m and not _RANGE.search(normalize_text(plan.heading)) and int(m.group(1)) != year + 1:
+            wrong.add(int(m.group(1)))
+            out.append(make_finding("year.plan", plan.line, _heading_label(ctx.blocks, plan.start, plan.heading),
+                                    found=m.group(1), expected=year + 1))
+        for i in range(plan.start, plan.end):
+            b = ctx.blocks[i]
+            text = normalize_text(b.text) if isinstance(b, Paragraph) else ""
+            m = re.match(r"\s*(\d{4})\s*年(度)?(?![—–\-－~～至到\d])", text)
+            if m and int(m.group(1)) != year + 1 and int(m.group(1)) not in wrong:
+                wrong.add(int(m.group(1)))
+                out.append(make_finding("year.plan", ctx.line(i), ctx.under[i],
+                                        found=m.group(1), expected=year + 1))
+    out += _meeting_rules(ctx, year)
+    return out
+
+
+def _meeting_rules(ctx: _Context, year: int) -> list[Finding]:
+    data = load_data("meetings.yaml")
+    patterns = data.get("patterns", {})
+    text = "\n".join(ctx.norms)
+    cited: list[dict[str, Any]] = []
+    first_line: dict[str, Optional[int]] = {}
+    for m in data["meetings"]:
+        rx = patterns.get(m["name"])
+        if not rx:
+            continue
+        for i, norm in enumerate(ctx.norms):
+            if re.search(rx, norm):
+                cited.append(m)
+                first_line[m["name"]] = ctx.line(i)
+                break
+    out: list[Finding] = []
+    if not cited:
+        return out
+
+    def held(m: dict[str, Any]) -> tuple[int, int]:
+        y, mo = str(m["held"]).split("-")[:2]
+        return int(y), int(mo)
+
+    # Reports go out by the end of March of the next year; a meeting held later cannot be cited.
+    for m in cited:
+        if held(m) > (year + 1, 3):
+            out.append(make_finding("year.future_meeting", first_line[m["name"]], "",
+                                    found=m["name"], held=str(m["held"]), year=year))
+    current = [m for m in data["meetings"] if held(m)[0] <= year and patterns.get(m["name"])]
+    if current:
+        expected = max(current, key=held)
+        names = {m["name"] for m in cited}
+        if expected["name"] not in names and held(expected)[0] >= year - 1 and text:
+            older = [m["name"] for m in cited if held(m) < held(expected)]
+            if older:
+                out.append(make_finding("year.stale_meeting", first_line[older[0]], "",
+                                        found="、".join(older), expected=expected["name"], year=year))
+    return out
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+
+_NUM = r"(\d+(?:\.\d+)?)\s*(万)?"
+
+
+def _number(value: str, wan: Optional[str]) -> float:
+    return float(value) * (10000 if wan else 1)
+
+
+def _sentences(norm: str) -> Iterable[tuple[int, str]]:
+    pos = 0
+    for m in re.finditer(r"[^。！？]+[。！？]?", norm):
+        yield m.start(), m.group(0)
+        pos = m.end()
+    del pos
+
+
+def _figure_rules(ctx: _Context) -> list[Finding]:
+    p = _params()
+    rate_words = re.compile(p["rate_words"])
+    change_words = re.compile(p["change_words"])
+    units = p["units"]
+    whole_rx = re.compile(r"共(?:计|有)?[^0-9，。；：]{0,12}?" + _NUM + rf"\s*({units})")
+    item_rx = _NUM + r"\s*({u})"
+    rates_rx = re.compile(rf"({p['completion_rates']})[^0-9。；]{{0,6}}100(?:\.0+)?\s*%")
+    out: list[Finding] = []
+    for i, b in enumerate(ctx.blocks):
+        if not isinstance(b, (Paragraph, Heading)):
+            continue
+        norm, orig = ctx.norms[i], ctx.texts[i]
+        norm = norm.replace("％", "%")
+        for m in re.finditer(r"(\d+(?:\.\d+)?)\s*%", norm):
+            if float(m.group(1)) <= 100:
+                continue
+            clause_start = max(norm.rfind(c, 0, m.start()) for c in "，。；：、") + 1
+            before = norm[clause_start:m.start()]
+            found = orig[clause_start:m.end()].strip()
+            if change_words.search(before):
+                continue
+            rule = "figures.percent_over_100" if rate_words.search(before) else "figures.percent_check"
+            out.append(make_finding(rule, ctx.line(i), ctx.under[i], found=_shorten(found, 40)))
+        for start, sent in _sentences(norm):
+            out += _parts_exceed(ctx, i, start, sent, whole_rx, item_rx, orig)
+            rm = rates_rx.search(sent)
+            if rm:
+                reason = _rate_contradiction(sent, units)
+                if reason:
+                    out.append(make_finding("figures.rate_contradicted", ctx.line(i), ctx.under[i],
+                                            rate=orig[start + rm.start():start + rm.end()], reason=reason))
+    return out
+
+
+def _parts_exceed(ctx: _Context, i: int, start: int, sent: str, whole_rx: re.Pattern[str],
+                  item_rx: str, orig: str) -> list[Finding]:
+    out: list[Finding] = []
+    for wm in whole_rx.finditer(sent):
+        whole, unit = _number(wm.group(1), wm.group(2)), wm.group(3)
+        k = sent.find("其中", wm.end())
+        if k < 0:
+            continue
+        # The items run from 其中 to the next total (共…) or the end of the sentence.
+        nxt = sent.find("共", k)
+        seg = sent[k:nxt if nxt > 0 else len(sent)]
+        if whole_rx.search(sent[wm.end():k]):
+            continue  # another total sits between this one and 其中: the items belong to it
+        items = [_number(a, w) for a, w, _u in re.findall(item_rx.format(u=re.escape(unit)), seg)]
+        if items and sum(items) > whole:
+            found = orig[start + wm.start():start + k + len(seg)].rstrip("。")
+            out.append(make_finding("figures.parts_exceed_whole", ctx.line(i), ctx.under[i],
+                                    parts=_fmt(sum(items)), whole=_fmt(whole), unit=unit,
+                                    found=_shorten(found, 50)))
+    return out
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if x == int(x) else str(x)
+
+
+def _rate_contradiction(sent: str, units: str) -> str:
+    u = f"(?:{units})"
+    left = re.search(rf"(?:未办结|尚未办结|正在办理|办理中|在办)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+    if left and int(left.group(1)) > 0:
+        return f"同句写有{left.group(0)}"
+    got = re.search(rf"(?:受理|收到|接到|登记|交办|共)[^0-9。；]{{0,10}}?(\d+)\s*{u}", sent)
+    done = re.search(rf"办结(?!率)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+    if got and done and int(done.group(1)) < int(got.group(1)):
+        return f"{got.group(0)}，{done.group(0)}"
+    return ""
+
+
+# -- leftovers ----------------------------------------------------------------------------------
+
+
+_AGENCY_SUBJECT = re.compile(
+    r"(?:^|[，。；])\s*(?:\d{4}年度?[，]?)?\s*([\u4e00-\u9fa5（）]{2,30}?(?:局|委员会|政府|办公室|厅|院|中心|委))"
+    r"(?=坚持|始终|深入|认真|全面|紧紧|紧扣|以|在|聚焦|围绕|牢牢|积极|持续|扎实|着力|立足|全力|按照|紧密)"
+)
+
+
+def find_agency(blocks: Sequence[Block]) -> tuple[str, list[tuple[str, str, Optional[int]]]]:
+    """The report's own agency and where its name was seen (落款, 标题, 开头)."""
+    seen: list[tuple[str, str, Optional[int]]] = []
+    for b in blocks:
+        if isinstance(b, Signature) and b.name:
+            seen.append(("落款", b.name.strip(), b.line))
+    for b in blocks[:3]:
+        if isinstance(b, Title):
+            m = re.match(r"\s*(.+?)(?:关于|\d{4}\s*年)", b.text)
+            if m and len(m.group(1)) >= 2:
+                seen.append(("标题", m.group(1).strip(), b.line))
+    for b in blocks[:6]:
+        if isinstance(b, Paragraph) and not b.number:
+            m = _AGENCY_SUBJECT.search(normalize_text(b.text))
+            if m:
+                seen.append(("开头", b.text[m.start(1):m.end(1)], b.line))
+            break
+    if not seen:
+        return "", seen
+    return max((s[1] for s in seen), key=len), seen
+
+
+def _canonical(name: str) -> str:
+    for group in _params()["agency_aliases"]:
+        for alias in sorted(group, key=len, reverse=True):
+            if name.endswith(alias):
+                return name[: -len(alias)] + group[0]
+    return name
+
+
+def _split_agency(name: str) -> tuple[str, str, list[str]]:
+    """(place, level, body aliases) of an agency name like 九龙坡区城市管理局."""
+    for group in _params()["agency_aliases"]:
+        for alias in sorted(group, key=len, reverse=True):
+            if name.endswith(alias) and len(name) > len(alias):
+                rest = name[: -len(alias)]
+                if rest[-1] in "省市区县州旗":
+                    return rest[:-1], rest[-1], list(group)
+    return "", "", []
+
+
+def _leftover_rules(ctx: _Context) -> list[Finding]:
+    out: list[Finding] = []
+    pats = [re.compile(p) for p in load_data("placeholders.yaml")["placeholders"]]
+    for i, text in enumerate(ctx.texts):
+        if isinstance(ctx.blocks[i], Table):
+            continue
+        reported: set[str] = set()
+        for rx in pats:
+            for m in rx.finditer(text):
+                s = m.group(0)
+                # "xx" inside a latin word or a web address (xxgk) is not a placeholder.
+                if s.isascii() and (
+                    (m.start() > 0 and re.match(r"[A-Za-z0-9./_-]", text[m.start() - 1]))
+                    or (m.end() < len(text) and re.match(r"[A-Za-z0-9./_-]", text[m.end()]))
+                ):
+                    continue
+                if s not in reported:
+                    reported.add(s)
+                    out.append(make_finding("leftovers.placeholder", ctx.line(i), ctx.under[i], found=s))
+
+    cands = ctx.agency_candidates
+    for a in range(len(cands)):
+        for b in range(a + 1, len(cands)):
+            ca, cb = _canonical(cands[a][1]), _canonical(cands[b][1])
+            if not (ca.endswith(cb) or cb.endswith(ca)):
+                out.append(make_finding("leftovers.agency_mismatch", cands[b][2], "",
+                                        where_a=cands[a][0], a=cands[a][1], where_b=cands[b][0], b=cands[b][1]))
+    place, level, bodies = _split_agency(_canonical(ctx.agency)) if ctx.agency else ("", "", [])
+    if place and bodies:
+        not_places = re.compile(_params()["not_places"])
+        body_alt = "|".join(re.escape(x) for x in sorted(bodies, key=len, reverse=True))
+        # A place name starts after punctuation or a one-character function word ("在沙坪坝区…",
+        # "与沙坪坝区…") and has none of the characters that mark ordinary words ("整体划入市…").
+        rx = re.compile(rf"(?:^|(?<=[{_params()['place_boundary']}]))"
+                        rf"([^{_params()['not_place_chars']}\W\d]{{2,4}}?){level}(?:{body_alt})")
+        reported = set()
+        for i, norm in enumerate(ctx.norms):
+            for m in rx.finditer(norm):
+                other = m.group(1)
+                if other.endswith(place) or place.endswith(other) or not_places.search(other):
+                    continue
+                found = ctx.texts[i][m.start():m.end()]
+                if found not in reported:
+                    reported.add(found)
+                    out.append(make_finding("leftovers.other_agency", ctx.line(i), ctx.under[i],
+                                            found=found, agency=ctx.agency))
+    return out
+
+
+# -- coverage of part one -----------------------------------------------------------------------
+
+
+def _coverage_rules(ctx: _Context) -> tuple[dict[str, bool], list[Finding]]:
+    span = ctx.parts.get("achievements")
+    if span is None:
+        return {}, []
+    text = normalize_text(ctx.span_text("achievements"))
+    areas = {a["name"]: any(normalize_text(k) in text for k in a["keywords"])
+             for a in load_data("areas.yaml")["areas"]}
+    untouched = [n for n, ok in areas.items() if not ok]
+    if not untouched:
+        return areas, []
+    label = _heading_label(ctx.blocks, span.start, span.heading)
+    return areas, [make_finding("coverage.areas", span.line, label, areas="、".join(untouched))]
+
+
+# -- layout (Word only) -------------------------------------------------------------------------
+
+
+_ROLE_NAMES = {"body": "正文", "title": "标题", "heading1": "一级标题（一、）", "heading2": "二级标题（（一））"}
+
+
+def _layout_rules(facts: dict[str, Any], ctx: _Context) -> list[Finding]:
+    spec = load_data("layout.yaml")
+    p = _params()
+    out: list[Finding] = []
+    page = facts.get("page", {})
+    w, h = page.get("width_mm"), page.get("height_mm")
+    tol = float(p["page_tolerance_mm"])
+    want_w, want_h = spec["page"]["width_mm"], spec["page"]["height_mm"]
+    if w is not None and h is not None and not (abs(w - want_w) <= tol and abs(h - want_h) <= tol):
+        out.append(make_finding("layout.page_size", found=f"{_fmt(w)} × {_fmt(h)} mm"))
+    mtol = float(p["margin_tolerance_mm"])
+    for side, key in (("上", "top_mm"), ("下", "bottom_mm"), ("左", "left_mm"), ("右", "right_mm")):
+        found, want = page.get(key), spec["page"][key]
+        if found is not None and abs(found - want) > mtol:
+            out.append(make_finding("layout.margin", side=side, found=_fmt(found), expected=want,
+                                    tolerance=_fmt(mtol)))
+    fonts = facts.get("fonts", {})
+    for role, name in _ROLE_NAMES.items():
+        f = fonts.get(role)
+        if not f:
+            continue
+        configured = spec["fonts"].get(role, "")
+        accepted = set(p["fonts"].get(role, [])) | {configured}
+        expected = configured or next(iter(p["fonts"].get(role, [""])))
+        line = f.get("paragraph")
+        if f.get("east_asia") is None:
+            out.append(make_finding("layout.font_not_east_asian", line, "", what=name, expected=expected))
+        elif f["east_asia"] not in accepted:
+            out.append(make_finding("layout.font", line, "", what=name, found=f["east_asia"], expected=expected))
+        want_size = p["sizes"].get(role)
+        if want_size and f.get("size") is not None and abs(float(f["size"]) - float(want_size)) > 0.1:
+            out.append(make_finding("layout.font_size", line, "", what=name, found=_fmt(float(f["size"])),
+                                    expected=want_size))
+    footer = facts.get("footer", {})
+    if footer:
+        if not footer.get("page_number"):
+            out.append(make_finding("layout.page_number"))
+        elif not footer.get("odd_even"):
+            out.append(make_finding("layout.page_number_odd_even"))
+    return out
+
+
+# -- output for machines ------------------------------------------------------------------------
+
+
+def report_to_dict(report: CheckReport) -> dict[str, Any]:
+    """One report as plain data (what `--format json` prints)."""
+    labels = part_labels()
+    return {
+        "file": report.file,
+        "kind": report.kind,
+        "agency": report.agency,
+        "year": report.year,
+        "parts": [
+            {"key": s.key, "label": labels[s.key], "heading": s.heading, "line": s.line, "form": s.form}
+            for s in report.parts.spans
+        ],
+        "order": report.parts.order,
+        "missing": report.missing,
+        "duties": report.duties,
+        "areas": report.areas,
+        "errors": report.count("error"),
+        "warnings": report.count("warning"),
+        "findings": [
+            {"rule": f.rule, "category": f.category, "severity": f.severity, "message": f.message,
+             "line": f.line, "heading": f.heading}
+            for f in report.findings
+        ],
+    }
+
+
+def report_to_json(reports: Sequence[CheckReport]) -> str:
+    """Reports as a JSON array (UTF-8 text, Chinese kept readable)."""
+    return json.dumps([report_to_dict(r) for r in reports], ensure_ascii=False, indent=2) + "\n"
+
+
+def part_marks(report: CheckReport) -> dict[str, str]:
+    """✓ or ✗ for each part key (the optional part too); ✗ for everything when unreadable."""
+    found = {s.key for s in report.parts.spans}
+    return {k: ("✓" if k in found and not report.unreadable else "✗") for k in part_labels()}
+
+
+def report_to_csv(reports: Sequence[CheckReport]) -> str:
+    """One row per file: file, agency, year, each part ✓/✗, error and warning counts, summary."""
+    labels = part_labels()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["文件", "单位", "年度", *labels.values(), "错误", "警告", "问题摘要"])
+    for r in reports:
+        marks = part_marks(r)
+        summary = "；".join(f.message for f in r.findings if f.severity != "info")
+        w.writerow([r.file, r.agency, r.year or "", *(marks[k] for k in labels),
+                    r.count("error"), r.count("warning"), summary])
+    return buf.getvalue()
