@@ -1,0 +1,118 @@
+"""The command line as a clerk uses it: exact messages, exit codes, files made."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from authoring import __version__
+from authoring.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "changzhou-cgj-2024.yaml"
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"authoring {__version__}\n"
+
+
+def test_every_command_has_an_example_and_is_in_the_readme(runner: CliRunner) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example:" in result.output, f"{name} --help has no example"
+        assert f"authoring {name}" in result.output, name
+        assert f"authoring {name}" in readme, f"README does not show authoring {name}"
+
+
+def test_validate_clean_example(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert result.output == f"{EXAMPLE}：校验通过，没有错误\n"
+
+
+def test_validate_lists_every_error_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "report.yaml"
+    path.write_text("agency:\n  name: 某局\nyear: 2024\nachievements: []\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{path}:4:1: 主要举措和成效（achievements）：至少需要 1 项，请补充",
+        f"{path}:5:1: 第一责任人（first_responsible）：缺少必填部分；请按 examples/ 中的示例补上这一部分",
+        f"{path}:5:1: 下一年度主要安排（plans）：缺少必填部分；请按 examples/ 中的示例补上这一部分",
+        f"{path}:5:1: 存在的不足和原因（shortcomings）：缺少必填部分；请按 examples/ 中的示例补上这一部分",
+        "发现 4 个错误",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["validate", str(tmp_path / "没有.yaml")])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"{tmp_path / '没有.yaml'}: 找不到这个文件；请检查路径和文件名",
+        "发现 1 个错误",
+    ]
+
+
+def test_render_writes_a_docx_a_person_can_open(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "报告.docx"
+    result = runner.invoke(cli, ["render", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"已生成 {re.escape(str(out))}（\d+ 字）\n", result.output)
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "常州市城市管理局关于2024年度法治政府建设情况的报告" in text.replace("\n", "")
+    for heading in ("一、", "二、", "三、", "四、"):
+        assert heading in text
+
+
+def test_render_text_for_publishing(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "报告.txt"
+    result = runner.invoke(cli, ["render", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "常州市城市管理局关于2024年度法治政府建设情况的报告"
+    assert "二、主要负责人履行推进法治建设第一责任人职责情况" in text
+
+
+def test_render_refuses_on_errors_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text(encoding="utf-8").replace("year: 2024", "year: 二〇二四"), encoding="utf-8")
+    out = tmp_path / "报告.docx"
+    result = runner.invoke(cli, ["render", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "发现 1 个错误，未生成任何文件"
+    assert "年度（year）：应为整数，实际是文字“二〇二四”" in result.output
+    assert not out.exists()
+
+
+def test_render_unknown_output_format(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "报告.pdf"
+    result = runner.invoke(cli, ["render", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{out}: 不支持的输出格式“.pdf”；请用 .docx（报送）或 .txt（公开文本）"
+
+
+def test_schema_command_matches_the_shipped_json_schema(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    shipped = (ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8")
+    assert result.output == shipped, "schemas/report.schema.json is stale: run `authoring schema -o schemas/report.schema.json`"
+
+
+def test_examples_point_editors_at_the_schema() -> None:
+    for example in (ROOT / "examples").glob("*.yaml"):
+        first = example.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), example.name
