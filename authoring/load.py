@@ -57,13 +57,23 @@ def decode_text(raw: bytes, file: str) -> tuple[str, str, list[Problem]]:
         return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig", notes
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         try:
-            return raw.decode("utf-16"), "utf-16", notes
+            text = raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(
                 f"文件以 UTF-16 标记开头，但内容无法按 UTF-16 读取（第 {exc.start} 字节）；"
                 "请在编辑器中另存为 UTF-8 编码",
                 file=file,
             ) from exc
+        notes.append(
+            Problem(
+                "文件以 UTF-16 编码保存（Windows 记事本的“Unicode”），已按该编码读取；"
+                "建议另存为 UTF-8，以免其他工具读错",
+                Place(file),
+                "warning",
+                "encoding",
+            )
+        )
+        return text, "utf-16", notes
     try:
         return raw.decode("utf-8"), "utf-8", notes
     except UnicodeDecodeError as utf8_error:
@@ -112,8 +122,13 @@ _YAML_PROBLEMS = {
     "found a tab character where an indentation space is expected": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格",
     "found a tab character that violates indentation": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格",
     "found unexpected end of stream": "引号没有闭合：请检查这一行开始的引号是否成对",
-    "mapping values are not allowed here": "这里不能出现“: ”；若文字中含有英文冒号，请给整段文字加上引号，或改用中文冒号“：”",
-    "could not find expected ':'": "缺少“: ”，或上一行的引号没有闭合；每个字段应写成“名称: 内容”",
+    "mapping values are not allowed here": "这里不能出现“: ”；若文字中含有英文冒号，请给整段文字加上引号，或改用中文冒号“：”；"
+    "也可能是这一行的缩进不对，或上一行缺少“: ”",
+    "could not find expected ':'": "缺少“: ”，或上一行的引号没有闭合；每个字段应写成“名称: 内容”（英文冒号加空格，不能用中文冒号“：”）",
+    "but found another document": "出现了第二个“---”：一个文件只能写一份报告；请删除“---”及其后多余的内容",
+    "expected ',' or ']'": "方括号“[ ]”没有闭合，或其中的文字含有“: ”；请检查括号是否成对，或给这段文字加上引号",
+    "expected ',' or '}'": "花括号“{ }”没有闭合，或其中的文字含有“: ”；请检查括号是否成对，或给这段文字加上引号",
+    "found unexpected document separator": "文字中间出现了“---”或“...”；请给这段文字加上引号",
     "found undefined alias": "不支持 YAML 别名（*名称）",
     "found unknown escape character": "双引号内有无法识别的转义符（反斜杠 \\）；请改用单引号，或把 \\ 写成 \\\\",
     "expected <block end>, but found '-'": "列表项“- ”的缩进与上一项不一致，请对齐",
@@ -123,6 +138,14 @@ _YAML_PROBLEMS = {
     "found character '@' that cannot start any token": "“@”不能作为内容的开头；请给这段文字加上引号",
     "found character '`' that cannot start any token": "“`”不能作为内容的开头；请给这段文字加上引号",
     "found character '%' that cannot start any token": "“%”不能作为内容的开头；请给这段文字加上引号",
+    "found character": "这个字符不能作为内容的开头；请给这段文字加上引号",
+    "expected <block end>": "缩进不一致：请检查这一行与上一行的空格数",
+    "expected the node content": "这里缺少内容，或有多余的符号（如“&”“*”“!”“|”“>”）；请给这段文字加上引号",
+    "expected <document start>": "这一行的缩进或符号不对；文件的最外层应是“名称: 内容”的形式",
+    "sequence entries are not allowed here": "这里不能出现列表项“- ”；请检查缩进，或给以“- ”开头的文字加上引号",
+    "mapping keys are not allowed here": "这里不能出现“? ”；请给这段文字加上引号",
+    "found duplicate anchor": "不支持锚点和别名（&名称 / *名称）；请把要重复的内容直接写出来",
+    "expected escape sequence": "双引号内的转义符（\\x、\\u、\\U）后的十六进制数字不对；请改用单引号，或把 \\ 写成 \\\\",
 }
 
 
@@ -135,12 +158,27 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
         return "YAML 格式错误：文件中有不可见的控制字符，Word 也无法容纳；请删除这一处的特殊字符"
     if problem.startswith("while scanning a quoted scalar") or "quoted scalar" in (exc.context or ""):
         return "YAML 格式错误：引号没有闭合：请检查这一处开始的引号是否成对"
-    return f"YAML 格式错误：{problem or exc.context or '无法解析'}；请检查这一行的缩进、冒号和引号"
+    if problem.startswith("while scanning"):  # e.g. a block scalar (| >) or a tag (!) that is not finished
+        return "YAML 格式错误：以“|”“>”“!”“&”或“%”开头的内容写得不完整；请给这段文字加上引号"
+    # Whatever PyYAML says in English, a clerk gets the checklist in Chinese.
+    return "YAML 格式错误：无法解析这一处；请检查这一行及上一行的缩进、冒号、引号和括号"
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], tuple[int, int], list[Problem]]:
     """YAML text → (data, positions, end of document, problems such as duplicate keys)."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters before parsing starts
+        position = getattr(exc, "position", 0)
+        code = getattr(exc, "character", None)
+        raise AuthoringError(
+            "YAML 格式错误：文件中有不可见的控制字符"
+            + (f"（U+{code:04X}）" if isinstance(code, int) else "")
+            + "，Word 也无法容纳；请删除这一处的特殊字符",
+            file=file,
+            line=text.count("\n", 0, position) + 1,
+            column=position - text.rfind("\n", 0, position),
+        ) from None
     problems: list[Problem] = []
     positions: dict[FieldPath, tuple[int, int]] = {}
     try:
@@ -155,11 +193,21 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[FieldPath, tuple[int, in
             ) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            if (exc.problem or "").startswith("could not find expected ':'") and exc.context_mark:
+                mark = exc.context_mark  # the line where the key without ':' starts
             raise AuthoringError(
                 _yaml_message(exc),
                 file=file,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
+            ) from None
+        except RecursionError:  # [[[[…]]]] thousands deep: PyYAML's composer recurses per level
+            mark = loader.get_mark()
+            raise AuthoringError(
+                f"嵌套超过 {MAX_DEPTH} 层，报告不需要这么深的结构；请检查缩进和括号",
+                file=file,
+                line=mark.line + 1,
+                column=mark.column + 1,
             ) from None
         except yaml.YAMLError as exc:  # reader errors: characters YAML refuses
             mark = getattr(exc, "position", None)
@@ -204,7 +252,7 @@ def _build(
             try:
                 key = loader.construct_object(key_node, deep=True)
                 hash(key)
-            except (TypeError, yaml.YAMLError):
+            except Exception:  # noqa: BLE001 — a list as key, a bad date, an unknown tag
                 raise AuthoringError(
                     "字段名必须是简单的文字",
                     file=file,
@@ -237,10 +285,19 @@ def _build(
     assert isinstance(node, ScalarNode)
     try:
         return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 — PyYAML raises ValueError, KeyError, AttributeError…
         # e.g. `date: 2025-02-30` — a timestamp PyYAML recognises but cannot build.
+        shown = node.value if len(node.value) <= 20 else node.value[:20] + "…"
+        kind = node.tag.rsplit(":", 1)[-1]
+        if "could not determine a constructor" in str(getattr(exc, "problem", "")):
+            message = f"不支持 YAML 标签“{node.tag}”；请删除以“!”开头的标记，或给这段文字加上引号"
+        elif kind == "timestamp":
+            message = f"“{shown}”不是有效的日期；日期请写成 2025-02-20 的形式"
+        else:
+            name = {"int": "整数", "float": "数字", "bool": "是/否值（true 或 false）", "binary": "base64 数据"}.get(kind, "值")
+            message = f"“{shown}”不是有效的{name}；请检查这个值，文字请加上引号"
         raise AuthoringError(
-            f"“{node.value}”不是有效的值（{type(exc).__name__}）；日期请写成 2025-02-20 的形式",
+            message,
             file=file,
             line=mark.line + 1,
             column=mark.column + 1,
