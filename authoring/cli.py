@@ -160,6 +160,64 @@ def schema_cmd(output: Optional[Path]) -> None:
     _say(f"已写入 {output}", "green")
 
 
+def _write_new_file(path: Path, text: str, force: bool) -> None:
+    """Write a YAML the clerk will edit: never over an existing file unless --force (backed up)."""
+    from authoring.errors import OutputError
+    from authoring.fileio import backup_path, write_atomic
+
+    if path.exists() and not force:
+        raise OutputError(
+            "文件已存在，为避免覆盖已填写的内容，未写入；请用 -o 另一个文件名，或加 --force 覆盖（原文件会先备份）",
+            file=str(path),
+        )
+    if path.exists():
+        backup = backup_path(path)
+        backup.write_bytes(path.read_bytes())
+        _say(f"原文件已备份为 {backup}", "yellow")
+    write_atomic(path, text.encode("utf-8"))
+
+
+@cli.command("init")
+@click.option("--agency", help="单位全称，例如：某市城市管理局")
+@click.option("--year", type=int, help="报告所述年度，例如：2025")
+@click.option("--from", "from_", type=click.Path(dir_okay=False, path_type=Path),
+              help="上一年度的报告 YAML：据此起草下一年度")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="新 YAML 文件；默认 report.yaml（--from 时为 report-<新年度>.yaml）")
+@click.option("--force", is_flag=True, help="目标文件已存在时覆盖（原文件先备份）")
+@_handle_errors
+def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
+             output: Optional[Path], force: bool) -> None:
+    """新建报告 YAML：带中文注释的空白模板，或由上一年度的 YAML 起草下一年度。
+
+    --from 时：年度加一，单位、负责人、署名保留，日期清空；上一年的“下一年度安排”变为今年逐项
+    落实的核对清单；数字保留名称、清空数值；与年份有关的表述更新或标出请核对。
+
+    Example:
+
+        authoring init --agency 某市城市管理局 --year 2025 -o report.yaml
+        authoring init --from report-2024.yaml -o report-2025.yaml
+    """
+    from authoring.draft import init_from, init_scaffold
+    from authoring.errors import AuthoringError
+
+    if from_ is not None:
+        if agency or year:
+            raise AuthoringError("--from 与 --agency/--year 不能同时使用：单位和年度取自上一年度的文件")
+        draft = init_from(from_, output=str(output) if output else None)
+        target = output or from_.with_name(f"report-{draft.data['year']}.yaml")
+        _write_new_file(target, draft.yaml_text, force)
+        for change in draft.changes:
+            _say(str(change).replace("<新报告>", str(target)), "yellow" if change.severity == "warning" else "")
+        _say(f"已生成 {target}（{draft.data['year']} 年度草稿）；填写后运行 authoring validate {target}", "green")
+        return
+    if not agency or not year:
+        raise AuthoringError("请给出 --agency 单位全称 和 --year 年度，或用 --from 上一年度的 YAML")
+    target = output or Path("report.yaml")
+    _write_new_file(target, init_scaffold(agency, year, output=str(target)), force)
+    _say(f"已生成 {target}；填写后运行 authoring validate {target}", "green")
+
+
 # -- more commands above --
 
 

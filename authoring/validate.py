@@ -282,13 +282,19 @@ def _prose_environment() -> Any:
     return ImmutableSandboxedEnvironment()
 
 
+def _inner_path(label: str) -> str:
+    # `第一责任人（first_responsible.duties[1]）` → `first_responsible.duties[1]`
+    return label[label.find("（") + 1 : -1] if label.endswith("）") else label
+
+
 def validate_report(report: LoadedReport) -> list[Problem]:
     """All problems of a loaded report, errors and warnings, in file order."""
     problems = list(report.warnings) + _schema_problems(report)
-    schema_paths = {p.place.field for p in problems}
+    refused = [_inner_path(p.place.field) for p in problems if p.place.field]
     for problem in _content_problems(report):
-        # A field the schema already refused needs no second message.
-        if problem.place.field not in schema_paths or problem.severity == "warning":
+        # A field the schema already refused (or one inside it) needs no second message.
+        inner = _inner_path(problem.place.field)
+        if problem.severity == "warning" or not any(r == inner or r.startswith(inner + ".") for r in refused):
             problems.append(problem)
     problems.sort(key=lambda p: (p.place.line or 0, p.place.column or 0))
     return problems
