@@ -116,10 +116,11 @@ def validate_ignore(ignore: Iterable[str]) -> list[str]:
     return items
 
 
-def make_finding(rule: str, line: Optional[int] = None, heading: str = "", **values: Any) -> Finding:
-    """A finding of a rule from rules.yaml, its message filled with `values`."""
+def make_finding(rule: str, line: Optional[int] = None, where: str = "", **values: Any) -> Finding:
+    """A finding of a rule from rules.yaml at `line` under the heading `where`, its message
+    filled with `values`."""
     spec = _rules()["rules"][rule]
-    return Finding(rule, spec["severity"], spec["category"], spec["message"].format(**values), line, heading)
+    return Finding(rule, spec["severity"], spec["category"], spec["message"].format(**values), line, where)
 
 
 # -- the pipeline -------------------------------------------------------------------------------
@@ -529,12 +530,12 @@ def find_agency(blocks: Sequence[Block]) -> tuple[str, list[tuple[str, str, Opti
             m = re.match(r"\s*(.+?)(?:关于|\d{4}\s*年)", b.text)
             if m and len(m.group(1)) >= 2:
                 seen.append(("标题", m.group(1).strip(), b.line))
-    for b in blocks[:6]:
-        if isinstance(b, Paragraph) and not b.number:
-            m = _AGENCY_SUBJECT.search(normalize_text(b.text))
-            if m:
-                seen.append(("开头", b.text[m.start(1):m.end(1)], b.line))
-            break
+    # The opening paragraph: the first long unnumbered one (a 主送 line "市人民政府：" comes first).
+    opening = next((b for b in blocks[:6] if isinstance(b, Paragraph) and not b.number and len(b.text) > 30), None)
+    if opening is not None:
+        m = _AGENCY_SUBJECT.search(normalize_text(opening.text))
+        if m:
+            seen.append(("开头", opening.text[m.start(1):m.end(1)], opening.line))
     if not seen:
         return "", seen
     return max((s[1] for s in seen), key=len), seen

@@ -111,6 +111,12 @@ def report_year(blocks: Sequence[Block]) -> Optional[int]:
             m = re.search(r"(\d{4})\s*年", normalize_text(b.text))
             if m and classify_heading(b.text) == ["achievements"]:
                 return int(m.group(1))
+    # Last resort: an opening "2024年以来，……" names the year it reports on.
+    for b in blocks[:6]:
+        if isinstance(b, Paragraph) and not b.number:
+            m = re.match(r"\s*(\d{4})\s*年(度)?以来", normalize_text(b.text))
+            if m:
+                return int(m.group(1))
     return None
 
 
