@@ -246,7 +246,7 @@ def _scalar(head: str, value: Any, indent: int) -> list[str]:
     if isinstance(value, list):
         return [f"{head} []"]
     text = str(value)
-    if len(text) > 30 or "\n" in text:
+    if len(text) > 60 or "\n" in text:
         block = _block(text, indent)
         if block is not None:
             return [f"{head} {block[0]}"] + block[1:]

@@ -66,7 +66,7 @@ def test_first_line_names_the_schema_and_fields_carry_chinese_comments() -> None
 
 
 def test_long_prose_is_a_block_scalar() -> None:
-    prose = "坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想。"
+    prose = "坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，在市委、市政府的正确领导下，扎实开展法治政府建设工作。"
     text = dump_report({"preamble": prose}, schema="x.json")
     assert f"preamble: |-\n  {prose}\n" in text
 
