@@ -500,7 +500,8 @@ def _fmt(x: float) -> str:
 
 def _rate_contradiction(sent: str, units: str) -> str:
     u = f"(?:{units})"
-    left = re.search(rf"(?:未办结|尚未办结|正在办理|办理中|在办)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+    left = (re.search(rf"(?:未办结|尚未办结|正在办理|办理中|在办)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+            or re.search(rf"(\d+)\s*{u}[^0-9。，；]{{0,4}}(?:未办结|尚未办结|正在办理|仍在办理|办理中|在办)", sent))
     if left and int(left.group(1)) > 0:
         return f"同句写有{left.group(0)}"
     got = re.search(rf"(?:受理|收到|接到|登记|交办|共)[^0-9。；]{{0,10}}?(\d+)\s*{u}", sent)
@@ -567,9 +568,13 @@ def _leftover_rules(ctx: _Context) -> list[Finding]:
         if isinstance(ctx.blocks[i], Table):
             continue
         reported: set[str] = set()
+        covered: list[tuple[int, int]] = []  # "【待补充数字】" is one placeholder, not two
         for rx in pats:
             for m in rx.finditer(text):
                 s = m.group(0)
+                if any(a < m.end() and m.start() < b for a, b in covered):
+                    continue
+                covered.append((m.start(), m.end()))
                 # "xx" inside a latin word or a web address (xxgk) is not a placeholder.
                 if s.isascii() and (
                     (m.start() > 0 and re.match(r"[A-Za-z0-9./_-]", text[m.start() - 1]))

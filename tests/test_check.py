@@ -1,0 +1,340 @@
+"""The checker's rules on real reports, their variants and small handmade texts; JSON/CSV output."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from authoring.check import (
+    CheckReport,
+    check_blocks,
+    check_path,
+    check_paths,
+    exit_code,
+    report_to_csv,
+    report_to_json,
+    rule_ids,
+    validate_ignore,
+)
+from authoring.errors import AuthoringError
+from authoring.read import read_blocks
+from authoring.resources import load_data
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import variants as V  # noqa: E402  (test helper beside this file)
+
+NAMES = ["changzhou-cgj-2024", "chuxiong-zhzf-2024", "jiulongpo-cgj-2023"]
+
+
+def _check(tmp_path: Path, text: str, name: str = "报告.txt", **kw: object) -> CheckReport:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return check_path(p, **kw)  # type: ignore[arg-type]
+
+
+def _rules(report: CheckReport, severity: str = "") -> list[str]:
+    return [f.rule for f in report.findings if not severity or f.severity == severity]
+
+
+def _report(body: str, year: int = 2024, agency: str = "某市城市管理局") -> str:
+    """A small complete report around `body` (which lands in part one)."""
+    return (f"{agency}关于{year}年度法治政府建设情况的报告\n"
+            f"{year}年，{agency}坚持以习近平新时代中国特色社会主义思想为指导，依法行政，现将有关情况报告如下：\n"
+            f"一、主要举措和成效\n{body}\n"
+            "二、主要负责人履行推进法治建设第一责任人职责情况\n局主要负责人亲自部署重要工作，带头尊法学法守法用法。\n"
+            "三、存在的不足和原因\n一是执法队伍素质有待提高。\n"
+            f"四、{year + 1}年工作计划\n继续推进依法行政。\n{agency}\n{year + 1}年3月1日\n")
+
+
+# -- the corpus and its variants --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_corpus_reports_have_no_errors(name: str) -> None:
+    r = check_path(V.CORPUS / f"{name}.txt")
+    assert r.ok and r.missing == [] and r.parts.order == list(V.CORPUS_ORDER)
+    assert _rules(r, "error") == []
+    assert exit_code([r]) == 0
+
+
+def test_corpus_facts() -> None:
+    r = check_path(V.CORPUS / "jiulongpo-cgj-2023.txt")
+    assert (r.agency, r.year, r.kind, r.unit) == ("九龙坡区城市管理局", 2023, "text", "line")
+    r = check_path(V.CORPUS / "chuxiong-zhzf-2024.txt")
+    assert (r.agency, r.year) == ("楚雄市综合行政执法局", 2024)
+    duties = r.duties
+    assert duties["亲自部署、亲自过问、亲自协调、亲自督办"] and not duties["行政机关负责人出庭应诉"]
+    f = next(f for f in r.findings if f.rule == "duties.missing")
+    assert f.severity == "warning" and f.line == 13 and "行政机关负责人出庭应诉" in f.message
+    assert f.heading == "二、2024年度党政主要负责人履行推进法治建设第一责任人职责有关情况"
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("key", list(V.CORPUS_ORDER))
+def test_a_deleted_part_is_an_error(tmp_path: Path, name: str, key: str) -> None:
+    r = _check(tmp_path, V.delete_part(V.corpus_text(name), key))
+    missing = [f for f in r.findings if f.rule == "parts.missing"]
+    assert len(missing) == 1 and missing[0].severity == "error"
+    label = {p["key"]: p["label"] for p in load_data("parts.yaml")["parts"]}[key]
+    assert missing[0].message == f"缺少“{label}”部分"
+    assert exit_code([r]) == 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("demote, form", [(V.demote_to_subsection, "其他部分中的小节"),
+                                          (V.demote_to_inline, "段落中的一句话"),
+                                          (V.demote_to_preamble, "开头段落中的一句话")])
+def test_part_two_not_on_its_own_is_a_warning(tmp_path: Path, name: str, demote, form: str) -> None:  # type: ignore[no-untyped-def]
+    r = _check(tmp_path, demote(V.corpus_text(name)))
+    assert r.ok, r.findings
+    f = next(f for f in r.findings if f.rule == "parts.first_responsible_not_separate")
+    assert f.severity == "warning" and form in f.message
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reordered_parts_are_not_a_finding(tmp_path: Path, name: str) -> None:
+    r = _check(tmp_path, V.reorder(V.corpus_text(name), ["first_responsible", "plans", "achievements", "shortcomings"]))
+    assert r.ok and r.parts.order == ["first_responsible", "plans", "achievements", "shortcomings"]
+    assert not [f for f in r.findings if f.category == "parts"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docx_and_gbk_copies_check_like_the_text(tmp_path: Path, name: str) -> None:
+    text = V.corpus_text(name)
+    base = check_path(V.CORPUS / f"{name}.txt")
+    (tmp_path / "gbk.txt").write_bytes(text.encode("gbk"))
+    gbk = check_path(tmp_path / "gbk.txt")
+    docx = check_path(V.to_docx(text, tmp_path / "a.docx", gb9704=True))
+    content = {"parts", "duties", "year", "figures", "leftovers", "coverage"}
+    want = [(f.rule, f.message) for f in base.findings if f.category in content]
+    for r in (gbk, docx):
+        assert [(f.rule, f.message) for f in r.findings if f.category in content] == want
+    assert "read.encoding" in _rules(gbk) and docx.unit == "paragraph"
+    assert [f for f in docx.findings if f.category == "layout"] == []
+
+
+# -- figures -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, rule",
+    [
+        ("群众满意率达到120%。", "figures.percent_over_100"),
+        ("案卷合格率为100.5%。", "figures.percent_over_100"),
+        ("执法案件数量同比增长150%。", None),
+        ("办件量较上年提高230%。", None),
+        ("完成年度目标的130%。", "figures.percent_check"),
+        ("覆盖率达100%。", None),
+        ("全年共办理行政复议案件10件，其中维持6件、撤销5件。", "figures.parts_exceed_whole"),
+        ("共有14件案卷参与评查，其中13件被评为优秀、1件被评为合格。", None),
+        ("共受理1.2万件，其中网上办理8000件、窗口办理5000件。", "figures.parts_exceed_whole"),
+        ("共受理投诉30件，其中办结28次、转办5次。", None),
+        ("全年受理信访20件，办结18件，办结率100%。", "figures.rate_contradicted"),
+        ("全年受理信访20件，办结率100%，尚有2件正在办理。", "figures.rate_contradicted"),
+        ("全年共受理各类信访2691件，及时办理率和办结率均为100%。", None),
+        ("全年受理信访20件，办结20件，办结率100%。", None),
+    ],
+)
+def test_figures(tmp_path: Path, sentence: str, rule: str | None) -> None:
+    r = _check(tmp_path, _report(sentence))
+    got = [f for f in r.findings if f.category == "figures"]
+    if rule is None:
+        assert got == []
+    else:
+        assert [f.rule for f in got] == [rule] and got[0].line == 4
+        assert got[0].heading == "一、主要举措和成效"
+
+
+def test_parts_exceed_whole_message(tmp_path: Path) -> None:
+    r = _check(tmp_path, _report("全年共办理行政复议案件10件，其中维持6件、撤销5件。"))
+    f = next(f for f in r.findings if f.rule == "figures.parts_exceed_whole")
+    assert f.message == "分项之和（11件）超过总数（10件）：“共办理行政复议案件10件，其中维持6件、撤销5件”"
+    assert f.severity == "error"
+
+
+# -- year --------------------------------------------------------------------------------------------
+
+
+def test_year_since_contradicting_the_year(tmp_path: Path) -> None:
+    r = _check(tmp_path, _report("2023年以来，我局共开展执法培训12次。2024年以来，新增制度3项。"))
+    f = [f for f in r.findings if f.rule == "year.since"]
+    assert [x.message for x in f] == ["“2023年以来”与报告年度 2024 年不符，可能沿用了往年的报告"]
+
+
+def test_plan_part_about_the_wrong_year(tmp_path: Path) -> None:
+    text = _report("正文。").replace("四、2025年工作计划\n继续推进依法行政。", "四、下一步工作打算\n2024年，我局将继续推进依法行政。")
+    r = _check(tmp_path, text)
+    f = next(f for f in r.findings if f.rule == "year.plan")
+    assert f.message == "下一年度安排写的是 2024 年，应为 2025 年" and f.line == 10
+    r = _check(tmp_path, _report("正文。").replace("2025年工作计划", "2024年工作计划"))
+    assert [x.message for x in r.findings if x.rule == "year.plan"] == ["下一年度安排写的是 2024 年，应为 2025 年"]
+
+
+def test_plan_part_naming_the_next_year_is_fine(tmp_path: Path) -> None:
+    r = _check(tmp_path, _report("正文。").replace("继续推进依法行政。", "2025年，我局将落实《法治政府建设实施纲要（2021—2025年）》。"))
+    assert "year.plan" not in _rules(r)
+
+
+def test_stale_and_future_meetings(tmp_path: Path) -> None:
+    r = _check(tmp_path, _report("深入学习贯彻党的二十大精神。"))
+    f = next(f for f in r.findings if f.rule == "year.stale_meeting")
+    assert f.severity == "info" and "二十届三中全会" in f.message
+    r = _check(tmp_path, _report("深入学习贯彻党的二十大和二十届二中、三中全会精神。"))
+    assert not [f for f in r.findings if f.rule.endswith("_meeting")]
+    r = _check(tmp_path, _report("深入学习贯彻二十届四中全会精神。", year=2023))
+    assert "year.future_meeting" in _rules(r)
+
+
+def test_title_and_opening_years_disagree(tmp_path: Path) -> None:
+    text = _report("正文。").replace("2024年，某市", "2023年，某市", 1)
+    r = _check(tmp_path, text)
+    assert [f.message for f in r.findings if f.rule == "year.title_mismatch"] == ["标题写的是 2024 年度，正文开头写的是 2023 年"]
+
+
+def test_unknown_year_is_a_warning(tmp_path: Path) -> None:
+    r = _check(tmp_path, "一、主要举措和成效\n正文。\n二、存在的不足\n正文。\n")
+    assert "year.unknown" in _rules(r, "warning")
+
+
+# -- leftovers ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, found", [("XX局开展了培训。", "XX"), ("共办理××件。", "××"), ("【待补充数字】件。", "【待补充数字】"),
+                                         ("TODO 补充。", "TODO"), ("待填。", "待填")])
+def test_placeholders(tmp_path: Path, text: str, found: str) -> None:
+    r = _check(tmp_path, _report(text))
+    f = [f for f in r.findings if f.rule == "leftovers.placeholder"]
+    assert [x.message for x in f] == [f"残留占位符“{found}”"] and f[0].severity == "error" and f[0].line == 4
+
+
+def test_web_addresses_are_not_placeholders(tmp_path: Path) -> None:
+    r = _check(tmp_path, _report("详见 http://www.example.gov.cn/xxgk/index.html 。"))
+    assert "leftovers.placeholder" not in _rules(r)
+
+
+def test_another_agency_name(tmp_path: Path) -> None:
+    text = _report("在沙坪坝区城管局指导下开展工作，按重庆市城市管理局部署，全区城市管理局系统推进。",
+                   agency="九龙坡区城市管理局")
+    r = _check(tmp_path, text)
+    f = [x for x in r.findings if x.rule == "leftovers.other_agency"]
+    assert [x.message for x in f] == [
+        "出现其他单位的名称“沙坪坝区城管局”（本单位为“九龙坡区城市管理局”），可能是从其他单位的报告复制而来"]
+
+
+def test_agency_names_that_disagree(tmp_path: Path) -> None:
+    text = _report("正文。", agency="九龙坡区城市管理局").replace("九龙坡区城市管理局\n2025", "沙坪坝区城市管理局\n2025")
+    r = _check(tmp_path, text)
+    f = [x.message for x in r.findings if x.rule == "leftovers.agency_mismatch"]
+    assert f and "沙坪坝区城市管理局" in f[0] and "落款" in f[0]
+
+
+def test_empty_part(tmp_path: Path) -> None:
+    text = _report("正文。").replace("三、存在的不足和原因\n一是执法队伍素质有待提高。\n", "三、存在的不足和原因\n")
+    r = _check(tmp_path, text)
+    f = next(f for f in r.findings if f.rule == "parts.empty")
+    assert f.message == "“存在的不足和原因”部分只有标题，没有内容" and f.line == 7 and not r.ok
+
+
+# -- coverage of part one ----------------------------------------------------------------------------
+
+
+def test_coverage_lists_areas_part_one_never_touches(tmp_path: Path) -> None:
+    r = _check(tmp_path, _report("深入学习习近平法治思想，严格落实行政执法三项制度。"))
+    f = next(f for f in r.findings if f.rule == "coverage.areas")
+    assert f.severity == "info" and "突发事件应对体系" in f.message and "行政执法工作体系" not in f.message
+    assert r.areas["行政执法工作体系"] and not r.areas["突发事件应对体系"]
+
+
+# -- layout ------------------------------------------------------------------------------------------
+
+
+def test_layout_findings_name_the_value_found(tmp_path: Path) -> None:
+    text = V.corpus_text("jiulongpo-cgj-2023")
+    r = check_path(V.to_docx(text, tmp_path / "a.docx"))
+    messages = [f.message for f in r.findings if f.category == "layout"]
+    assert "纸张为 215.9 × 279.4 mm，GB/T 9704 要求 A4（210 × 297 mm）" in messages
+    assert "上边距为 25.4 mm，GB/T 9704 要求 37 ± 1 mm" in messages
+    assert any(m.startswith("正文的中文字体为“主题字体") for m in messages)
+    assert "正文字号为 11 磅，GB/T 9704 要求 16 磅" in messages
+    assert any(m.startswith("页脚没有页码") for m in messages)
+
+
+def test_layout_fonts_without_east_asian_slot_and_wrong_fonts(tmp_path: Path) -> None:
+    text = V.corpus_text("changzhou-cgj-2024")
+    r = check_path(V.to_docx(text, tmp_path / "a.docx", gb9704=True, fonts={"body": "宋体", "heading1": "仿宋_GB2312"}))
+    messages = [f.message for f in r.findings if f.category == "layout"]
+    assert messages == ["正文的中文字体为“宋体”，GB/T 9704 要求“仿宋_GB2312”",
+                        "一级标题（一、）的中文字体为“仿宋_GB2312”，GB/T 9704 要求“黑体”"]
+    body = next(f for f in r.findings if f.rule == "layout.font")
+    assert body.line == 1  # the first body paragraph, counted as Word paragraphs
+
+
+def test_layout_rules_only_for_word(tmp_path: Path) -> None:
+    r = check_path(V.CORPUS / "changzhou-cgj-2024.txt")
+    assert not [f for f in r.findings if f.category == "layout"]
+
+
+# -- ignore, folders, unreadable files ---------------------------------------------------------------
+
+
+def test_ignore_a_rule_or_a_category(tmp_path: Path) -> None:
+    text = _report("XX局满意率达120%。")
+    r = _check(tmp_path, text, ignore=["leftovers.placeholder"])
+    assert "leftovers.placeholder" not in _rules(r) and "figures.percent_over_100" in _rules(r)
+    r = _check(tmp_path, text, ignore=["figures", "leftovers"])
+    assert not [f for f in r.findings if f.category in ("figures", "leftovers")]
+    with pytest.raises(AuthoringError, match="未知的规则或类别：nonsense"):
+        validate_ignore(["nonsense"])
+    with pytest.raises(AuthoringError):
+        check_paths([tmp_path], ignore=["nonsense"])
+
+
+def test_every_rule_is_complete() -> None:
+    data = load_data("rules.yaml")
+    for rid in rule_ids():
+        spec = data["rules"][rid]
+        assert spec["severity"] in ("error", "warning", "info")
+        assert spec["category"] in data["categories"], rid
+
+
+def test_a_folder_with_an_unreadable_file(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(V.corpus_text("changzhou-cgj-2024"), encoding="utf-8")
+    (tmp_path / "sub" / "b.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    (tmp_path / "sub" / "~$b.docx").write_bytes(b"lock")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    reports = check_paths([tmp_path])
+    assert [Path(r.file).name for r in reports] == ["a.txt", "b.docx"]
+    bad = reports[1]
+    assert bad.unreadable and bad.findings[0].rule == "unreadable" and "旧版 Word" in bad.findings[0].message
+    assert reports[0].ok and exit_code(reports) == 2
+
+
+def test_check_blocks_accepts_plain_blocks() -> None:
+    blocks = read_blocks(V.CORPUS / "chuxiong-zhzf-2024.txt").blocks
+    r = check_blocks(blocks, source="x.txt")
+    assert r.file == "x.txt" and r.missing == [] and r.agency == "楚雄市综合行政执法局"
+
+
+# -- JSON and CSV ------------------------------------------------------------------------------------
+
+
+def test_json_and_csv(tmp_path: Path) -> None:
+    (tmp_path / "del.txt").write_text(V.delete_part(V.corpus_text("jiulongpo-cgj-2023"), "first_responsible"),
+                                      encoding="utf-8")
+    reports = [check_path(V.CORPUS / "chuxiong-zhzf-2024.txt"), check_path(tmp_path / "del.txt")]
+    data = json.loads(report_to_json(reports))
+    assert data[0]["agency"] == "楚雄市综合行政执法局" and data[0]["year"] == 2024
+    assert [p["key"] for p in data[0]["parts"]] == list(V.CORPUS_ORDER)
+    assert data[0]["parts"][1]["line"] == 13 and data[0]["parts"][1]["form"] == "heading"
+    assert data[1]["missing"] == ["first_responsible"] and data[1]["errors"] == 1
+    rows = list(csv.reader(io.StringIO(report_to_csv(reports))))
+    assert rows[0] == ["文件", "单位", "年度", "主要举措和成效", "第一责任人", "存在的不足和原因", "下一年度主要安排",
+                       "其他需要报告的情况", "错误", "警告", "问题摘要"]
+    assert rows[1][1:10] == ["楚雄市综合行政执法局", "2024", "✓", "✓", "✓", "✓", "✗", "0", "1"]
+    assert rows[2][1:9] == ["九龙坡区城市管理局", "2023", "✓", "✗", "✓", "✓", "✗", "1"]
+    assert rows[2][10].startswith("缺少“第一责任人”部分")
