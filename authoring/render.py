@@ -83,11 +83,31 @@ def _guard_size(value: Any) -> Any:
 
 
 def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
+    from functools import wraps
+
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    class _CodeGenerator(CodeGenerator):
+        # `a ~ b` compiles to a plain join that no sandbox hook sees: doubling a namespace string
+        # in a loop would then stop at the machine's memory, not at MAX_SEQUENCE.
+        def visit_Concat(self, node: Any, frame: Any) -> None:
+            self.write("environment.guarded_concat((")
+            for arg in node.nodes:
+                self.visit(arg, frame)
+                self.write(", ")
+            self.write("))")
+
     class _Environment(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset(["*", "**"])
+        code_generator_class = _CodeGenerator
+        intercepted_binops = frozenset(["*", "**", "+"])
+
+        def guarded_concat(self, parts: Iterable[Any]) -> str:
+            texts = [str(p) for p in parts]
+            if sum(map(len, texts)) > MAX_SEQUENCE:
+                raise TemplateLimitError("拼接生成的内容过大")
+            return "".join(texts)
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
@@ -97,11 +117,15 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
                     if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
                         if len(seq) * count > MAX_SEQUENCE:
                             raise TemplateLimitError("重复生成的内容过大")
+            if operator == "+" and all(isinstance(v, (str, list, tuple)) for v in (left, right)):
+                if len(left) + len(right) > MAX_SEQUENCE:
+                    raise TemplateLimitError("拼接生成的内容过大")
             return _guard_size(super().call_binop(context, operator, left, right))
 
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
             # str.format / format_map can pad to any width; templates have the |format filter.
-            if isinstance(obj, str) and attr in ("format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs"):
+            # str.join / str.replace multiply sizes without a check; the |join and |replace filters have one.
+            if isinstance(obj, str) and attr in ("format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "join", "replace"):
                 return False
             return super().is_safe_attribute(obj, attr, value)
 
@@ -115,9 +139,23 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
         finalize=format_value,
     )
 
+    env.globals.pop("lipsum", None)  # lorem ipsum of any length; no report needs it
+
+    def _guarded(original: Callable[..., Any]) -> Callable[..., Any]:
+        # wraps() keeps Jinja's pass_context/pass_environment marks, so the filter gets its arguments.
+        @wraps(original)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            return _guard_size(original(*args, **kwargs))
+
+        return guarded
+
+    for name in list(env.filters):
+        env.filters[name] = _guarded(env.filters[name])
+
     def _capped(name: str, arg_index: int) -> Callable[..., Any]:
         original = env.filters[name]
 
+        @wraps(original)
         def capped(*args: Any, **kwargs: Any) -> Any:
             for value in list(args[arg_index:]) + list(kwargs.values()):
                 if isinstance(value, int) and not isinstance(value, bool) and value > 10_000:
@@ -136,6 +174,24 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
         return original_format(value, *args, **kwargs)
 
     env.filters["format"] = _format
+    original_join, original_replace = env.filters["join"], env.filters["replace"]
+
+    @wraps(original_join)
+    def _join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> Any:
+        items = list(value)
+        if len(str(d)) * len(items) + sum(len(i) for i in items if isinstance(i, str)) > MAX_SEQUENCE:
+            raise TemplateLimitError("join 生成的内容过大")
+        return original_join(eval_ctx, items, d, attribute)
+
+    @wraps(original_replace)
+    def _replace(eval_ctx: Any, s: Any, old: Any, new: Any, count: Any = None) -> Any:
+        text = str(s)
+        if len(text) + text.count(str(old)) * len(str(new)) > MAX_SEQUENCE:
+            raise TemplateLimitError("replace 生成的内容过大")
+        return original_replace(eval_ctx, s, old, new, count)
+
+    env.filters["join"] = _join
+    env.filters["replace"] = _replace
     env.filters["paragraphs"] = paragraphs
     env.filters["points"] = points_text
     env.filters["runin"] = runin
@@ -148,8 +204,8 @@ def format_value(value: Any) -> Any:
     """How a value prints in prose: 917 → 917, 98.50 → 98.5, None → 【待填】 (validate warns)."""
     if value is None:
         return "【待填】"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    if isinstance(value, float):  # is_integer(), not int(): NaN and inf must not raise here
+        return f"{value:.2f}".rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
     return value
 
 
@@ -215,11 +271,21 @@ def _template_error(exc: BaseException, default: str, field: str = "") -> Author
     elif isinstance(exc, TemplateNotFound):
         message = f"找不到模板 {exc.name}；自定义模板文件夹中的文件名应与 templates/ 中的相同"
     elif isinstance(exc, SecurityError):
-        message = f"模板试图访问不安全的内容，已拒绝（{exc}）；模板只能使用报告数据"
+        found = re.search(r"attribute '([^']*)' of '([^']*)'", str(exc))
+        what = f"“{found.group(2)}”对象的属性“{found.group(1)}”" if found else "Python 内部对象"
+        message = f"模板试图访问不安全的内容，已拒绝（{what}）；模板只能使用报告数据"
     elif isinstance(exc, TemplateLimitError):
         message = f"模板超出限制：{exc}；请检查模板中的循环和重复"
     elif isinstance(exc, RecursionError):
         message = "模板递归过深（宏调用了自身？），已停止"
+    elif isinstance(exc, OverflowError):  # Jinja's sandbox: range() of more than 100,000 numbers
+        message = "模板超出限制：range() 最多生成 100000 个数，或数字过大；请检查模板中的循环"
+    elif isinstance(exc, MemoryError):
+        message = "模板占用的内存过多，已停止；请检查模板中的循环和重复"
+    elif isinstance(exc, ZeroDivisionError):
+        message = "模板中的计算除以了零；请检查用到的数据是否为 0"
+    elif isinstance(exc, (TypeError, ValueError, KeyError, IndexError)):
+        message = f"模板中的计算或取值用错了数据（{type(exc).__name__}）；请检查这一行的写法和用到的数据"
     else:
         message = f"模板运行出错（{type(exc).__name__}: {exc}）"
     return AuthoringError(message, file=file, line=line, field=field)
@@ -289,12 +355,32 @@ def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[L
 def _render_limited(template: Any, context: dict[str, Any]) -> str:
     out: list[str] = []
     size = 0
-    for chunk in template.generate(context):
+    stream = template.generate(context)
+    for chunk in stream:
         size += len(chunk)
         if size > MAX_OUTPUT_CHARS:
-            raise TemplateLimitError(f"输出超过 {MAX_OUTPUT_CHARS} 个字符")
+            error = TemplateLimitError(f"输出超过 {MAX_OUTPUT_CHARS} 个字符")
+            error.filename, error.lineno = _suspended_place(stream)  # type: ignore[attr-defined]
+            raise error
         out.append(chunk)
     return "".join(out)
+
+
+def _suspended_place(stream: Any) -> tuple[Optional[str], Optional[int]]:
+    """The template file and line a paused render stream stands at (the innermost template)."""
+    place: tuple[Optional[str], Optional[int]] = (None, None)
+    for _ in range(100):
+        frame = getattr(stream, "gi_frame", None)
+        if frame is None:
+            break
+        debug = frame.f_globals.get("debug_info")
+        if isinstance(debug, str):  # Jinja's "template line=python line&…" map of compiled code
+            pairs = [tuple(map(int, kv.split("="))) for kv in debug.split("&") if kv]
+            line = next((t for t, c in reversed(pairs) if c <= frame.f_lineno), 1)
+            place = (frame.f_code.co_filename, line)
+        # {% include %} runs as `for event in gen: yield event`, so follow the local `gen` too.
+        stream = stream.gi_yieldfrom or frame.f_locals.get("gen")
+    return place
 
 
 def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport] = None) -> dict[str, Any]:
