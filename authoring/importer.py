@@ -35,9 +35,9 @@ def import_report(
     from authoring.read import read_blocks
 
     name = str(path)
-    read = read_blocks(path)
-    if read.kind == "yaml":
+    if Path(name).suffix.lower() in (".yaml", ".yml"):
         raise InputError("这已经是 YAML 报告，不需要导入；可直接 authoring validate / render", file=name)
+    read = read_blocks(path)
     parts = find_parts(read.blocks)
     builder = _Builder(read.blocks, parts, name)
     data = builder.run()
@@ -182,6 +182,7 @@ class _Builder:
                     "原文留在原处，first_responsible.duties 需要补写",
                     span.line, "import-first-responsible-inline", ("first_responsible",),
                 )
+                parts[span.key] = self.empty(span.key)
                 continue
             shared = [s for s in spans if (s.start, s.end) == (span.start, span.end) and s.key != span.key]
             if shared and any(s.key in parts for s in shared):

@@ -1,0 +1,248 @@
+"""import: every real report → YAML → validate → render → check keeps its parts and its characters.
+
+Run with `pytest -s tests/test_import.py` to see the measured character retention per report.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+import variants as V
+from authoring.blocks import Block, Heading, Paragraph, Signature, Table, blocks_to_text
+from authoring.check import check_blocks
+from authoring.importer import import_report, parse_date, split_points, tidy_punctuation
+from authoring.load import load_report
+from authoring.read import read_blocks
+from authoring.render import render_report
+from authoring.validate import validate_report
+
+CORPUS = V.corpus_files()
+NAMES = [p.stem for p in CORPUS]
+RETENTION_BAR = 0.99
+
+
+def _cjk(blocks: list[Block]) -> str:
+    """The Chinese characters a reader sees, heading numbers (一、（一）1.) left out."""
+    out = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(b.text)
+        elif isinstance(b, Paragraph):
+            out.append(b.lead + b.text)
+        elif isinstance(b, Table):
+            out.extend("".join(row) for row in b.rows)
+        elif isinstance(b, Signature):
+            out.append(b.name + b.date)
+        else:
+            out.append(b.text)
+    return "".join(re.findall(r"[\u4e00-\u9fff]", "".join(out)))
+
+
+def retention(original: list[Block], rendered: list[Block]) -> tuple[float, float]:
+    """(multiset, in-order) share of the original's Chinese characters found in the rendering."""
+    a, b = _cjk(original), _cjk(rendered)
+    ca, cb = Counter(a), Counter(b)
+    multiset = sum(min(n, cb[c]) for c, n in ca.items()) / len(a)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    in_order = sum(m.size for m in matcher.get_matching_blocks()) / len(a)
+    return multiset, in_order
+
+
+def _round_trip(source: Path, tmp_path: Path, figures: bool = False) -> tuple[object, list, list[Block]]:
+    result = import_report(source, figures=figures, output=str(tmp_path / "imported.yaml"))
+    out = tmp_path / "imported.yaml"
+    out.write_text(result.yaml_text, encoding="utf-8")
+    loaded = load_report(out)
+    problems = validate_report(loaded)
+    rendered = render_report(loaded) if not [p for p in problems if p.severity == "error"] else []
+    return result, problems, rendered
+
+
+@pytest.mark.parametrize("source", CORPUS, ids=NAMES)
+@pytest.mark.parametrize("figures", [False, True], ids=["text", "figures"])
+def test_corpus_round_trip_keeps_parts_and_characters(source: Path, figures: bool, tmp_path: Path) -> None:
+    result, problems, rendered = _round_trip(source, tmp_path, figures)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    original = read_blocks(source)
+    before = check_blocks(original)
+    after = check_blocks(rendered, source="rendered")
+    assert sorted({s.key for s in after.parts.spans}) == sorted({s.key for s in before.parts.spans})
+    assert after.missing == before.missing == []
+    multiset, in_order = retention(original.blocks, rendered)
+    print(f"\n{source.name}{' --figures' if figures else ''}: 保留汉字 {multiset:.2%}（按顺序 {in_order:.2%}），"
+          f"原文 {len(_cjk(original.blocks))} 字")
+    assert multiset >= RETENTION_BAR and in_order >= RETENTION_BAR
+
+
+@pytest.mark.parametrize("source", CORPUS, ids=NAMES)
+def test_figures_change_the_yaml_not_the_report(source: Path, tmp_path: Path) -> None:
+    plain = _round_trip(source, tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path)[2]
+    result, _, lifted = _round_trip(source, tmp_path / "b" if (tmp_path / "b").mkdir() is None else tmp_path, True)
+    assert blocks_to_text(lifted) == blocks_to_text(plain)
+    figures = result.data["figures"]  # type: ignore[attr-defined]
+    assert len(figures) >= 5
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) for name in figures)
+    used = set(re.findall(r"\{\{ figures\.([A-Za-z_]\w*) \}\}", result.yaml_text))  # type: ignore[attr-defined]
+    assert used == set(figures)
+
+
+def test_figures_are_named_after_the_noun_beside_them(tmp_path: Path) -> None:
+    result = import_report(V.CORPUS / "chuxiong-zhzf-2024.txt", figures=True)
+    figures = result.data["figures"]
+    assert figures["licenses_items"] == 917
+    assert figures["completion_rate"] == 100
+    assert figures["party_group_meetings_times"] == 23
+    assert "累计召开党组会议{{ figures.party_group_meetings_times }}次" in result.yaml_text
+    # each figure carries the sentence it came from, so a clerk knows what to update next year
+    assert "  licenses_items: 917  # ……1月，我局共办理行政许可917件，不断为市场……" in result.yaml_text.splitlines()
+
+
+def test_import_places_title_preamble_parts_points_and_signature() -> None:
+    data = import_report(V.CORPUS / "chuxiong-zhzf-2024.txt").data
+    assert data["agency"] == {"name": "楚雄市综合行政执法局"}
+    assert data["year"] == 2024
+    assert data["preamble"].startswith("2024年，在市委、市人民政府的领导下，楚雄市综合行政执法局坚持")
+    first = data["achievements"][0]
+    assert first["heading"] == "坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想"
+    assert first["points"][0].startswith("严格落实“第一议题”制度。")
+    assert len(first["points"]) == 3
+    assert data["first_responsible"]["leader"] == "党组书记、局长"
+    assert [d["heading"] for d in data["first_responsible"]["duties"]] == [
+        "强化组织领导", "深学笃行习近平法治思想", "系统谋划法治建设", "坚持全面依法履行职能",
+    ]
+    assert data["shortcomings"][0].endswith("主要存在以下问题和不足：")
+    assert len(data["shortcomings"][1]["points"]) == 3
+    assert data["plans"][0].startswith("2025年，我局将继续围绕推进依法行政")
+    assert data["signature"] == {"name": "楚雄市综合行政执法局", "date": _dt.date(2024, 11, 26)}
+    assert data["layout"]["headings"]["shortcomings"] == "2024年度推进法治政府建设存在的不足和原因"
+    assert "plans" not in data["layout"]["headings"]  # the same as the default heading
+
+
+def test_numbered_items_and_run_in_headings() -> None:
+    data = import_report(V.CORPUS / "changzhou-cgj-2024.txt").data
+    section = data["achievements"][0]
+    assert section["heading"] == "强化法治学习引领，夯牢政治思想基础"
+    assert [i["heading"] for i in section["items"]] == ["深学笃行习近平法治思想", "发挥“关键少数”引领作用"]
+    item = data["achievements"][1]["items"][2]
+    assert item["heading"] == "优化政务服务水平，打造法治化营商环境"
+    assert [p[:8] for p in item["points"]] == ["深入实施《常州市", "严格落实《公平竞"]
+    # ASCII punctuation of the web copy becomes what a Chinese document uses
+    assert data["preamble"].startswith("2024年，市城管局坚持以习近平新时代中国特色社会主义思想为指导，")
+
+
+def test_website_chrome_is_left_out_and_listed(tmp_path: Path) -> None:
+    result = import_report(V.CORPUS / "jiulongpo-cgj-2023.txt")
+    chrome = [w for w in result.warnings if w.rule == "import-chrome"]
+    assert len(chrome) == 1
+    assert "扫一扫在手机打开当前页" in chrome[0].message and "日期:2024-03-06" in chrome[0].message
+    assert "扫一扫" not in result.yaml_text and "便民地图" not in result.yaml_text
+
+
+def test_a_missing_part_imports_empty_and_validate_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "no-shortcomings.txt"
+    source.write_text(V.delete_part(V.corpus_text("changzhou-cgj-2024"), "shortcomings"), encoding="utf-8")
+    result = import_report(source, output=str(tmp_path / "r.yaml"))
+    assert result.data["shortcomings"] == []
+    assert [w.message for w in result.warnings if w.rule == "import-missing-part"] == [
+        "原文没有找到“存在的不足和原因”部分，已留空；validate 会要求补写"
+    ]
+    assert "  # 请核对：原文没有找到“存在的不足和原因”部分" in result.yaml_text or \
+        "# 请核对：原文没有找到“存在的不足和原因”部分，已留空；validate 会要求补写" in result.yaml_text
+    out = tmp_path / "r.yaml"
+    out.write_text(result.yaml_text, encoding="utf-8")
+    errors = [str(p) for p in validate_report(load_report(out)) if p.severity == "error"]
+    assert len(errors) == 1 and "存在的不足和原因（shortcomings）：至少需要 1 项" in errors[0]
+
+
+def test_part_two_inside_part_one_is_moved_out_with_a_warning(tmp_path: Path) -> None:
+    source = tmp_path / "demoted.txt"
+    source.write_text(V.demote_to_subsection(V.corpus_text("jiulongpo-cgj-2023")), encoding="utf-8")
+    result = import_report(source)
+    duties = result.data["first_responsible"]["duties"]
+    assert [d["heading"] for d in duties][:2] == ["加强组织领导，统筹推进法治建设", "狠抓法治教育，学习贯彻习近平法治思想"]
+    assert all("第一责任人" not in (e.get("heading") or "") for e in result.data["achievements"] if isinstance(e, dict))
+    assert any(w.rule == "import-first-responsible-moved" for w in result.warnings)
+
+
+def test_part_two_as_one_sentence_stays_in_place_and_is_flagged(tmp_path: Path) -> None:
+    source = tmp_path / "inline.txt"
+    source.write_text(V.demote_to_inline(V.corpus_text("changzhou-cgj-2024")), encoding="utf-8")
+    result = import_report(source)
+    assert result.data["first_responsible"]["duties"] == []
+    assert any(w.rule == "import-first-responsible-inline" for w in result.warnings)
+    assert "三是主要负责人履行推进法治建设第一责任人职责情况" in result.yaml_text
+
+
+def test_text_that_fits_no_part_is_kept_in_other_with_a_warning(tmp_path: Path) -> None:
+    text = V.corpus_text("changzhou-cgj-2024").replace("|", "")
+    text += "五、附件\n附件1：常州市城市管理局2024年行政执法数据统计表，共三张表格，详见附件。\n"
+    source = tmp_path / "extra.txt"
+    source.write_text(text, encoding="utf-8")
+    result = import_report(source)
+    other = result.data["other"]
+    assert other[-1]["heading"] == "【导入时未能归类的内容】"
+    assert "附件\n附件1：常州市城市管理局2024年行政执法数据统计表" in other[-1]["text"]
+    assert any(w.rule == "import-unplaced" for w in result.warnings)
+
+
+@pytest.mark.parametrize("maker", ["docx", "html", "markdown", "gbk"])
+def test_other_formats_import_like_the_text(maker: str, tmp_path: Path) -> None:
+    text = V.corpus_text("chuxiong-zhzf-2024")
+    if maker == "docx":
+        source = V.to_docx(text, tmp_path / "report.docx", gb9704=True)
+    elif maker == "html":
+        source = tmp_path / "report.html"
+        source.write_text(V.to_html(text), encoding="utf-8")
+    elif maker == "markdown":
+        source = tmp_path / "report.md"
+        source.write_text(V.to_markdown(text), encoding="utf-8")
+    else:
+        source = tmp_path / "report.txt"
+        source.write_bytes(text.encode("gbk"))
+    result, problems, rendered = _round_trip(source, tmp_path)
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert result.found == ["achievements", "first_responsible", "shortcomings", "plans"]  # type: ignore[attr-defined]
+    multiset, in_order = retention(read_blocks(source).blocks, rendered)
+    assert multiset >= RETENTION_BAR and in_order >= RETENTION_BAR
+
+
+def test_yaml_written_by_import_loads_back_as_its_data() -> None:
+    result = import_report(V.CORPUS / "jiulongpo-cgj-2023.txt", figures=True)
+    assert result.yaml_text.startswith("# yaml-language-server: $schema=")
+    assert yaml.safe_load(result.yaml_text) == result.data
+
+
+def test_a_yaml_report_is_not_imported(tmp_path: Path) -> None:
+    from authoring.errors import InputError
+
+    source = tmp_path / "r.yaml"
+    source.write_text("year: 2024\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_report(source)
+    assert str(err.value) == f"{source}: 这已经是 YAML 报告，不需要导入；可直接 authoring validate / render"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一是甲。二是乙。", ("", ["甲。", "乙。"])),
+        ("主要问题：一是甲；二是乙；三是丙。", ("主要问题：", ["甲；", "乙；", "丙。"])),
+        ("只有一是一项。", ("只有一是一项。", [])),
+        ("这不是一是，也不是二是", ("这不是一是，也不是二是", [])),
+    ],
+)
+def test_split_points(text: str, expected: tuple[str, list[str]]) -> None:
+    assert split_points(text) == expected
+
+
+def test_parse_date_and_punctuation() -> None:
+    assert parse_date("2024年11月26日") == _dt.date(2024, 11, 26)
+    assert parse_date("二〇二五年二月二十日") == _dt.date(2025, 2, 20)
+    assert parse_date("2024年2月30日") is None
+    assert tidy_punctuation("2024年,市城管局(市执法局)坚持:学习;VR-虚拟, a,b") == "2024年，市城管局（市执法局）坚持：学习；VR-虚拟，a,b"
