@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import math
 import re
 from functools import lru_cache
 from typing import Any, Iterator, Optional
@@ -248,6 +249,9 @@ def _content_problems(report: LoadedReport) -> list[Problem]:
             add(("figures", name), f"数据 {name} 已定义但正文中没有引用；不需要可删除", "warning", "figure-unused")
         if value is None:
             add(("figures", name), f"数据 {name} 待填：请填写本年度的数字", "warning", "figure-empty")
+        elif isinstance(value, float) and not math.isfinite(value):
+            # YAML's .nan / .inf are floats to the schema, but no report can print them.
+            add(("figures", name), f"数据 {name} 的值 {value} 不是实际的数字；请填写本年度的数字", "error", "figure-not-finite")
 
     # Signature date against the reporting window (报送 by 1 March, 公开 by 1 April of year+1).
     sig = data.get("signature")
