@@ -143,7 +143,12 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 def package_docx(raw: bytes, version: str) -> bytes:
     """Rewrite a saved .docx with fixed timestamps and order, stamped with its content hash."""
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-        parts = {name: zf.read(name) for name in zf.namelist()}
+        return package_parts({name: zf.read(name) for name in zf.namelist()}, version)
+
+
+def package_parts(parts: dict[str, bytes], version: str) -> bytes:
+    """Zip a package's parts (member name → bytes) deterministically, stamped with their hash."""
+    parts = dict(parts)
     _without_template_leftovers(parts)
     _register_custom_part(parts)
     stamp = {STAMP_HASH: content_hash(parts), STAMP_VERSION: version}
