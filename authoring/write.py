@@ -590,7 +590,7 @@ def _serialize(doc: Any) -> dict[str, bytes]:
 
         for part in package.parts:
             part.before_marshal()
-        collector = _PartCollector()
+        collector: Any = _PartCollector()
         PackageWriter._write_content_types_stream(collector, package.parts)
         PackageWriter._write_pkg_rels(collector, package.rels)
         PackageWriter._write_parts(collector, package.parts)
