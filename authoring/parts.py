@@ -128,22 +128,38 @@ def _heading_of(b: Block) -> str:
     return ""
 
 
+def _is_bare_part_heading(b: Block) -> bool:
+    # A short unnumbered line naming a part ("存在的主要问题") is a part heading whose number was
+    # lost (Word auto-numbering, text copied from a web page).
+    if not isinstance(b, Paragraph) or b.number or b.lead:
+        return False
+    norm = normalize_text(b.text).strip()
+    return 0 < len(norm) <= 40 and not re.search("[。！？；：]", norm) and bool(classify_heading(norm))
+
+
 def _top_items(blocks: Sequence[Block]) -> tuple[int, list[int]]:
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if not levels:
         levels = [b.level for b in blocks if isinstance(b, Paragraph) and b.number and b.level]
-    if not levels:
-        return 0, []
-    top = min(levels)
+    top = min(levels) if levels else 1
     items = [i for i, b in enumerate(blocks)
              if (isinstance(b, Heading) and b.level == top)
              or (isinstance(b, Paragraph) and b.level == top and b.number)]
+    bare = [i for i, b in enumerate(blocks) if _is_bare_part_heading(b)]
+    if bare:
+        # Unnumbered part headings sit above every numbered level; numbered top-level items stay
+        # parts only if their wording names one.
+        named = [i for i in items if classify_heading(_heading_of(blocks[i]))]
+        return 0, sorted(set(bare + named))
     return top, items
 
 
 def _content_start(blocks: Sequence[Block], i: int) -> int:
     # A run-in heading's paragraph is itself content; a heading on its own line is not.
-    return i + 1 if isinstance(blocks[i], Heading) else i
+    b = blocks[i]
+    if isinstance(b, Paragraph) and (b.number or b.lead):
+        return i
+    return i + 1
 
 
 def _body_end(blocks: Sequence[Block]) -> int:
@@ -207,7 +223,7 @@ def _find_subsection(blocks: Sequence[Block], top: int, body_end: int,
         while end < body_end:
             nb = blocks[end]
             nl = nb.level if isinstance(nb, (Heading, Paragraph)) else 0
-            if nl and nl <= level and (isinstance(nb, Heading) or getattr(nb, "number", "")):
+            if nl and nl <= level and (isinstance(nb, Heading) or (isinstance(nb, Paragraph) and nb.number)):
                 break
             end += 1
         return PartSpan("first_responsible", head, _content_start(blocks, i), end, b.line, "subsection")

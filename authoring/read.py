@@ -454,7 +454,7 @@ def _html_items(text: str) -> list[_Item]:
 def _read_yaml(p: Path, name: str) -> ReadResult:
     # The renderer is another module's job; import it only when a YAML report is read.
     try:
-        from authoring.render import render_report  # type: ignore[attr-defined]
+        from authoring.render import render_report
     except ImportError as e:
         raise InputError("本版本尚不能读取 YAML 报告（缺少 render 模块）", file=name) from e
     try:
