@@ -96,6 +96,11 @@ class CheckReport:
         return f"第 {line} 段" if self.unit == "paragraph" else f"第 {line} 行"
 
 
+def part_columns() -> dict[str, str]:
+    """Part key → the short name of its column in a summary table."""
+    return dict(_rules()["display"]["part_columns"])
+
+
 def rule_ids() -> list[str]:
     """Every rule id the checker knows."""
     return list(_rules()["rules"])
