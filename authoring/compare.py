@@ -89,8 +89,8 @@ def compare_reports(old_path: Union[str, Path], new_path: Union[str, Path]) -> C
             file=str(old_path),
         )
     result = Comparison(str(old_path), str(new_path), _int(old_year), _int(new_year))
-    old_figures = old.get("figures") if isinstance(old.get("figures"), dict) else {}
-    new_figures = new.get("figures") if isinstance(new.get("figures"), dict) else {}
+    old_figures: dict[Any, Any] = old["figures"] if isinstance(old.get("figures"), dict) else {}
+    new_figures: dict[Any, Any] = new["figures"] if isinstance(new.get("figures"), dict) else {}
     for name in old_figures:
         if name in new_figures:
             result.figures.append(FigureChange(str(name), _value(old_figures[name]), _value(new_figures[name])))

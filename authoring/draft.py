@@ -50,15 +50,25 @@ def init_scaffold(agency: str, year: int, *, output: Optional[str] = None) -> st
 
 
 def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
-    """Next year's draft from a report YAML: year + 1, plans → checklist, figures emptied, years flagged."""
+    """Next year's draft from a report (YAML, or a Word/text report imported on the way):
+    year + 1, plans → checklist, figures emptied, year-bound phrases updated or flagged."""
     from authoring.load import load_report  # the loader gives the Chinese messages for bad YAML
 
-    loaded = load_report(path)
+    imported: list[Problem] = []
+    if Path(path).suffix.lower() in (".yaml", ".yml"):
+        loaded = load_report(path)
+    else:
+        from authoring.importer import import_report
+
+        result = import_report(path, figures=True)
+        imported = result.warnings
+        loaded = load_report(path, text=result.yaml_text)
     year = loaded.data.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year < 2100:
         raise AuthoringError(
             "需要年度（year: 2024 这样的四位数字）才能生成下一年度的报告",
             file=str(path), line=loaded.place(("year",)).line, field="year",
+            problems=imported,
         )
     drafter = _Drafter(loaded.data, year, Path(path).name)
     data = drafter.run()
@@ -74,7 +84,7 @@ def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
         for p, msg, severity, rule in drafter.changes
     ]
     changes.sort(key=lambda c: c.place.line or 0)
-    return Draft(data, text, changes)
+    return Draft(data, text, imported + changes)
 
 
 def _label(path: FieldPath) -> str:

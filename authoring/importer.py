@@ -321,7 +321,8 @@ class _Builder:
             elif level:
                 # deeper than the schema's items: kept, number and all, as text of the item
                 target = item if item is not None else entry
-                target["text"] = _join(target.get("text"), block_text(b))  # type: ignore[index]
+                assert target is not None
+                target["text"] = _join(target.get("text"), block_text(b))
             elif entry is None:
                 leads.append(block_text(b))
             else:
@@ -587,7 +588,7 @@ def _lift_figures(data: dict[str, Any], notes: dict[FieldPath, str]) -> None:
         if key in data:
             data[key] = walk(data[key], (key,))
     if figures:
-        ordered = {k: data[k] for k in ("agency", "year", "title", "preamble") if k in data}
+        ordered: dict[str, Any] = {k: data[k] for k in ("agency", "year", "title", "preamble") if k in data}
         ordered["figures"] = figures
         ordered.update({k: v for k, v in data.items() if k not in ordered})
         data.clear()

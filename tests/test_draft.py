@@ -209,3 +209,18 @@ def test_init_from_a_file_without_a_year_says_so(tmp_path: Path) -> None:
     with pytest.raises(AuthoringError) as err:
         init_from(source)
     assert str(err.value) == f"{source}:2: year：需要年度（year: 2024 这样的四位数字）才能生成下一年度的报告"
+
+
+def test_init_from_last_years_word_or_text_report_imports_it_first(tmp_path: Path) -> None:
+    import variants as V
+
+    source = V.to_docx(V.corpus_text("chuxiong-zhzf-2024"), tmp_path / "2024年报告.docx")
+    draft = init_from(source, output=str(tmp_path / "report-2025.yaml"))
+    assert draft.data["year"] == 2025
+    assert [i["heading"] for i in draft.data["achievements"][0]["items"]][:2] == [
+        "落实2024年安排：坚持党建引领，大力推进法治政府建设",
+        "落实2024年安排：加强队伍建设，提高执法水平",
+    ]
+    assert draft.data["figures"]["licenses_items"] is None
+    problems = _validate_text(tmp_path, draft.yaml_text, "report-2025.yaml")
+    assert {p.rule for p in problems} <= {"figure-empty", "placeholder"}
