@@ -631,13 +631,17 @@ def _clear_body(doc: Any) -> None:
         body.append(OxmlElement("w:sectPr"))
 
 
+class _BadCharacter(ValueError):
+    """Text holds a character Word cannot store; build_docx names the file and line."""
+
+
 def _check(text: str, block: Block) -> str:
-    """Refuse characters Word cannot store, naming the block rather than failing deep inside."""
+    """Refuse characters Word cannot store, rather than failing deep inside python-docx."""
     m = _BAD_XML.search(text)
     if m:
-        raise AuthoringError(
-            f"含有 Word 无法保存的字符 U+{ord(m.group(0)):04X}（在“{text[max(0, m.start() - 10):m.start()]}”之后），请删除该字符",
-            line=block.line)
+        before = text[max(0, m.start() - 10):m.start()]
+        raise _BadCharacter(
+            f"含有 Word 无法保存的字符 U+{ord(m.group(0)):04X}（在“{before}”之后），请删除该字符")
     return text
 
 
@@ -673,12 +677,21 @@ def _meta_date(meta: Mapping[str, Any]) -> dt.datetime:
 def build_docx(blocks: Sequence[Block], *, layout: Optional[Mapping[str, Any]] = None,
                reference_doc: Optional[PathLike] = None,
                meta: Optional[Mapping[str, Any]] = None) -> bytes:
-    """The .docx bytes for blocks: deterministic, and stamped with a hash of their content."""
+    """The .docx bytes for blocks: deterministic, and stamped with a hash of their content.
+
+    meta: title, agency, year, date (for the document properties) and optionally source (the
+    report file, named in errors).
+    """
     # `layout` may be a report's partial `layout:` section or a full resolved layout: merging
     # either onto the defaults gives the same result.
     writer = _Writer(resolve_layout(layout), reference_doc)
     for block in blocks:
-        writer.add(block)
+        try:
+            writer.add(block)
+        except _BadCharacter as exc:
+            # meta["source"] (the report's file name), when given, makes the place clickable.
+            source = str((meta or {}).get("source") or "")
+            raise AuthoringError(str(exc), file=source, line=block.line) from None
     return package_parts(writer.finish(meta), __version__)
 
 

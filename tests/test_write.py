@@ -321,6 +321,9 @@ def test_characters_word_cannot_hold_are_refused_with_the_line() -> None:
     with pytest.raises(AuthoringError) as err:
         build_docx([Paragraph("正常文字\x01坏字符", line=14)])
     assert str(err.value) == "<输入>:14: 含有 Word 无法保存的字符 U+0001（在“正常文字”之后），请删除该字符"
+    with pytest.raises(AuthoringError) as err:
+        build_docx([Title("标题\ud800")], meta={"source": "report.yaml"})
+    assert str(err.value) == "report.yaml: 含有 Word 无法保存的字符 U+D800（在“标题”之后），请删除该字符"
 
 
 def test_write_docx_refuses_to_overwrite_a_foreign_file(tmp_path: Path) -> None:
