@@ -246,3 +246,32 @@ def test_parse_date_and_punctuation() -> None:
     assert parse_date("二〇二五年二月二十日") == _dt.date(2025, 2, 20)
     assert parse_date("2024年2月30日") is None
     assert tidy_punctuation("2024年,市城管局(市执法局)坚持:学习;VR-虚拟, a,b") == "2024年，市城管局（市执法局）坚持：学习；VR-虚拟，a,b"
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_our_own_word_file_imports_back_to_the_same_structure(example: Path, tmp_path: Path) -> None:
+    from authoring.render import format_value
+    from authoring.write import write_docx
+
+    original = load_report(example).data
+    docx = write_docx(render_report(example), tmp_path / "report.docx")
+    imported = import_report(docx).data
+    figures = original.get("figures") or {}
+
+    def filled(value: object) -> object:
+        # what the Word file shows: {{ figures.x }} replaced by its value
+        if isinstance(value, str):
+            return re.sub(r"\{\{\s*figures\.(\w+)\s*\}\}", lambda m: str(format_value(figures[m.group(1)])), value)
+        if isinstance(value, dict):
+            return {k: filled(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [filled(v) for v in value]
+        return value
+
+    for key in ("year", "preamble", "achievements", "shortcomings", "plans", "signature"):
+        assert imported.get(key) == filled(original.get(key)), key
+    assert imported["first_responsible"]["duties"] == filled(original["first_responsible"]["duties"])
+    assert imported["agency"]["name"] == original["agency"]["name"]
