@@ -95,6 +95,7 @@ def _patterns() -> dict[str, Any]:
         "agency": re.compile(data["agency_suffix"]),
         "max_agency": int(data["max_agency_chars"]),
         "head": [re.compile(p) for p in chrome["head"]],
+        "masthead": re.compile(chrome["masthead"]),
         "tail": [re.compile(p) for p in chrome["tail"]],
         "link_run": int(chrome["tail_link_run"]),
         "link_max": int(chrome["link_max_chars"]),
@@ -274,7 +275,7 @@ def build_blocks(items: list[_Item]) -> tuple[list[Block], list[str]]:
     body = _drop_link_run(body, chrome)
 
     blocks: list[Block] = []
-    blocks.extend(_head_blocks(head_kept))
+    blocks.extend(_head_blocks(head_kept, chrome))
     sig_start, signature = _find_signature(body)
     for it in body[:sig_start]:
         if it.table is not None:
@@ -304,31 +305,40 @@ def _drop_link_run(body: list[_Item], chrome: list[str]) -> list[_Item]:
     return body
 
 
-def _head_blocks(head: list[_Item]) -> list[Block]:
+def _head_blocks(head: list[_Item], chrome: list[str]) -> list[Block]:
     pat = _patterns()
-    out: list[Block] = []
-    pending: Optional[_Item] = None  # an agency line that may be the first line of a 2-line title
-    for it in head:
+
+    def is_title(it: _Item) -> bool:
         norm = normalize_text(it.text)
-        is_title = it.hint == "title" or (
+        return it.hint == "title" or (
             len(it.text) <= pat["max_title"] and "。" not in norm and bool(pat["title"].search(norm))
         )
-        if is_title and not any(isinstance(b, Title) for b in out):
-            if pending is not None:
-                out.append(Title(pending.text + it.text, pending.line))
-                pending = None
-            else:
-                out.append(Title(it.text, it.line))
-            continue
-        if pending is not None:
-            out.append(classify_line(pending.text, pending.line, pending.hint))
-            pending = None
-        if is_agency_line(it.text) and not any(isinstance(b, Title) for b in out):
-            pending = it
-            continue
-        out.append(classify_line(it.text, it.line, it.hint))
-    if pending is not None:
-        out.append(classify_line(pending.text, pending.line, pending.hint))
+
+    at = next((i for i, it in enumerate(head) if is_title(it)), None)
+    out: list[Block] = []
+    if at is None:
+        return [classify_line(it.text, it.line, it.hint) for it in head]
+    # Before the title: the agency line of a two-line title and the 版头 stay; the rest of a web
+    # copy's header (site name, channel name, today's date) is chrome.
+    before = head[:at]
+    first_line: Optional[_Item] = None
+    if before and is_agency_line(before[-1].text):
+        first_line = before.pop()
+    for it in before:
+        if pat["masthead"].search(normalize_text(it.text)) or it.hint:
+            out.append(classify_line(it.text, it.line, it.hint))
+        else:
+            chrome.append(it.text)
+    title = head[at]
+    if first_line is not None:
+        out.append(Title(first_line.text + title.text, first_line.line))
+    else:
+        out.append(Title(title.text, title.line))
+    for it in head[at + 1:]:
+        if it.text == title.text or (first_line is not None and it.text == first_line.text + title.text):
+            chrome.append(it.text)  # the page repeats the article title
+        else:
+            out.append(classify_line(it.text, it.line, it.hint))
     return out
 
 

@@ -256,3 +256,31 @@ def test_yaml_goes_through_render_report() -> None:
         pytest.skip("no examples")
     r = read_blocks(files[0])
     assert r.kind == "yaml" and any(isinstance(b, Heading) for b in r.blocks)
+
+
+WEB_COPY = """某某县人民政府 2019年12月3日星期二
+无障碍 简体| 繁体
+您所在的位置：政务公开 > 工作报告
+工作报告
+某某县2024年度法治政府建设情况报告
+文章来源：司法局 发布时间：2025-03-28 09:18
+某某县2024年度法治政府建设情况报告
+
+2024年，某某县坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻习近平法治思想，法治政府建设取得新成效。
+一、县政府主要负责同志履行推进法治建设第一责任人职责情况
+"""
+
+
+def test_web_page_header_before_and_around_the_title_is_chrome(tmp_path: Path) -> None:
+    r = read_blocks(_write(tmp_path, "a.txt", WEB_COPY))
+    assert r.chrome == ["某某县人民政府 2019年12月3日星期二", "无障碍 简体| 繁体", "您所在的位置：政务公开 > 工作报告",
+                        "文章来源：司法局 发布时间：2025-03-28 09:18", "工作报告", "某某县2024年度法治政府建设情况报告"]
+    assert r.blocks[0] == Title("某某县2024年度法治政府建设情况报告", 5)
+    assert isinstance(r.blocks[1], Paragraph) and r.blocks[1].line == 9
+
+
+def test_masthead_lines_before_the_title_are_kept(tmp_path: Path) -> None:
+    text = "某城管〔2025〕3号\n某市城市管理局\n关于2024年度法治政府建设情况的报告\n2024年，某市城市管理局坚持依法行政，取得了积极成效，现报告如下。\n"
+    r = read_blocks(_write(tmp_path, "a.txt", text))
+    assert r.chrome == []
+    assert r.blocks[:2] == [Paragraph("某城管〔2025〕3号", line=1), Title("某市城市管理局关于2024年度法治政府建设情况的报告", 2)]
