@@ -107,12 +107,26 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _AliasRefused(event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
+        # PyYAML composes recursively: stop [[[[…]]]] at a fixed depth (where the node starts),
+        # not wherever Python's stack happens to run out.
+        self.depth = getattr(self, "depth", 0) + 1
+        try:
+            if self.depth > 2 * MAX_DEPTH + 10:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        finally:
+            self.depth -= 1
 
 
 class _AliasRefused(Exception):
     def __init__(self, mark: Any) -> None:
         super().__init__("alias")
+        self.mark = mark
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__("depth")
         self.mark = mark
 
 
@@ -201,8 +215,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[FieldPath, tuple[int, in
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
             ) from None
-        except RecursionError:  # [[[[…]]]] thousands deep: PyYAML's composer recurses per level
-            mark = loader.get_mark()
+        except (_TooDeep, RecursionError) as exc:  # [[[[…]]]] thousands deep
+            mark = getattr(exc, "mark", None) or loader.get_mark()
             raise AuthoringError(
                 f"嵌套超过 {MAX_DEPTH} 层，报告不需要这么深的结构；请检查缩进和括号",
                 file=file,
