@@ -225,3 +225,28 @@ def test_heading_blocks_only_at_top_level_split_parts() -> None:
               Paragraph("正文。", line=3)]
     r = find_parts(blocks)
     assert [s.key for s in r.spans] == ["achievements"]
+
+
+def test_topical_report_with_inline_part_two_and_a_combined_last_part(tmp_path: Path) -> None:
+    # The shape of many government (not department) reports: every section topical, the
+    # 第一责任人 only as a 二是… sentence, problems and plans under one heading.
+    text = ("2024年，某省人民政府坚持以习近平新时代中国特色社会主义思想为指导，法治政府建设取得新成效。\n"
+            "一、坚持党的领导，坚决扛牢法治政府建设政治责任\n"
+            "一是深学笃行习近平法治思想。省政府常务会议专题学法4次。二是扛牢法治建设第一责任人职责。省政府主要负责同志主持研究法治政府建设工作。\n"
+            "二、创新工作思路，持续优化法治化营商环境\n深化“放管服”改革。\n"
+            "三、坚持严格规范公正文明执法\n全面落实行政执法三项制度。\n"
+            "四、存在的不足和下一步工作安排\n一是基层执法力量不足。2025年，将继续推进依法行政。\n")
+    r = _parts_of(text, tmp_path)
+    assert r.missing == []
+    forms = {s.key: (s.form, s.line) for s in r.spans}
+    assert forms == {"achievements": ("heading", 2), "first_responsible": ("inline", 3),
+                     "shortcomings": ("heading", 8), "plans": ("heading", 8)}
+    ach = next(s for s in r.spans if s.key == "achievements")
+    assert ach.heading == "坚持党的领导，坚决扛牢法治政府建设政治责任" and ach.end == 7
+    fr = next(s for s in r.spans if s.key == "first_responsible")
+    assert fr.heading == "二是扛牢法治建设第一责任人职责"
+
+
+@pytest.mark.parametrize("heading", ["创新工作思路，提升执法水平", "精心安排部署，压实工作责任", "聚焦群众关切，提升服务水平"])
+def test_topical_headings_are_not_parts(heading: str) -> None:
+    assert classify_heading(heading, 2024) == []
