@@ -207,7 +207,8 @@ class _Emitter:
             for k in keys[1:]:
                 out += self.entry(str(k), value[k], path + (k,), indent + 2)
         elif isinstance(value, list) and value:
-            raise ValueError(f"{_pattern(path)}：列表中不能直接嵌套列表")
+            # a table row: one line, each cell quoted (flow style has its own reserved characters)
+            out.append(pad + "- [" + ", ".join(_cell(c) for c in value) + "]")
         else:
             out += self.scalar(pad + "-", value, path, indent + 2)
         return out
@@ -222,6 +223,15 @@ class _Emitter:
             else:
                 lines.insert(0, _comment(note, len(head) - len(head.lstrip())))
         return lines
+
+
+def _cell(value: Any) -> str:
+    """One table cell in a flow sequence."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return _scalar("", value, 0)[0].strip() or "null"
+    if isinstance(value, (list, Mapping)):
+        raise ValueError("表格的单元格只能是文字或数字")
+    return _quoted(str(value))
 
 
 def _key(key: str) -> str:

@@ -40,7 +40,8 @@ def test_every_tricky_string_loads_back_as_itself() -> None:
         "agency": {"name": "某局", "short_name": "x"},
         "year": 2024,
         "figures": {"a": 1, "b": 2.5, "c": None},
-        "achievements": [{"heading": s, "text": s, "points": [s, s]} for s in TRICKY],
+        "achievements": [{"heading": s, "text": s, "points": [s, s]} for s in TRICKY]
+        + [{"table": [["项目", "数量"], ["许可, 审批", 917], ["[x]", 1.5], ["", None], TRICKY]}],
         "shortcomings": list(TRICKY),
         "signature": {"name": "某局", "date": _dt.date(2025, 2, 20)},
     }

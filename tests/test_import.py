@@ -275,3 +275,28 @@ def test_our_own_word_file_imports_back_to_the_same_structure(example: Path, tmp
         assert imported.get(key) == filled(original.get(key)), key
     assert imported["first_responsible"]["duties"] == filled(original["first_responsible"]["duties"])
     assert imported["agency"]["name"] == original["agency"]["name"]
+
+
+def test_a_word_table_stays_with_its_section(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for t in ["某市城市管理局关于2024年度法治政府建设情况的报告", "2024年，我局坚持依法行政，现将有关情况报告如下：",
+              "一、主要举措和成效", "（一）强化执法。一是严格执法。二是规范执法。"]:
+        d.add_paragraph(t)
+    table = d.add_table(rows=2, cols=2)
+    for (r, c), text in {(0, 0): "项目", (0, 1): "数量", (1, 0): "行政许可", (1, 1): "917"}.items():
+        table.cell(r, c).text = text
+    for t in ["二、主要负责人履行推进法治建设第一责任人职责情况", "局长带头学法，亲自部署重要工作。", "三、存在的不足和原因",
+              "执法队伍有待加强。", "四、下一步工作打算", "继续加强执法队伍建设。", "某市城市管理局", "2025年2月20日"]:
+        d.add_paragraph(t)
+    d.save(str(tmp_path / "t.docx"))
+    result, problems, rendered = _round_trip(tmp_path / "t.docx", tmp_path)
+    assert result.data["agency"] == {"name": "某市城市管理局"}  # type: ignore[attr-defined]
+    assert result.data["achievements"] == [  # type: ignore[attr-defined]
+        {"heading": "强化执法", "points": ["严格执法。", "规范执法。"], "table": [["项目", "数量"], ["行政许可", "917"]]}
+    ]
+    assert result.data["signature"] == {"name": "某市城市管理局", "date": _dt.date(2025, 2, 20)}  # type: ignore[attr-defined]
+    assert '      - ["行政许可", "917"]' in result.yaml_text.splitlines()  # type: ignore[attr-defined]
+    assert [p.rule for p in problems] == ["first-responsible-language"] or all(p.severity == "warning" for p in problems)
+    assert any(isinstance(b, Table) and b.rows[1] == ("行政许可", "917") for b in rendered)
