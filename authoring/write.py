@@ -18,10 +18,10 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from lxml import etree
 
 from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title, blocks_to_text
@@ -487,7 +487,9 @@ class _Writer:
         before = geo.line_pitch * int(sig["blank_lines_before"])
         # Half a character of slack: digits are wider in some fonts, and a date that ends
         # exactly at the margin would wrap its last character onto a line of its own.
-        if not date or _width(date) <= _width(name) - 0.5:
+        if not name:
+            lines = [(date, "right", 0, right)]
+        elif not date or _width(date) <= _width(name) - 0.5:
             # The name's right edge is fixed; its first character is found from its width
             # (Chinese characters, so the estimate is exact) and the date starts from there,
             # left-aligned, so that the date's own width (digits vary by font) does not matter.
@@ -528,7 +530,35 @@ class _Writer:
         props.category = ""
         props.revision = 1
         props.created = props.modified = when
-        return _serialize(self.doc)
+        parts = _serialize(self.doc)
+        if "word/fontTable.xml" in parts:
+            parts["word/fontTable.xml"] = self._font_table(parts["word/fontTable.xml"])
+        return parts
+
+    def _font_table(self, xml: bytes) -> bytes:
+        """List the fonts we use, the Chinese ones as GB2312 (charset 86) with a fallback name,
+        so that a machine without 仿宋_GB2312 substitutes a Chinese font, not a Latin one."""
+        root = etree.fromstring(xml)
+        used = [self.fonts["latin"]] + sorted({str(v) for k, v in self.fonts.items() if k != "latin"})
+        if not self.from_reference:
+            # The template's table names Cambria, ＭＳ 明朝 and friends, which we never use.
+            for font in root.findall(qn("w:font")):
+                if font.get(qn("w:name")) not in used:
+                    root.remove(font)
+        present = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+        fallbacks = self.layout.get("font_fallbacks") or {}
+        for name in used:
+            if name in present:
+                continue
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), name)
+            if fallbacks.get(name):
+                etree.SubElement(font, qn("w:altName")).set(qn("w:val"), str(fallbacks[name]))
+            chinese = any(ord(c) > 0x2E80 for c in name)
+            etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86" if chinese else "00")
+            etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if chinese else "roman")
+            etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "fixed" if chinese else "variable")
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 _CHINESE_NAMES = {"Normal": "正文", "Title": "标题", "Heading 1": "标题 1", "Heading 2": "标题 2",
@@ -608,17 +638,39 @@ def _has_footer(footer: Any) -> bool:
     return any(p.text.strip() or p._p.findall(f".//{qn('w:fldChar')}") for p in footer.paragraphs)
 
 
+_TEMPLATE_CT = b"wordprocessingml.template.main+xml"
+_DOCUMENT_CT = b"wordprocessingml.document.main+xml"
+# A reference document is a few hundred kilobytes; past this it is damaged or a zip bomb.
+_MAX_REFERENCE_BYTES = 100 * 1024 * 1024
+
+
 def _open_template(reference_doc: Optional[PathLike]) -> Any:
+    """python-docx's template, or the agency's reference .docx (a .dotx is read as a .docx)."""
     if reference_doc is None:
         return Document()
     ref = Path(reference_doc)
     if not ref.is_file():
         raise InputError("找不到参考文档。请检查 --reference-doc 给出的路径", file=str(ref))
+    bad = InputError("不是有效的 Word .docx 文件（.doc、.wps 请先在 Word/WPS 中另存为 .docx）",
+                     file=str(ref))
     try:
-        return Document(str(ref))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError("不是有效的 Word .docx 文件（.doc、.wps 或 .dotx 请先在 Word/WPS 中"
-                         "另存为 .docx）", file=str(ref)) from exc
+        with zipfile.ZipFile(ref) as zf:
+            if sum(i.file_size for i in zf.infolist()) > _MAX_REFERENCE_BYTES:
+                raise bad
+            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+        types = parts.get("[Content_Types].xml", b"")
+        if _TEMPLATE_CT in types:
+            # A Word template (.dotx) differs from a document only in this content type.
+            parts["[Content_Types].xml"] = types.replace(_TEMPLATE_CT, _DOCUMENT_CT)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            for name, data in parts.items():
+                zf.writestr(name, data)
+        return Document(buf)
+    except InputError:
+        raise
+    except Exception as exc:  # any way a damaged file can fail to parse is the same to a clerk
+        raise bad from exc
 
 
 def _clear_body(doc: Any) -> None:

@@ -385,10 +385,42 @@ def test_a_bad_reference_doc_is_named(tmp_path: Path) -> None:
     bad.write_bytes(b"\xd0\xcf\x11\xe0 an old .doc")
     with pytest.raises(AuthoringError) as err:
         build_docx(report_blocks(), reference_doc=bad)
-    assert str(err.value).startswith(f"{bad}: 不是有效的 Word .docx 文件")
+    assert str(err.value) == f"{bad}: 不是有效的 Word .docx 文件（.doc、.wps 请先在 Word/WPS 中另存为 .docx）"
     with pytest.raises(AuthoringError) as err:
         build_docx(report_blocks(), reference_doc=tmp_path / "无.docx")
     assert "找不到参考文档" in str(err.value)
+
+
+def test_a_dotx_template_serves_as_reference(tmp_path: Path) -> None:
+    ref = make_reference(tmp_path / "模板.docx")
+    with zipfile.ZipFile(ref) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"document.main+xml", b"template.main+xml")
+    dotx = tmp_path / "模板.dotx"
+    with zipfile.ZipFile(dotx, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    doc = docx.Document(io.BytesIO(build_docx(report_blocks(), reference_doc=dotx)))
+    assert style_east_asia(doc.styles["Normal"]) == "华文仿宋"
+
+
+def test_the_font_table_offers_fallbacks(document, written: Path) -> None:
+    with zipfile.ZipFile(written) as zf:
+        table = zf.read("word/fontTable.xml").decode("utf-8")
+    fonts = dict(re.findall(r'<w:font w:name="([^"]+)">(.*?)</w:font>', table, re.S))
+    assert set(fonts) == {"Times New Roman", "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"}
+    assert '<w:altName w:val="仿宋"/>' in fonts["仿宋_GB2312"]
+    assert '<w:charset w:val="86"/>' in fonts["黑体"]
+
+
+def test_a_signature_without_a_name_or_date(tmp_path: Path) -> None:
+    only_date = docx.Document(io.BytesIO(build_docx([Signature("", "2025年2月20日")])))
+    (date,) = only_date.paragraphs
+    assert date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert date.paragraph_format.right_indent.twips == 640
+    only_name = docx.Document(io.BytesIO(build_docx([Signature("某局")])))
+    assert [p.text for p in only_name.paragraphs] == ["某局"]
 
 
 # --- LibreOffice: the file opens and prints as a report -----------------------------------
