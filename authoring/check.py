@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional, Sequence, Union
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.errors import AuthoringError, Place, Problem
 from authoring.parts import FORMS, PartsResult, classify_heading, find_parts, report_year
-from authoring.read import SUFFIXES, ReadResult, normalize_text, read_blocks
+from authoring.read import REFUSED_SUFFIXES, SUFFIXES, ReadResult, normalize_text, read_blocks
 from authoring.resources import load_data
 
 SEVERITIES = ("error", "warning", "info")
@@ -150,7 +150,7 @@ def collect_paths(paths: Iterable[Union[str, Path]]) -> list[Path]:
         if p.is_dir():
             out.extend(sorted(
                 f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in SUFFIXES
+                if f.is_file() and (f.suffix.lower() in SUFFIXES or f.suffix.lower() in REFUSED_SUFFIXES)
                 # Word's lock files (~$报告.docx) and hidden files are not reports.
                 and not f.name.startswith(("~$", "."))
             ))

@@ -30,6 +30,13 @@ SUFFIXES = {
     ".yaml": "yaml",
     ".yml": "yaml",
 }
+# Formats a clerk's folder often holds that cannot be checked: named, so that a folder check
+# reports them instead of silently skipping them.
+REFUSED_SUFFIXES = {
+    ".doc": "这是旧版 Word（.doc）文件，无法检查；请在 Word 中“另存为”Word 文档（.docx）",
+    ".wps": "这是 WPS 文字（.wps）文件，无法检查；请在 WPS 中“另存为”.docx",
+    ".pdf": "PDF 文件无法可靠地还原段落和标题，无法检查；请提供 Word（.docx）或文本文件",
+}
 
 # ASCII and full-width variants mapped one character to one character, so that positions in the
 # normalised text are positions in the original.
@@ -114,6 +121,8 @@ def read_blocks(path: Union[str, Path]) -> ReadResult:
     if p.is_dir():
         raise InputError("这是一个文件夹，不是报告文件", file=name)
     kind = SUFFIXES.get(p.suffix.lower())
+    if p.suffix.lower() in REFUSED_SUFFIXES:
+        raise InputError(REFUSED_SUFFIXES[p.suffix.lower()], file=name)
     if kind is None:
         supported = "、".join(sorted(SUFFIXES))
         raise InputError(f"不支持的文件类型“{p.suffix or '（无扩展名）'}”，支持：{supported}", file=name)

@@ -307,10 +307,13 @@ def test_a_folder_with_an_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "sub" / "b.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     (tmp_path / "sub" / "~$b.docx").write_bytes(b"lock")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "readme.rtf").write_bytes(b"{\\rtf1}")
     reports = check_paths([tmp_path])
-    assert [Path(r.file).name for r in reports] == ["a.txt", "b.docx"]
-    bad = reports[1]
+    # A PDF in the folder is reported (so the clerk knows it was not checked); an .rtf is not a report.
+    assert [Path(r.file).name for r in reports] == ["a.txt", "notes.pdf", "b.docx"]
+    bad = reports[2]
     assert bad.unreadable and bad.findings[0].rule == "unreadable" and "旧版 Word" in bad.findings[0].message
+    assert reports[1].findings[0].message.startswith("无法读取：PDF 文件无法可靠地还原段落和标题")
     assert reports[0].ok and exit_code(reports) == 2
 
 

@@ -195,7 +195,11 @@ def test_missing_and_empty_files_are_refused(tmp_path: Path) -> None:
     _refused(tmp_path / "空.txt", "0 字节")
     _refused(tmp_path, "文件夹")
     (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
-    _refused(tmp_path / "a.pdf", "不支持的文件类型")
+    _refused(tmp_path / "a.pdf", "PDF 文件无法可靠地还原段落和标题")
+    (tmp_path / "a.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    _refused(tmp_path / "a.doc", "另存为")
+    (tmp_path / "a.rtf").write_bytes(b"{")
+    _refused(tmp_path / "a.rtf", "不支持的文件类型“.rtf”")
 
 
 @pytest.mark.parametrize(
