@@ -449,8 +449,9 @@ class _Writer:
         table = self.doc.add_table(rows=len(block.rows), cols=cols)
         tbl_pr = table._tbl.tblPr
         # Borders and width set directly: a reference doc need not have a "Table Grid" style.
-        for old in tbl_pr.findall(qn("w:tblStyle")):
-            tbl_pr.remove(old)
+        for tag in ("w:tblStyle", "w:tblW", "w:tblBorders"):
+            for old in tbl_pr.findall(qn(tag)):
+                tbl_pr.remove(old)  # one of each: Word refuses a file with two tblW
         tbl_pr.append(_el("w:tblW", w=5000, type="pct"))
         borders = _el("w:tblBorders")
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):

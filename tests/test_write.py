@@ -90,6 +90,9 @@ def test_text_reads_back_in_order(document) -> None:
         "2025年2月20日",
     ]
     table = document.tables[0]
+    tbl_pr = table._tbl.tblPr
+    assert len(tbl_pr.findall(qn("w:tblW"))) == 1
+    assert tbl_pr.find(qn("w:tblW")).get(qn("w:type")) == "pct"
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["项目", "数量"], ["行政许可", "917件"], ["行政处罚", "1234件"]]
 
@@ -283,6 +286,42 @@ def test_a_date_longer_than_the_name_is_right_indented_two(tmp_path: Path) -> No
     text_w = 8845
     date_start = text_w - 640 - 7 * (320 - 5)  # 2025年12月20日: 7 characters wide
     assert name.paragraph_format.left_indent.twips == date_start - 640
+
+
+# Word refuses ("unreadable content") a file whose property elements are out of schema order or
+# repeated, while python-docx and LibreOffice read it happily: so check the order here.
+PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+             "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+             "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+             "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+             "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
+RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+             "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+             "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish "
+             "oMath").split()
+TBLPR_ORDER = ("tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW "
+               "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook").split()
+
+
+def test_properties_are_in_schema_order(written: Path) -> None:
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(written) as zf:
+        names = [n for n in zf.namelist() if re.fullmatch(r"word/(document|styles|footer\d+)\.xml", n)]
+        trees = {n: etree.fromstring(zf.read(n)) for n in names}
+    checked = 0
+    for name, root in trees.items():
+        for tag, order in (("pPr", PPR_ORDER), ("rPr", RPR_ORDER), ("tblPr", TBLPR_ORDER)):
+            for el in root.iter(w + tag):
+                kids = [c.tag.replace(w, "") for c in el]
+                if tag == "rPr" and el.getparent().tag == w + "pPr":
+                    continue  # a paragraph mark's rPr: same order, checked as rPr anyway
+                known = [k for k in kids if k in order]
+                assert known == sorted(known, key=order.index), (name, tag, kids)
+                assert len(kids) == len(set(kids)), (name, tag, kids)
+                checked += 1
+    assert checked > 50
 
 
 # --- files -----------------------------------------------------------------------------------
