@@ -292,8 +292,9 @@ def _part_rules(ctx: _Context) -> list[Finding]:
                                     form=FORMS[span.form], heading=_shorten(span.heading, 40)))
             continue
         if span.key in seen:
+            unit = "段" if ctx.read is not None and ctx.read.kind == "docx" else "行"
             out.append(make_finding("parts.duplicate", span.line, label, label=labels[span.key],
-                                    other_line=seen[span.key]))
+                                    other_place=f"第 {seen[span.key]} {unit}"))
         else:
             seen[span.key] = span.line or 0
         body = "".join(_content_text(b) for b in ctx.blocks[span.start:span.end]).strip()

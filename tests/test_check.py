@@ -341,3 +341,16 @@ def test_json_and_csv(tmp_path: Path) -> None:
     assert rows[1][1:10] == ["楚雄市综合行政执法局", "2024", "✓", "✓", "✓", "✓", "✗", "0", "1"]
     assert rows[2][1:9] == ["九龙坡区城市管理局", "2023", "✓", "✗", "✓", "✓", "✗", "1"]
     assert rows[2][10].startswith("缺少“第一责任人”部分")
+
+
+def test_a_part_twice_is_a_warning(tmp_path: Path) -> None:
+    text = _report("正文。") .replace("四、2025年工作计划", "四、存在的主要问题\n还有问题。\n五、2025年工作计划")
+    r = _check(tmp_path, text)
+    f = next(f for f in r.findings if f.rule == "parts.duplicate")
+    assert f.message == "“存在的不足和原因”部分出现了两次（另见第 7 行）" and f.line == 9
+
+
+def test_docs_list_every_rule() -> None:
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "check.md").read_text(encoding="utf-8")
+    missing = [rid for rid in rule_ids() if f"`{rid}`" not in docs]
+    assert missing == [], "docs/check.md does not list these rules"
