@@ -460,7 +460,9 @@ def _figure_rules(ctx: _Context) -> list[Finding]:
         for m in re.finditer(r"(\d+(?:\.\d+)?)\s*%", norm):
             if float(m.group(1)) <= 100:
                 continue
-            clause_start = max(norm.rfind(c, 0, m.start()) for c in "，。；：、") + 1
+            # The clause the percentage belongs to (looked for within 60 characters: a rate word is near).
+            lo = max(0, m.start() - 60)
+            clause_start = max([lo - 1] + [norm.rfind(c, lo, m.start()) for c in "，。；：、"]) + 1
             before = norm[clause_start:m.start()]
             found = orig[clause_start:m.end()].strip()
             if change_words.search(before):

@@ -354,3 +354,25 @@ def test_docs_list_every_rule() -> None:
     docs = (Path(__file__).resolve().parents[1] / "docs" / "check.md").read_text(encoding="utf-8")
     missing = [rid for rid in rule_ids() if f"`{rid}`" not in docs]
     assert missing == [], "docs/check.md does not list these rules"
+
+
+_PIECES = ["一、", "（二）", "(三)", "1.", "2、", "（1）", "主要举措和成效", "第一责任人", "存在的不足", "下一步工作打算",
+           "2024年", "2023年以来", "共10件，其中6件、5件", "办结率100%", "120%", "。", "，", "XX", "\n", "\n\n",
+           "某市城市管理局", "2025年3月1日", "您当前的位置", "扫一扫", "一是", "主要负责人履行", "|", " "]
+
+
+def test_any_text_is_checked_without_crashing(tmp_path: Path) -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.settings(max_examples=150, deadline=None)
+    @hypothesis.given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=8)), max_size=40))
+    def run(pieces: list[str]) -> None:
+        p = tmp_path / "fuzz.txt"
+        p.write_text("".join(pieces), encoding="utf-8", errors="replace")
+        r = check_path(p)
+        assert all(f.severity in ("error", "warning", "info") for f in r.findings)
+        for s in r.parts.spans:
+            assert 0 <= s.start <= s.end
+
+    run()
