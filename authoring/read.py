@@ -487,6 +487,8 @@ def _read_yaml(p: Path, name: str) -> ReadResult:
 
 # -- Word ---------------------------------------------------------------------------------------
 
+_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
 
 def _check_docx_container(p: Path, name: str) -> None:
     with open(p, "rb") as fh:
@@ -530,14 +532,45 @@ def _read_docx(p: Path, name: str) -> ReadResult:
         if tag == "p":
             number += 1
             para = DocxParagraph(element, document)
-            text = para.text.replace("\n", "").replace("\t", " ")
-            items.append(_Item(number, text, _style_hint(para)))
+            items.append(_Item(number, paragraph_text(element), _style_hint(para)))
         elif tag == "tbl":
             table = DocxTable(element, document)
             rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
             items.append(_Item(number + 1, table=Table(rows, True, number + 1)))
     blocks, chrome = build_blocks(items)
     return ReadResult(name, "docx", blocks, "", chrome, [], docx_layout(document, blocks))
+
+
+_SKIP_SUBTREES = {
+    f"{{{_WNS}}}del",  # a tracked deletion is not in the text a reader sees
+    f"{{{_WNS}}}txbxContent",  # text boxes float outside the paragraph's text
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",  # duplicate of the Choice
+}
+
+
+def paragraph_text(element: Any) -> str:
+    """The text of a Word paragraph as a reader sees it, tracked insertions included.
+
+    python-docx's `Paragraph.text` reads only direct runs and hyperlinks, so it drops text inside
+    tracked insertions (`w:ins`), smart tags and content controls: a report still under review
+    would lose words.
+    """
+    out: list[str] = []
+    stack = [iter(element)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _SKIP_SUBTREES:
+            continue
+        if tag == f"{{{_WNS}}}t":
+            out.append(child.text or "")
+        elif tag == f"{{{_WNS}}}tab":
+            out.append(" ")
+        stack.append(iter(child))
+    return "".join(out)
 
 
 def _style_hint(para: Any) -> str:

@@ -288,3 +288,16 @@ def test_masthead_lines_before_the_title_are_kept(tmp_path: Path) -> None:
     r = read_blocks(_write(tmp_path, "a.txt", text))
     assert r.chrome == []
     assert r.blocks[:2] == [Paragraph("某城管〔2025〕3号", line=1), Title("某市城市管理局关于2024年度法治政府建设情况的报告", 2)]
+
+
+def test_docx_tracked_insertions_are_read_and_deletions_are_not(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d = docx.Document()
+    p = d.add_paragraph("一、主要")
+    p._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="a"><w:r><w:t>举措和成效</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>（删）</w:delText></w:r></w:del>'))
+    d.save(str(tmp_path / "a.docx"))
+    assert read_blocks(tmp_path / "a.docx").blocks == [Heading(1, "主要举措和成效", "一、", 1)]
