@@ -258,8 +258,21 @@ class _Writer:
                     style.next_paragraph_style = self.doc.styles["Normal"]
             _replace_props(existing, ppr, rpr)
             self.style_ids[name] = existing.get(qn("w:styleId"))
+            self._match_linked_style(existing, rpr)
         for level in range(1, 5):
             self.level_fonts[level] = self._east_asia_of(_HEADING_STYLES[level]) or heading_fonts[level]
+
+    def _match_linked_style(self, style_el: Any, rpr: Any) -> None:
+        """Give the character style linked to a paragraph style (标题 1 字符…) the same look:
+        Word applies it when a clerk gives part of a paragraph the heading style, and the
+        template's version is blue Calibri."""
+        link = style_el.find(qn("w:link"))
+        if link is None:
+            return
+        for other in self.doc.styles.element.findall(qn("w:style")):
+            if other.get(qn("w:styleId")) == link.get(qn("w:val")) \
+                    and other.get(qn("w:type")) == "character":
+                _replace_props(other, None, copy.deepcopy(rpr))
 
     def _set_doc_defaults(self) -> None:
         styles = self.doc.styles.element
@@ -534,6 +547,8 @@ class _Writer:
         parts = _serialize(self.doc)
         if "word/fontTable.xml" in parts:
             parts["word/fontTable.xml"] = self._font_table(parts["word/fontTable.xml"])
+        if "docProps/app.xml" in parts:
+            parts["docProps/app.xml"] = _app_xml(meta, self.doc)
         return parts
 
     def _font_table(self, xml: bytes) -> bytes:
@@ -597,6 +612,21 @@ def _apply_ppr(p: Any, ppr: Any) -> None:
             target.remove(child)
     for child in list(ppr):
         target.append(child)
+
+
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def _app_xml(meta: Mapping[str, Any], doc: Any) -> bytes:
+    """Extended properties that are true of this file: the template's said "Microsoft
+    Macintosh Word", 1 page and 0 characters, which Explorer's details pane would show."""
+    root = etree.Element(f"{{{_APP_NS}}}Properties", nsmap={None: _APP_NS})
+    text = "".join(t.text or "" for t in doc.element.body.iter(qn("w:t")))
+    chars = len(re.sub(r"\s", "", text))
+    for tag, value in (("Template", "Normal.dotm"), ("Application", "authoring"),
+                       ("Characters", str(chars)), ("Company", str(meta.get("agency") or ""))):
+        etree.SubElement(root, f"{{{_APP_NS}}}{tag}").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 class _PartCollector:

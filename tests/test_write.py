@@ -350,6 +350,24 @@ def test_core_properties_come_from_meta(document) -> None:
     assert undated.core_properties.created.isoformat().startswith("2025-01-01")
 
 
+def test_extended_properties_tell_the_truth(written: Path, document) -> None:
+    with zipfile.ZipFile(written) as zf:
+        app = zf.read("docProps/app.xml").decode("utf-8")
+    assert "<Application>authoring</Application>" in app
+    assert "<Company>常州市城市管理局</Company>" in app
+    assert "Macintosh" not in app and "<Pages>" not in app
+    chars = len(re.sub(r"\s", "", "".join(p.text for p in document.paragraphs)))
+    chars += sum(len(c.text) for row in document.tables[0].rows for c in row.cells)
+    assert f"<Characters>{chars}</Characters>" in app
+
+
+def test_linked_heading_character_styles_look_like_their_paragraph_styles(document) -> None:
+    for level, font in ((1, "黑体"), (2, "楷体_GB2312")):
+        char_style = document.styles[f"Heading {level} Char"]
+        assert style_east_asia(char_style) == font
+        assert char_style.font.color.rgb == docx.shared.RGBColor(0, 0, 0)
+
+
 def test_the_file_is_stamped(written: Path) -> None:
     stamp = read_stamp(written)
     assert stamp is not None and re.fullmatch(r"[0-9a-f]{64}", stamp["hash"])
