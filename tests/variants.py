@@ -174,12 +174,12 @@ def demote_to_preamble(text: str, clause: str = PREAMBLE_CLAUSE) -> str:
 
 def ascii_brackets(text: str) -> str:
     """（一） → (一) and ，→ , throughout, as text copied from some websites has it."""
-    return text.translate(str.maketrans({"（": "(", "）": ")", "，": ","}))
+    return text.translate(str.maketrans("（），", "(),"))
 
 
 def fullwidth_brackets(text: str) -> str:
     """(一) → （一） and , → ， throughout, as Word users type it."""
-    return text.translate(str.maketrans({"(": "（", ")": "）", ",": "，"}))
+    return text.translate(str.maketrans("(),", "（），"))
 
 
 def numbers_with_dun(text: str) -> str:
