@@ -324,7 +324,7 @@ class _Writer:
             section.top_margin, section.bottom_margin = Mm(page["top_mm"]), Mm(page["bottom_mm"])
             section.left_margin, section.right_margin = Mm(page["left_mm"]), Mm(page["right_mm"])
             section.footer_distance = Mm(page["footer_mm"])
-            section.header_distance = Mm(15)
+            section.header_distance = Mm(page["header_mm"])
             section.gutter = 0
             sect = section._sectPr
             grid = sect.find(qn("w:docGrid"))
@@ -351,6 +351,7 @@ class _Writer:
         size = float(self.sizes["page_number"])
         ind = _ind(0, self.geo.page_number_char, left_chars=0 if odd else side,
                    right_chars=side if odd else 0)
+        # line="240" auto is Word's 单倍行距: the page number keeps its own height, off the grid.
         ppr = _ppr(snap=False, spacing=_el("w:spacing", before=0, after=0, line=240,
                                            lineRule="auto"),
                    ind=ind, jc="right" if odd else "left")
@@ -488,7 +489,6 @@ class _Writer:
                 east = self.fonts["heading1"] if is_header else self.fonts["body"]
                 _run(p, _check(text, block),
                      _rpr(_fonts(east, self.fonts["latin"], hint=True), size_pt=size))
-        # GB/T 9704 keeps text on the page grid: the table is followed by body text or the 落款.
 
     def _signature(self, block: Signature) -> None:
         """落款 per GB/T 9704 7.3.5.2: one blank line, then the name right-aligned two characters
@@ -499,10 +499,10 @@ class _Writer:
         shift = int(round(float(sig["date_shift_chars"]) * geo.char))
         name, date = _check(block.name, block), _check(block.date, block)
         before = geo.line_pitch * int(sig["blank_lines_before"])
-        # Half a character of slack: digits are wider in some fonts, and a date that ends
-        # exactly at the margin would wrap its last character onto a line of its own.
         if not name:
             lines = [(date, "right", 0, right)]
+        # Half a character of slack: digits are wider in some fonts, and a date that ends
+        # exactly at the margin would wrap its last character onto a line of its own.
         elif not date or _width(date) <= _width(name) - 0.5:
             # The name's right edge is fixed; its first character is found from its width
             # (Chinese characters, so the estimate is exact) and the date starts from there,
