@@ -301,3 +301,12 @@ def test_docx_tracked_insertions_are_read_and_deletions_are_not(tmp_path: Path) 
     p._p.append(parse_xml(f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>（删）</w:delText></w:r></w:del>'))
     d.save(str(tmp_path / "a.docx"))
     assert read_blocks(tmp_path / "a.docx").blocks == [Heading(1, "主要举措和成效", "一、", 1)]
+
+
+@pytest.mark.parametrize("title", ["某县司法局2024年度法治政府建设工作总结", "某市城市管理局2024年法治政府建设年度报告",
+                                   "关于2024年度法治政府建设情况的报告"])
+@pytest.mark.parametrize("date", ["2025年1月20日", "二〇二五年一月二十日", "2025年1月"])
+def test_title_and_signature_variants(tmp_path: Path, title: str, date: str) -> None:
+    text = f"{title}\n2024年，我局坚持依法行政，取得了积极成效，现将有关情况报告如下。\n一、主要举措和成效\n正文。\n某县司法局\n{date}\n"
+    blocks = read_blocks(_write(tmp_path, "a.txt", text)).blocks
+    assert blocks[0] == Title(title, 1) and blocks[-1] == Signature("某县司法局", date, 5)
