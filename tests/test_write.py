@@ -526,3 +526,38 @@ def test_libreoffice_sets_22_lines_of_28_characters(tmp_path: Path) -> None:
     counts = [len(re.findall(r"[\u4e00-\u9fff]", line)) for line in lines]
     assert counts[0] == 26  # 段首空二字
     assert set(counts[1:]) == {28}
+
+
+# --- any text either writes and reads back, or is refused with our error --------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Everything but surrogates from the text strategy, plus the characters that trip XML.
+any_text = st.text(st.one_of(st.characters(blacklist_categories=("Cs",)),
+                             st.sampled_from("\x00\x01\x0b\x1f\ufffe\ud800\t\n—“”…")),
+                   max_size=40)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=any_text, heading=any_text, lead=any_text, text=any_text,
+       level=st.integers(min_value=-1, max_value=6), name=any_text, date=any_text,
+       cells=st.lists(st.lists(any_text, min_size=0, max_size=3), min_size=0, max_size=3))
+def test_any_text_is_written_faithfully_or_refused(title, heading, lead, text, level, name,
+                                                   date, cells) -> None:
+    blocks = [Title(title), Heading(level, heading, "一、"),
+              Paragraph(text, lead=lead, number="（一）", level=level),
+              Table(tuple(tuple(r) for r in cells)), Signature(name, date)]
+    try:
+        data = build_docx(blocks, meta={"year": 2024})
+    except AuthoringError as exc:
+        assert "含有 Word 无法保存的字符" in str(exc)
+        return
+    doc = docx.Document(io.BytesIO(data))
+    # python-docx reads a carriage return back as a line break.
+    seen = [p.text for p in doc.paragraphs]
+    expect = lambda s: s.replace("\r", "\n")  # noqa: E731
+    assert seen[0].replace("\n", "") == expect(title).replace("\n", "")
+    assert seen[1] == expect("一、" + heading)
+    assert seen[2] == expect("（一）" + lead + text)
+    assert [expect(s) for s in (name, date) if s] == seen[3:]
