@@ -314,6 +314,11 @@ class _Writer:
         lang = settings.element.find(qn("w:themeFontLang"))
         if lang is not None:
             lang.set(qn("w:eastAsia"), "zh-CN")
+        if not self.from_reference:
+            # The template says Word 2010: Word would open the report in 兼容模式.
+            for compat in settings.element.iter(qn("w:compatSetting")):
+                if compat.get(qn("w:name")) == "compatibilityMode":
+                    compat.set(qn("w:val"), "15")
 
     def _setup_section(self) -> None:
         section = self.doc.sections[0]

@@ -303,6 +303,12 @@ TBLPR_ORDER = ("tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblSty
                "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook").split()
 
 
+def test_word_opens_it_without_compatibility_mode(document) -> None:
+    settings = document.settings.element.xml
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"' in settings
+    assert '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>' in settings
+
+
 def test_properties_are_in_schema_order(written: Path) -> None:
     from lxml import etree
 
