@@ -376,3 +376,115 @@ def test_any_text_is_checked_without_crashing(tmp_path: Path) -> None:
             assert 0 <= s.start <= s.end
 
     run()
+
+
+# -- the command line ----------------------------------------------------------------------------------
+
+from click.testing import CliRunner  # noqa: E402
+
+from authoring.cli import cli  # noqa: E402
+
+needs_check_command = pytest.mark.skipif("check" not in cli.commands, reason="authoring check is not in cli.py yet")
+_ENV = {"COLUMNS": "110"}  # rich lays tables out to the terminal width; fix it so lines are exact
+
+
+def _run(*args: str) -> object:
+    return CliRunner().invoke(cli, ["check", *args], env=_ENV)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines()]
+
+
+@needs_check_command
+def test_cli_one_report(tmp_path: Path) -> None:
+    path = tmp_path / "jiulongpo-cgj-2023.txt"
+    path.write_bytes((V.CORPUS / "jiulongpo-cgj-2023.txt").read_bytes())
+    result = _run(str(path))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert _lines(result.output) == [  # type: ignore[attr-defined]
+        f"报告：{path}",
+        "单位：九龙坡区城市管理局　年度：2023",
+        "组成部分（按出现顺序）：",
+        "  ✓ 主要举措和成效　第 9 行　2023年法治政府建设工作情况",
+        "  ✓ 第一责任人　第 29 行　主要负责人履行推进法治建设第一责任人职责情况",
+        "  ✓ 存在的不足和原因　第 39 行　存在的主要问题",
+        "  ✓ 下一年度主要安排　第 43 行　下一步工作打算",
+        "级别  位置      问题                                                                            规则",
+        "─" * 110,
+        "提示            已忽略网页导航等非正文内容 14 行（如“您当前的位置: 首页>政务公开>政府信息”）    read.chrome",
+        "警告  第 29 行  “第一责任人”部分未提及：亲自部署、亲自过问、亲自协调、亲自督办、带头尊法学法守  duties.missing",
+        "                法用法、述法（法治建设列入年终述职）",
+        "结论：0 个错误、1 个警告、1 条提示",
+    ]
+
+
+@needs_check_command
+def test_cli_missing_part_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "报告.txt"
+    path.write_text(V.delete_part(V.corpus_text("chuxiong-zhzf-2024"), "first_responsible"), encoding="utf-8")
+    result = _run(str(path))
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    lines = _lines(result.output)  # type: ignore[attr-defined]
+    assert "  ✗ 第一责任人　缺少" in lines
+    assert any(line.startswith("错误") and "缺少“第一责任人”部分" in line and line.endswith("parts.missing") for line in lines)
+    assert lines[-1] == "结论：1 个错误、0 个警告、1 条提示"
+
+
+@needs_check_command
+def test_cli_folder_summary_and_unreadable_file(tmp_path: Path) -> None:
+    for name in NAMES:
+        (tmp_path / f"{name}.txt").write_bytes((V.CORPUS / f"{name}.txt").read_bytes())
+    (tmp_path / "旧报告.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    result = _run(str(tmp_path))
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert _lines(result.output) == [  # type: ignore[attr-defined]
+        "文件                    单位                  年度  举措成效  第一责任人  不足原因  下年安排  错误  警告",
+        "─" * 104,
+        "changzhou-cgj-2024.txt  市城管局              2024  ✓         ✓           ✓         ✓         0     1",
+        "chuxiong-zhzf-2024.txt  楚雄市综合行政执法局  2024  ✓         ✓           ✓         ✓         0     1",
+        "jiulongpo-cgj-2023.txt  九龙坡区城市管理局    2023  ✓         ✓           ✓         ✓         0     1",
+        "旧报告.doc              无法读取                    ✗         ✗           ✗         ✗         1     0",
+        "changzhou-cgj-2024.txt：第 16 行：警告：“第一责任人”部分未提及：组织领导、行政机关负责人出庭应诉、重大行政决策合法性审核与集体讨论",
+        "chuxiong-zhzf-2024.txt：第 13 行：警告：“第一责任人”部分未提及：述法（法治建设列入年终述职）、行政机关负责人出庭应诉、重大行政决策合法性审核与集体讨论",
+        "jiulongpo-cgj-2023.txt：第 29 行：警告：“第一责任人”部分未提及：亲自部署、亲自过问、亲自协调、亲自督办、带头尊法学法守法用法、述法（法治建设列入年终述职）",
+        "旧报告.doc：错误：无法读取：这是旧版 Word（.doc）文件，无法检查；请在 Word 中“另存为”Word 文档（.docx）",
+        "共检查 4 个文件：1 个错误、3 个警告、4 条提示",
+    ]
+
+
+@needs_check_command
+def test_cli_csv_and_json(tmp_path: Path) -> None:
+    path = V.CORPUS / "chuxiong-zhzf-2024.txt"
+    result = _run(str(path), "--format", "csv")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert result.output.splitlines() == [  # type: ignore[attr-defined]
+        "文件,单位,年度,主要举措和成效,第一责任人,存在的不足和原因,下一年度主要安排,其他需要报告的情况,错误,警告,问题摘要",
+        f"{path},楚雄市综合行政执法局,2024,✓,✓,✓,✓,✗,0,1,“第一责任人”部分未提及：述法（法治建设列入年终述职）、"
+        "行政机关负责人出庭应诉、重大行政决策合法性审核与集体讨论",
+    ]
+    result = _run(str(path), "--format", "json", "--ignore", "duties")
+    data = json.loads(result.output)  # type: ignore[attr-defined]
+    assert result.exit_code == 0 and data[0]["warnings"] == 0  # type: ignore[attr-defined]
+    assert [p["line"] for p in data[0]["parts"]] == [2, 13, 18, 21]
+
+
+@needs_check_command
+def test_cli_unknown_ignore_is_refused(tmp_path: Path) -> None:
+    result = _run(str(V.CORPUS / "chuxiong-zhzf-2024.txt"), "--ignore", "nonsense")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert result.output.startswith("--ignore：未知的规则或类别：nonsense（可用：read、parts、")  # type: ignore[attr-defined]
+
+
+@needs_check_command
+def test_cli_docx_layout_and_yaml(tmp_path: Path) -> None:
+    docx_path = V.to_docx(V.corpus_text("changzhou-cgj-2024"), tmp_path / "报告.docx")
+    result = _run(str(docx_path), "--ignore", "duties")
+    lines = _lines(result.output)  # type: ignore[attr-defined]
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert "  ✓ 第一责任人　第 16 段　主要负责人履行推进法治建设第一责任人职责情况" in lines
+    assert any("纸张为 215.9 × 279.4 mm，GB/T 9704 要求 A4（210 × 297 mm）" in line for line in lines)
+    examples = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.yaml"))
+    if examples:
+        result = _run(str(examples[0]), "--format", "json")
+        assert json.loads(result.output)[0]["missing"] == []  # type: ignore[attr-defined]
