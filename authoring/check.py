@@ -360,7 +360,11 @@ def _year_rules(ctx: _Context) -> list[Finding]:
     reported: set[str] = set()
     for i, norm in enumerate(ctx.norms):
         for m in re.finditer(r"(\d{4})\s*年(度)?以来", norm):
-            if int(m.group(1)) != year and m.group(0) not in reported:
+            since = int(m.group(1))
+            # Last year's "以来" is what a copied report keeps; "2019年以来累计……" is a deliberate
+            # multi-year figure, and a year after the report year is always wrong.
+            stale = year - int(_params()["since_years_back"]) <= since < year
+            if (stale or since > year) and m.group(0) not in reported:
                 reported.add(m.group(0))
                 out.append(make_finding("year.since", ctx.line(i), ctx.under[i],
                                         found=ctx.texts[i][m.start():m.end()], year=year))

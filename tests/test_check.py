@@ -160,9 +160,11 @@ def test_parts_exceed_whole_message(tmp_path: Path) -> None:
 
 
 def test_year_since_contradicting_the_year(tmp_path: Path) -> None:
-    r = _check(tmp_path, _report("2023年以来，我局共开展执法培训12次。2024年以来，新增制度3项。"))
+    r = _check(tmp_path, _report("2023年以来，我局共开展执法培训12次。2024年以来，新增制度3项。2019年以来累计培训60次。"))
     f = [f for f in r.findings if f.rule == "year.since"]
     assert [x.message for x in f] == ["“2023年以来”与报告年度 2024 年不符，可能沿用了往年的报告"]
+    r = _check(tmp_path, _report("2025年以来，新增制度3项。"))
+    assert [x.message for x in r.findings if x.rule == "year.since"] == ["“2025年以来”与报告年度 2024 年不符，可能沿用了往年的报告"]
 
 
 def test_plan_part_about_the_wrong_year(tmp_path: Path) -> None:
