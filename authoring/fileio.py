@@ -287,8 +287,19 @@ def _backup(path: Path) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:
-            raise _fail(path, f"无法备份原文件（{exc.strerror or exc}），未覆盖。请用 -o 另存为其他文件名") from exc
-        shutil.copystat(path, dest)
+            try:
+                dest.unlink()  # a half-written backup is worse than none: it looks like one
+            except OSError:
+                pass
+            if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+                reason = "磁盘空间不足"
+            else:
+                reason = exc.strerror or exc.__class__.__name__
+            raise _fail(path, f"无法备份原文件（{reason}），没有覆盖。请用 -o 另存为其他文件名") from exc
+        try:
+            shutil.copystat(path, dest)  # keep the old file's dates on its backup
+        except OSError:
+            pass
         return dest
 
 

@@ -207,3 +207,20 @@ def _zip(parts: dict[str, bytes]) -> bytes:
         for name, data in parts.items():
             zf.writestr(name, data)
     return buf.getvalue()
+
+
+def test_a_backup_that_cannot_be_written_stops_everything(tmp_path: Path, monkeypatch) -> None:
+    target = write_docx(BLOCKS, tmp_path / "报告.docx")
+    edit_in_word(target)
+    edited = target.read_bytes()
+
+    def full(src, dst, *args, **kwargs):
+        dst.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.shutil, "copyfileobj", full)
+    with pytest.raises(OutputError) as err:
+        write_docx(BLOCKS, target, force=True)
+    assert str(err.value) == f"{target}: 无法备份原文件（磁盘空间不足），没有覆盖。请用 -o 另存为其他文件名"
+    assert target.read_bytes() == edited
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["报告.docx"]
