@@ -1,0 +1,155 @@
+"""Hostile user templates (`render --templates DIR`): the known sandbox escapes, runaway loops,
+huge outputs and memory bombs are each refused quickly, with a Chinese message naming the
+template file and line, and nothing is written."""
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from authoring.cli import cli
+
+CASES = Path(__file__).parent / "bad_inputs"
+REPORT = (CASES / "encoding_utf8_bom.yaml").read_bytes()[3:].decode("utf-8")  # a valid report
+SUMMARY = "发现 1 个错误，未生成任何文件"
+
+UNSAFE = "模板试图访问不安全的内容，已拒绝（{}）；模板只能使用报告数据"
+LIMIT = "模板超出限制：{}；请检查模板中的循环和重复"
+
+# (case id, the template's second line, the message the clerk reads)
+HOSTILE = [
+    # Attribute walks to Python internals.
+    ("cycler-globals", "{{ cycler.__init__.__globals__ }}", UNSAFE.format("“type”对象的属性“__init__”")),
+    ("joiner-globals", "{{ joiner.__init__.__globals__['os'] }}", UNSAFE.format("“type”对象的属性“__init__”")),
+    ("self-dict", "{{ self.__dict__ }}", UNSAFE.format("“TemplateReference”对象的属性“__dict__”")),
+    ("self-globals", "{{ self._TemplateReference__context.environment }}",
+     UNSAFE.format("“TemplateReference”对象的属性“_TemplateReference__context”")),
+    ("str-mro", "{{ ''.__class__.__mro__[1].__subclasses__() }}", UNSAFE.format("“str”对象的属性“__class__”")),
+    ("data-class", "{{ report.__class__ }}", UNSAFE.format("“dict”对象的属性“__class__”")),
+    ("loop-frame", "{% for x in [1] %}{{ loop.__class__ }}{% endfor %}",
+     UNSAFE.format("“LoopContext”对象的属性“__class__”")),
+    ("getattr-filter", "{{ report|attr('__class__') }}", UNSAFE.format("“dict”对象的属性“__class__”")),
+    # Format-string tricks: the attribute walk hides in the format string.
+    ("format-method", "{{ '{0.__class__}'.format(title) }}", UNSAFE.format("“str”对象的属性“__class__”")),
+    ("format-filter", "{{ '%s'|format(title.__class__) }}", UNSAFE.format("“str”对象的属性“__class__”")),
+    ("format-width", "{{ '%099999999d'|format(1) }}", LIMIT.format("格式宽度过大")),
+    # Mutating what the template was given.
+    ("dict-update", "{% set d = {} %}{{ d.update({'a': 1}) }}", UNSAFE.format("“dict”对象的属性“update”")),
+    ("list-append", "{{ report.achievements.append(1) }}", UNSAFE.format("“list”对象的属性“append”")),
+    # Huge values in one step.
+    ("range-billion", "{% for i in range(10**9) %}x{% endfor %}",
+     "模板超出限制：range() 最多生成 100000 个数，或数字过大；请检查模板中的循环"),
+    ("repeat-string", "{{ 'x' * 10**8 }}", LIMIT.format("重复生成的内容过大")),
+    ("repeat-tuple", "{{ (title,) * 10**7 }}", LIMIT.format("重复生成的内容过大")),
+    ("power", "{{ 2 ** 100000 }}", LIMIT.format("乘方的指数过大")),
+    ("power-tower", "{{ 2 ** 64 ** 64 ** 64 }}", LIMIT.format("计算结果的数字过大")),
+    ("center", "{{ title|center(10**8) }}", LIMIT.format("过滤器 center 的参数 100000000 过大")),
+    ("join-bomb", "{{ range(100000)|join('x' * 100000) }}", LIMIT.format("join 生成的内容过大")),
+    ("replace-bomb", "{{ ('x' * 100000)|replace('x', 'x' * 1000) }}", LIMIT.format("replace 生成的内容过大")),
+    ("str-join-method", "{{ ('x' * 100000).join(['a'] * 100000) }}", UNSAFE.format("“str”对象的属性“join”")),
+    ("lipsum", "{{ lipsum(100000) }}",
+     "模板中使用了不存在的变量（'lipsum' is undefined）；请检查拼写，可用的变量见 templates/README.md"),
+    # Doubling in a loop: every step is small, the tenth is not.
+    ("concat-doubling", "{% set ns = namespace(s='x' * 1000) %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+     LIMIT.format("拼接生成的内容过大")),
+    ("plus-doubling", "{% set ns = namespace(s=['x'] * 1000) %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+     LIMIT.format("拼接生成的内容过大")),
+    ("integer-squaring", "{% set ns = namespace(x=3) %}{% for i in range(64) %}{% set ns.x = ns.x * ns.x %}{% endfor %}",
+     LIMIT.format("计算结果的数字过大")),
+    # Recursion.
+    ("macro-recursion", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "模板递归过深（宏调用了自身？），已停止"),
+]
+
+
+def rss_bytes() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def render(tmp_path: Path, templates: dict[str, str]) -> tuple[Any, float, Path]:
+    """Render the report with these user templates (name → text); the result, seconds, folder."""
+    mine = tmp_path / "mine"
+    for name, text in templates.items():
+        (mine / name).parent.mkdir(parents=True, exist_ok=True)
+        (mine / name).write_text(text, encoding="utf-8")
+    (tmp_path / "report.yaml").write_text(REPORT, encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        cli, ["render", str(tmp_path / "report.yaml"), "--templates", str(mine), "-o", str(tmp_path / "out.txt")]
+    )
+    return result, time.monotonic() - started, mine.resolve()
+
+
+def assert_refused(result: Any, tmp_path: Path, first_line: str) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.output.splitlines() == [first_line, SUMMARY]
+    assert result.exit_code == 1
+    assert not (tmp_path / "out.txt").exists()
+
+
+@pytest.mark.parametrize("body, message", [pytest.param(b, m, id=i) for i, b, m in HOSTILE])
+def test_a_hostile_template_is_refused(body: str, message: str, tmp_path: Path) -> None:
+    result, seconds, mine = render(tmp_path, {"report.j2": "@title 标题\n" + body + "\n"})
+    assert_refused(result, tmp_path, f"{mine / 'report.j2'}:2: {message}")
+    assert seconds < 5.0
+    assert rss_bytes() < 1536 * 1024 * 1024
+
+
+def test_a_loop_that_never_ends_is_stopped_by_the_time_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("authoring.render.MAX_SECONDS", 1.0)
+    body = "@title 标题\n{% for i in range(100000) %}\n{% for j in range(100000) %}{{ '' }}{% endfor %}\n{% endfor %}\n"
+    result, seconds, mine = render(tmp_path, {"report.j2": body})
+    assert_refused(result, tmp_path, f"{mine / 'report.j2'}:3: " + LIMIT.format("模板运行超过 1 秒（可能是死循环）"))
+    assert seconds < 3.0
+
+
+def test_a_huge_output_names_the_user_template_and_line(tmp_path: Path) -> None:
+    # Each chunk is small; the sum passes the output cap, which names where the template stood.
+    body = "@title 标题\n{% for i in range(100000) %}\n{{ 'x' * 900000 }}\n{% endfor %}\n"
+    result, seconds, mine = render(tmp_path, {"report.j2": body})
+    assert_refused(result, tmp_path, f"{mine / 'report.j2'}:3: " + LIMIT.format("输出超过 5000000 个字符"))
+    assert seconds < 5.0
+
+
+def test_a_huge_output_from_an_included_part_names_that_part(tmp_path: Path) -> None:
+    # Only parts/plans.j2 is the user's; the shipped report.j2 includes it.
+    body = "@h1 下一步\n\n{% for i in range(100000) %}\n@p {{ '安排' * 400000 }}\n{% endfor %}\n"
+    result, seconds, mine = render(tmp_path, {"parts/plans.j2": body})
+    assert_refused(result, tmp_path, f"{mine / 'parts' / 'plans.j2'}:4: " + LIMIT.format("输出超过 5000000 个字符"))
+    assert seconds < 5.0
+
+
+def test_an_endless_included_part_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("authoring.render.MAX_SECONDS", 1.0)
+    body = "@h1 下一步\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
+    result, seconds, mine = render(tmp_path, {"parts/plans.j2": body})
+    assert_refused(result, tmp_path, f"{mine / 'parts' / 'plans.j2'}:2: " + LIMIT.format("模板运行超过 1 秒（可能是死循环）"))
+    assert seconds < 3.0
+
+
+def test_a_refused_render_leaves_the_previous_output_alone(tmp_path: Path) -> None:
+    (tmp_path / "out.txt").write_text("上次生成的报告", encoding="utf-8")
+    result, _, _ = render(tmp_path, {"report.j2": "@title 标题\n{{ self.__dict__ }}\n"})
+    assert result.exit_code == 1
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "上次生成的报告"
+
+
+def test_the_sandbox_still_lets_a_template_do_its_job(tmp_path: Path) -> None:
+    # The limits must not get in the way of ordinary template code.
+    body = (
+        "@title {{ title }}\n"
+        "@p {{ [agency, short_name]|join('、') }}{{ ' ' ~ year }}{{ (year + 1)|string }}"
+        "{{ ('a' * 3)|replace('a', 'b') }}{{ 'x y'|wordwrap(1) }}{{ figures.licenses * 2 }}{{ 2 ** 10 }}\n"
+        "{% set ns = namespace(n=0) %}{% for i in range(1000) %}{% set ns.n = ns.n + i %}{% endfor %}@p {{ ns.n }}\n"
+    )
+    result, _, _ = render(tmp_path, {"report.j2": body})
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "某市城市管理局、市城管局 20242025bbbx\ny18341024" in text
+    assert "499500" in text
