@@ -317,13 +317,15 @@ def _drop_link_run(body: list[_Item], chrome: list[str]) -> list[_Item]:
 def _head_blocks(head: list[_Item], chrome: list[str]) -> list[Block]:
     pat = _patterns()
 
-    def is_title(it: _Item) -> bool:
+    def reads_as_title(it: _Item) -> bool:
         norm = normalize_text(it.text)
-        return it.hint == "title" or (
-            len(it.text) <= pat["max_title"] and "。" not in norm and bool(pat["title"].search(norm))
-        )
+        return len(it.text) <= pat["max_title"] and "。" not in norm and bool(pat["title"].search(norm))
 
-    at = next((i for i, it in enumerate(head) if is_title(it)), None)
+    # A line worded like a report title wins over a Word "Title" style or an <h1>: web pages
+    # often put the site's name in an <h1>.
+    at = next((i for i, it in enumerate(head) if reads_as_title(it)), None)
+    if at is None:
+        at = next((i for i, it in enumerate(head) if it.hint == "title"), None)
     out: list[Block] = []
     if at is None:
         return [classify_line(it.text, it.line, it.hint) for it in head]
@@ -331,10 +333,12 @@ def _head_blocks(head: list[_Item], chrome: list[str]) -> list[Block]:
     # copy's header (site name, channel name, today's date) is chrome.
     before = head[:at]
     first_line: Optional[_Item] = None
-    if before and is_agency_line(before[-1].text):
+    # Only a line styled like the title continues it (a page's <h1> site name above an <h2>
+    # title does not).
+    if before and is_agency_line(before[-1].text) and before[-1].hint == head[at].hint:
         first_line = before.pop()
     for it in before:
-        if pat["masthead"].search(normalize_text(it.text)) or it.hint:
+        if pat["masthead"].search(normalize_text(it.text)):
             out.append(classify_line(it.text, it.line, it.hint))
         else:
             chrome.append(it.text)
@@ -416,7 +420,6 @@ class _TextExtractor(HTMLParser):
         if text:
             self.items.append(_Item(self._line, text, self._hint))
         self._buf = []
-        self._hint = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
         if tag in _BLOCK_TAGS or tag == "td":
@@ -445,6 +448,8 @@ class _TextExtractor(HTMLParser):
                 break
         if tag in _BLOCK_TAGS:
             self._flush()
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._hint = ""  # kept until here so that a title broken by <br> stays a title
 
     def handle_data(self, data: str) -> None:
         if self._skipping or not data.strip():

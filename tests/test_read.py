@@ -310,3 +310,13 @@ def test_title_and_signature_variants(tmp_path: Path, title: str, date: str) -> 
     text = f"{title}\n2024年，我局坚持依法行政，取得了积极成效，现将有关情况报告如下。\n一、主要举措和成效\n正文。\n某县司法局\n{date}\n"
     blocks = read_blocks(_write(tmp_path, "a.txt", text)).blocks
     assert blocks[0] == Title(title, 1) and blocks[-1] == Signature("某县司法局", date, 5)
+
+
+def test_html_site_name_in_h1_is_not_the_title(tmp_path: Path) -> None:
+    html = ("<html><body><h1>某某市人民政府</h1><div class='breadcrumb'>首页 &gt; 政务公开</div>"
+            "<h2>某某市城市管理局关于2024年度法治政府建设情况的报告</h2>"
+            "<p>2024年，某某市城市管理局坚持依法行政，法治政府建设取得积极成效，现将有关情况报告如下。</p>"
+            "<p>一、主要举措和成效</p></body></html>")
+    r = read_blocks(_write(tmp_path, "a.html", html))
+    assert r.blocks[0] == Title("某某市城市管理局关于2024年度法治政府建设情况的报告", 1)
+    assert r.chrome == ["某某市人民政府"]
