@@ -305,7 +305,7 @@ def _drop_link_run(body: list[_Item], chrome: list[str]) -> list[_Item]:
         t = it.text
         if it.table is not None or len(t) > pat["link_max"] or re.search(r"[。，；！？]", normalize_text(t)):
             break
-        if _is_date(t) or is_agency_line(t) or it.hint:
+        if _is_date(t) or is_agency_line(t) or it.hint or any(rx.match(normalize_text(t)) for _, rx in pat["numbering"]):
             break
         i -= 1
     if len(body) - i >= pat["link_run"]:
