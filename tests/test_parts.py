@@ -250,3 +250,19 @@ def test_topical_report_with_inline_part_two_and_a_combined_last_part(tmp_path: 
 @pytest.mark.parametrize("heading", ["创新工作思路，提升执法水平", "精心安排部署，压实工作责任", "聚焦群众关切，提升服务水平"])
 def test_topical_headings_are_not_parts(heading: str) -> None:
     assert classify_heading(heading, 2024) == []
+
+
+def test_word_headings_numbered_by_word_itself(tmp_path: Path) -> None:
+    # Word's automatic numbering leaves no "一、" in the text; the Heading style still says it.
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2024年，某县司法局坚持以习近平法治思想为指导，全面推进依法行政，现将有关情况报告如下。")
+    for heading, body in [("主要举措和成效", "全年办理行政复议案件12件。"), ("党政主要负责人履行推进法治建设第一责任人职责情况", "局长亲自部署。"),
+                          ("存在的不足和原因", "执法力量不足。"), ("2025年工作计划", "继续推进依法行政。")]:
+        d.add_paragraph(heading, style="Heading 1")
+        d.add_paragraph(body)
+    d.save(str(tmp_path / "a.docx"))
+    r = find_parts(read_blocks(tmp_path / "a.docx").blocks)
+    assert r.missing == [] and [(s.key, s.line) for s in r.spans] == [
+        ("achievements", 2), ("first_responsible", 4), ("shortcomings", 6), ("plans", 8)]
