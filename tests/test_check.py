@@ -490,3 +490,17 @@ def test_cli_docx_layout_and_yaml(tmp_path: Path) -> None:
     if examples:
         result = _run(str(examples[0]), "--format", "json")
         assert json.loads(result.output)[0]["missing"] == []  # type: ignore[attr-defined]
+
+
+def test_our_own_word_output_passes_the_layout_rules(tmp_path: Path) -> None:
+    main = pytest.importorskip("authoring.main")
+    examples = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.yaml"))
+    if not examples:
+        pytest.skip("no examples")
+    for ex in examples:
+        out = tmp_path / f"{ex.stem}.docx"
+        main.build_report(ex, out)
+        r = check_path(out)
+        assert r.missing == [] and r.parts.order == list(V.CORPUS_ORDER), ex.name
+        assert [f.message for f in r.findings if f.category in ("layout", "parts", "figures", "leftovers")] == [], ex.name
+        assert all(s.line for s in r.parts.spans)  # Word paragraph numbers
