@@ -312,3 +312,78 @@ def test_a_zip_bomb_that_lies_about_its_size_stays_bounded(tmp_path: Path, monke
     assert str(info.value).startswith("liar.docx: ")
     assert peak < 20 * 1024 * 1024
     assert rss_bytes() < MAX_RSS_BYTES
+
+
+# -- outputs: nothing lost ----------------------------------------------------------------------
+
+
+@pytest.fixture()
+def report_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(CASES / "encoding_utf8_bom.yaml", tmp_path / "r.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_docx_edited_in_word_is_not_overwritten(report_dir: Path) -> None:
+    import docx
+
+    assert invoke(["render", "r.yaml", "-o", "a.docx"])[0].exit_code == 0
+    first = Path("a.docx").read_bytes()
+    assert invoke(["render", "r.yaml", "-o", "a.docx"])[0].exit_code == 0  # unchanged: rewritten
+    assert Path("a.docx").read_bytes() == first  # the same YAML gives the same bytes
+    edited = docx.Document("a.docx")
+    edited.add_paragraph("科长手改的一段")
+    edited.save("a.docx")
+    kept = Path("a.docx").read_bytes()
+
+    result, _, _ = invoke(["render", "r.yaml", "-o", "a.docx"])
+
+    assert_clean(result)
+    assert result.output.splitlines() == [
+        "a.docx: 该文件生成后被修改过（可能在 Word/WPS 中编辑过），为免丢失修改，没有覆盖。"
+        "要保留两份，请用 -o 另一个文件名；要覆盖（原文件会先备份），请加 --force",
+        "发现 1 个错误，未生成任何文件",
+    ]
+    assert result.exit_code == 1
+    assert Path("a.docx").read_bytes() == kept
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "main.build_report does not pass on_backup to write_docx/write_text, so Result.backup stays None "
+    "and the CLI never prints 原文件已备份为 …; the backup itself is kept"
+))
+def test_render_force_keeps_a_backup_and_says_where(report_dir: Path) -> None:
+    Path("a.txt").write_text("科长手写的公开文本", encoding="utf-8")
+
+    result, _, _ = invoke(["render", "r.yaml", "-o", "a.txt", "--force"])
+
+    assert_clean(result)
+    assert result.exit_code == 0
+    backups = [p.name for p in report_dir.iterdir() if p.name.startswith("a.bak")]
+    assert len(backups) == 1
+    assert Path(backups[0]).read_text(encoding="utf-8") == "科长手写的公开文本"
+    assert f"原文件已备份为 {backups[0]}" in result.output
+
+
+@pytest.mark.parametrize(
+    "output, lines, code",
+    [
+        ("nodir/a.docx", ["nodir/a.docx: 文件夹“nodir”不存在。请先创建该文件夹，或用 -o 保存到已有的文件夹",
+                          "发现 1 个错误，未生成任何文件"], 1),
+        ("a.pdf", ["a.pdf: 不支持的输出格式“.pdf”；请用 .docx（报送）或 .txt（公开文本）", "发现 1 个错误，未生成任何文件"], 1),
+        ("hand.txt", ["hand.txt: 该文件已存在且内容与本次生成的不同，为免丢失内容，没有覆盖。"
+                      "要保留两份，请用 -o 另一个文件名；要覆盖（原文件会先备份），请加 --force",
+                      "发现 1 个错误，未生成任何文件"], 1),
+    ],
+    ids=["missing-folder", "unsupported-format", "hand-written-text"],
+)
+def test_an_output_that_cannot_be_written_is_refused(output: str, lines: list[str], code: int, report_dir: Path) -> None:
+    Path("hand.txt").write_text("手写", encoding="utf-8")
+
+    result, _, _ = invoke(["render", "r.yaml", "-o", output])
+
+    assert_clean(result)
+    assert result.output.splitlines() == lines
+    assert result.exit_code == code
+    assert Path("hand.txt").read_text(encoding="utf-8") == "手写"
+    assert sorted(p.name for p in report_dir.iterdir()) == ["hand.txt", "r.yaml"]  # no temp file left
