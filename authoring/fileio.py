@@ -156,15 +156,42 @@ def package_parts(parts: dict[str, bytes], version: str) -> bytes:
     return _zip(parts)
 
 
+class TooLarge(ValueError):
+    """A zip whose parts inflate past the budget (damaged, or a zip bomb)."""
+
+
+def read_parts(zf: zipfile.ZipFile, budget: int, *, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every member of an open zip, inflated in chunks and stopped once `budget` bytes are
+    exceeded: a zip can declare 1 KB for a part that inflates to gigabytes."""
+    parts: dict[str, bytes] = {}
+    left = budget
+    for info in zf.infolist():
+        if info.filename in skip or info.is_dir():
+            continue
+        chunks = []
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(min(1 << 20, left + 1))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                if left < 0:
+                    raise TooLarge(info.filename)
+                chunks.append(chunk)
+        parts[info.filename] = b"".join(chunks)
+    return parts
+
+
 def read_stamp(path: PathLike) -> Optional[dict[str, str]]:
     """The stamp this tool left in a .docx ({'hash', 'version'}), or None if there is none."""
     try:
         with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo(CUSTOM_PART)
-            if info.file_size > 1024 * 1024:
-                return None
-            root = etree.fromstring(zf.read(info))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError):
+            zf.getinfo(CUSTOM_PART)  # KeyError when there is none
+            others = tuple(n for n in zf.namelist() if n != CUSTOM_PART)
+            data = read_parts(zf, 1024 * 1024, skip=others)[CUSTOM_PART]
+        root = etree.fromstring(data)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError,
+            NotImplementedError, EOFError):
         return None
     found = {p.get("name"): "".join(p.itertext()).strip() for p in root}
     if not found.get(STAMP_HASH):
@@ -179,11 +206,9 @@ def is_unchanged(path: PathLike) -> bool:
         return False
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if sum(i.file_size for i in infos) > _MAX_HASHED_BYTES:
-                return False
-            parts = {i.filename: zf.read(i) for i in infos if i.filename != CUSTOM_PART}
-    except (OSError, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile):
+            parts = read_parts(zf, _MAX_HASHED_BYTES, skip=(CUSTOM_PART,))
+    except (OSError, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError,
+            EOFError):
         return False
     return content_hash(parts) == stamp["hash"]
 

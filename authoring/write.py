@@ -26,8 +26,8 @@ from lxml import etree
 from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title, blocks_to_text
 from .errors import AuthoringError, InputError
-from .fileio import (PathLike, guard_overwrite, is_unchanged, package_parts, read_stamp,
-                     write_atomic)
+from .fileio import (PathLike, guard_overwrite, is_unchanged, package_parts, read_parts,
+                     read_stamp, write_atomic)
 from .resources import load_data
 
 __all__ = [
@@ -691,9 +691,7 @@ def _open_template(reference_doc: Optional[PathLike]) -> Any:
                      file=str(ref))
     try:
         with zipfile.ZipFile(ref) as zf:
-            if sum(i.file_size for i in zf.infolist()) > _MAX_REFERENCE_BYTES:
-                raise bad
-            parts = {i.filename: zf.read(i) for i in zf.infolist()}
+            parts = read_parts(zf, _MAX_REFERENCE_BYTES)
         types = parts.get("[Content_Types].xml", b"")
         if _TEMPLATE_CT in types:
             # A Word template (.dotx) differs from a document only in this content type.

@@ -224,3 +224,15 @@ def test_a_backup_that_cannot_be_written_stops_everything(tmp_path: Path, monkey
     assert str(err.value) == f"{target}: 无法备份原文件（磁盘空间不足），没有覆盖。请用 -o 另存为其他文件名"
     assert target.read_bytes() == edited
     assert sorted(p.name for p in tmp_path.iterdir()) == ["报告.docx"]
+
+
+def test_read_parts_stops_at_the_budget_whatever_the_zip_declares(tmp_path: Path) -> None:
+    data = _zip({"word/document.xml": b"0" * 50_000})
+    # Make the zip lie: declare 1 KB in the central directory for a 50 KB part.
+    lying = data.replace((50_000).to_bytes(4, "little"), (1_000).to_bytes(4, "little"))
+    for blob in (data, lying):
+        with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+            with pytest.raises((fileio.TooLarge, zipfile.BadZipFile)):
+                fileio.read_parts(zf, 10_000)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert fileio.read_parts(zf, 60_000) == {"word/document.xml": b"0" * 50_000}

@@ -454,6 +454,16 @@ def test_a_bad_reference_doc_is_named(tmp_path: Path) -> None:
     assert "找不到参考文档" in str(err.value)
 
 
+def test_a_reference_that_lies_about_its_size_stays_bounded(tmp_path: Path, monkeypatch) -> None:
+    import authoring.write as write
+
+    ref = make_reference(tmp_path / "模板.docx")
+    monkeypatch.setattr(write, "_MAX_REFERENCE_BYTES", 10_000)  # the template is ~40 KB
+    with pytest.raises(AuthoringError) as err:
+        build_docx(report_blocks(), reference_doc=ref)
+    assert "不是有效的 Word .docx 文件" in str(err.value)
+
+
 def test_a_dotx_template_serves_as_reference(tmp_path: Path) -> None:
     ref = make_reference(tmp_path / "模板.docx")
     with zipfile.ZipFile(ref) as zf:
