@@ -138,7 +138,8 @@ def check_path(path: Union[str, Path], ignore: Iterable[str] = ()) -> CheckRepor
     except AuthoringError as e:
         report = CheckReport(str(path), kind=SUFFIXES.get(Path(path).suffix.lower(), ""))
         for p in e.problems or [Problem(str(e))]:
-            report.findings.append(make_finding("unreadable", p.place.line, "", reason=p.message))
+            reason = f"{p.place.field}：{p.message}" if p.place.field else p.message
+            report.findings.append(make_finding("unreadable", p.place.line, "", reason=reason))
         return report
     return check_blocks(result, source=str(path), ignore=ignore)
 

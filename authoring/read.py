@@ -487,7 +487,25 @@ def _read_yaml(p: Path, name: str) -> ReadResult:
         raise
     except AuthoringError as e:
         raise InputError(problems=e.problems) from e
+    except Exception as e:  # the renderer assumes a valid report; explain with the validator's words
+        raise InputError(problems=_yaml_problems(p, name, e)) from e
     return ReadResult(name, "yaml", blocks, "utf-8")
+
+
+def _yaml_problems(p: Path, name: str, error: Exception) -> list[Problem]:
+    """Why a report YAML could not be rendered: its validation errors, else the bare failure."""
+    try:
+        from authoring.load import load_report
+        from authoring.validate import validate_report
+
+        problems = [x for x in validate_report(load_report(p)) if x.severity == "error"]
+    except AuthoringError as e:
+        problems = [x for x in e.problems if x.severity == "error"]
+    except Exception:  # the validator is another module; never let it hide the first failure
+        problems = []
+    if problems:
+        return problems + [Problem("YAML 未通过校验，无法按报告检查；请先运行 authoring validate 修正", Place(name))]
+    return [Problem(f"无法由 YAML 生成报告（{type(error).__name__}: {error}）", Place(name))]
 
 
 # -- Word ---------------------------------------------------------------------------------------

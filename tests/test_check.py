@@ -504,3 +504,14 @@ def test_our_own_word_output_passes_the_layout_rules(tmp_path: Path) -> None:
         assert r.missing == [] and r.parts.order == list(V.CORPUS_ORDER), ex.name
         assert [f.message for f in r.findings if f.category in ("layout", "parts", "figures", "leftovers")] == [], ex.name
         assert all(s.line for s in r.parts.spans)  # Word paragraph numbers
+
+
+def test_yaml_that_cannot_be_rendered_is_unreadable_with_the_validators_words(tmp_path: Path) -> None:
+    pytest.importorskip("authoring.render")
+    p = tmp_path / "report.yaml"
+    p.write_text("agency:\n  name: 某局\nyear: 2024\nachievements: []\n", encoding="utf-8")
+    r = check_path(p)
+    assert r.unreadable and exit_code([r]) == 2
+    messages = [f.message for f in r.findings]
+    assert any("第一责任人" in m and "缺少必填部分" in m for m in messages), messages
+    assert messages[-1].endswith("请先运行 authoring validate 修正")
