@@ -202,8 +202,8 @@ class _Builder:
             for i in content:
                 self.used[i] = True
             parts[span.key] = self.part(span.key, content, span)
+            headings[span.key] = span.heading
             if span.form == "heading":
-                headings[span.key] = span.heading
                 order.append(span.key)
             else:
                 self.warn(
@@ -238,6 +238,13 @@ class _Builder:
         for key in PART_KEYS:
             if key in parts:
                 data[key] = parts[key]
+                content = parts[key].get("duties") if isinstance(parts[key], dict) else parts[key]
+                span = self.parts.get(key)
+                if not content and span is not None and span.form in ("heading", "subsection"):
+                    self.warn(f"“{span.heading}”部分只有标题，没有内容；validate 会要求补写", span.line,
+                              "import-empty-part", (key,))
+                    if key == "other":
+                        del data[key]  # optional: better absent than an empty list validate refuses
             elif key in self.parts.missing:
                 data[key] = self.empty(key)
                 self.warn(
@@ -253,7 +260,7 @@ class _Builder:
             self.notes[("other", at)] = "请核对：导入时未能归入任何部分的内容，请移到合适的位置或删除"
         if signature is not None:
             data["signature"] = self.signature(blocks[signature])  # type: ignore[arg-type]
-        layout = self.layout(headings, order, data, year)
+        layout = self.layout(headings, order, data)
         if layout:
             data["layout"] = layout
         return _tidy_all(data)
@@ -404,21 +411,15 @@ class _Builder:
                 self.used[i] = True
         return out
 
-    def layout(self, headings: dict[str, str], order: list[str], data: dict[str, Any], year: Optional[int]) -> dict[str, Any]:
-        """The report's own part headings and order, where they differ from the defaults."""
-        defaults = {p["key"]: p["heading"] for p in load_data("parts.yaml")["parts"]}
-        own: dict[str, str] = {}
-        for key, text in headings.items():
-            default = defaults[key].format(year=year, next_year=(year or 0) + 1)
-            if text != default:
-                own[key] = text
+    def layout(self, headings: dict[str, str], order: list[str], data: dict[str, Any]) -> dict[str, Any]:
+        """The report's own part headings (always: they are its words) and its order if not the default."""
         layout: dict[str, Any] = {}
         default_order = [k for k in PART_KEYS if k != "other" or data.get("other")]
-        full = order + [k for k in default_order if k not in order]
+        full = [k for k in order if k in default_order] + [k for k in default_order if k not in order]
         if full != default_order:
             layout["order"] = full
-        if own:
-            layout["headings"] = own
+        if headings:
+            layout["headings"] = {k: headings[k] for k in PART_KEYS if k in headings}
         return layout
 
 

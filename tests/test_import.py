@@ -121,7 +121,8 @@ def test_import_places_title_preamble_parts_points_and_signature() -> None:
     assert data["plans"][0].startswith("2025年，我局将继续围绕推进依法行政")
     assert data["signature"] == {"name": "楚雄市综合行政执法局", "date": _dt.date(2024, 11, 26)}
     assert data["layout"]["headings"]["shortcomings"] == "2024年度推进法治政府建设存在的不足和原因"
-    assert "plans" not in data["layout"]["headings"]  # the same as the default heading
+    assert data["layout"]["headings"]["plans"] == "2025年度推进法治政府建设的主要安排"
+    assert "order" not in data["layout"]  # the default order
 
 
 def test_numbered_items_and_run_in_headings() -> None:
@@ -300,3 +301,50 @@ def test_a_word_table_stays_with_its_section(tmp_path: Path) -> None:
     assert '      - ["行政许可", "917"]' in result.yaml_text.splitlines()  # type: ignore[attr-defined]
     assert [p.rule for p in problems] == ["first-responsible-language"] or all(p.severity == "warning" for p in problems)
     assert any(isinstance(b, Table) and b.rows[1] == ("行政许可", "917") for b in rendered)
+
+
+# -- nothing lost, whatever the input ------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "一、", "二、", "三、", "四、", "（一）", "(二)", "（三）", "1.", "2．", "3、", "（1）", "一是", "二是", "三是",
+    "主要举措和成效", "主要负责人履行推进法治建设第一责任人职责情况", "存在的主要问题", "下一步工作打算",
+    "其他需要报告的情况", "强化执法", "办理行政许可", "917件", "100%", "12.6万元", "2024年", "2025年",
+    "。", "，", "：", "；", "{{", "}}", "{%", "#", "- ", ": ", "'", '"', "\\", "附件", "市城管局坚持",
+    "某市城市管理局", "2025年2月20日", "【待填】", "　", " ",
+])
+_LINES = st.lists(st.lists(_PIECES, min_size=1, max_size=8).map("".join), min_size=1, max_size=25)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=_LINES, figures=st.booleans())
+def test_import_never_loses_text_and_always_writes_loadable_yaml(lines: list[str], figures: bool, tmp_path: Path) -> None:
+    from authoring.errors import AuthoringError
+
+    source = tmp_path / "fuzz.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        result = import_report(source, figures=figures)
+    except AuthoringError:
+        return  # refused with the project's own message (e.g. nothing readable)
+    assert yaml.safe_load(result.yaml_text) == result.data
+    kept: list[str] = []
+
+    def strings(value: object) -> None:
+        if isinstance(value, str):
+            kept.append(value)
+        elif isinstance(value, _dt.date):
+            kept.append(f"{value.year}年{value.month}月{value.day}日")
+        elif isinstance(value, dict):
+            for v in value.values():
+                strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                strings(v)
+
+    strings(result.data)
+    have = Counter(re.findall(r"[\u4e00-\u9fff]", "".join(kept)))
+    want = Counter(_cjk(read_blocks(source).blocks))
+    assert not (want - have), want - have
