@@ -133,15 +133,28 @@ def make_finding(rule: str, line: Optional[int] = None, where: str = "", **value
 
 def check_path(path: Union[str, Path], ignore: Iterable[str] = ()) -> CheckReport:
     """Read one file and check it; an unreadable file gives a report with an 'unreadable' error."""
+    kind = SUFFIXES.get(Path(path).suffix.lower(), "")
     try:
         result = read_blocks(path)
     except AuthoringError as e:
-        report = CheckReport(str(path), kind=SUFFIXES.get(Path(path).suffix.lower(), ""))
+        report = CheckReport(str(path), kind=kind)
         for p in e.problems or [Problem(str(e))]:
             reason = f"{p.place.field}：{p.message}" if p.place.field else p.message
             report.findings.append(make_finding("unreadable", p.place.line, "", reason=reason))
         return report
-    return check_blocks(result, source=str(path), ignore=ignore)
+    except Exception as e:  # a file no reader foresaw must not stop a folder of reports
+        return _failed(path, kind, e)
+    try:
+        return check_blocks(result, source=str(path), ignore=ignore)
+    except Exception as e:  # likewise a rule tripping over an unforeseen document
+        return _failed(path, kind, e)
+
+
+def _failed(path: Union[str, Path], kind: str, error: Exception) -> CheckReport:
+    report = CheckReport(str(path), kind=kind)
+    reason = f"检查时出错（{type(error).__name__}: {error}），请把这个文件反馈给维护者"
+    report.findings.append(make_finding("unreadable", None, "", reason=reason))
+    return report
 
 
 def collect_paths(paths: Iterable[Union[str, Path]]) -> list[Path]:
@@ -268,7 +281,9 @@ def _read_rules(read: Optional[ReadResult]) -> list[Finding]:
     if read is None:
         return out
     for w in read.warnings:
-        out.append(Finding(w.rule or "read.chrome", w.severity, "read", w.message, w.place.line))
+        rule = w.rule if w.rule in _rules()["rules"] else "read.layout"
+        out.append(make_finding(rule, w.place.line, "", message=w.message) if rule == "read.layout"
+                   else Finding(rule, w.severity, "read", w.message, w.place.line))
     if read.chrome:
         example = read.chrome[0][:20]
         out.append(make_finding("read.chrome", count=len(read.chrome), example=example))

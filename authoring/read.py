@@ -561,7 +561,13 @@ def _read_docx(p: Path, name: str) -> ReadResult:
             rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
             items.append(_Item(number + 1, table=Table(rows, True, number + 1)))
     blocks, chrome = build_blocks(items)
-    return ReadResult(name, "docx", blocks, "", chrome, [], docx_layout(document, blocks))
+    warnings: list[Problem] = []
+    try:
+        layout = docx_layout(document, blocks)
+    except Exception as e:  # odd styles or sections: the text is still worth checking
+        layout = {}
+        warnings.append(Problem(f"无法读取版式信息（{type(e).__name__}），版式未检查", Place(name), "warning", "read.layout"))
+    return ReadResult(name, "docx", blocks, "", chrome, warnings, layout)
 
 
 _SKIP_SUBTREES = {

@@ -515,3 +515,33 @@ def test_yaml_that_cannot_be_rendered_is_unreadable_with_the_validators_words(tm
     messages = [f.message for f in r.findings]
     assert any("第一责任人" in m and "缺少必填部分" in m for m in messages), messages
     assert messages[-1].endswith("请先运行 authoring validate 修正")
+
+
+def test_an_unforeseen_failure_does_not_stop_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import authoring.check as check_mod
+
+    (tmp_path / "a.txt").write_text(V.corpus_text("changzhou-cgj-2024"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(V.corpus_text("chuxiong-zhzf-2024"), encoding="utf-8")
+    real = check_mod.read_blocks
+
+    def flaky(path):  # type: ignore[no-untyped-def]
+        if str(path).endswith("a.txt"):
+            raise KeyError("w:style")
+        return real(path)
+
+    monkeypatch.setattr(check_mod, "read_blocks", flaky)
+    a, b = check_paths([tmp_path])
+    assert a.unreadable and a.findings[0].message.startswith("无法读取：检查时出错（KeyError")
+    assert b.ok and not b.unreadable and exit_code([a, b]) == 2
+
+
+def test_docx_layout_failure_is_a_warning_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import authoring.read as read_mod
+
+    def broken(document, blocks):  # type: ignore[no-untyped-def]
+        raise KeyError("sectPr")
+
+    monkeypatch.setattr(read_mod, "docx_layout", broken)
+    r = check_path(V.to_docx(V.corpus_text("changzhou-cgj-2024"), tmp_path / "a.docx"))
+    assert r.missing == [] and "read.layout" in _rules(r, "warning")
+    assert not [f for f in r.findings if f.category == "layout"]
