@@ -520,6 +520,17 @@ class _Writer:
             date_start = geo.text_w - right - self._advance(date)
             lines = [(name, "left", max(date_start - shift, 0), -shift), (date, "right", 0, right)]
         lines = [line for line in lines if line[0]]
+        # 落款 never stands on a page of its own: the text above keeps its last line with it.
+        previous = self.doc.element.body.findall(qn("w:p"))
+        if previous:
+            ppr = previous[-1].get_or_add_pPr()
+            if ppr.find(qn("w:keepNext")) is None:
+                style = ppr.find(qn("w:pStyle"))
+                keep = _el("w:keepNext")
+                if style is None:
+                    ppr.insert(0, keep)
+                else:
+                    style.addnext(keep)
         for k, (text, jc, left, right_tw) in enumerate(lines):
             p = self._para("Normal")
             ind = _el("w:ind", left=left, right=right_tw, firstLineChars=0, firstLine=0)

@@ -277,6 +277,11 @@ def test_signature_is_placed_per_7_3_5_2(document) -> None:
     assert date.paragraph_format.left_indent.twips == name_start + 640
 
 
+def test_the_signature_never_stands_alone_on_a_page(document) -> None:
+    last_text = paragraph_with(document, "特此报告。")
+    assert last_text.paragraph_format.keep_with_next
+
+
 def test_a_date_longer_than_the_name_is_right_indented_two(tmp_path: Path) -> None:
     doc = docx.Document(io.BytesIO(build_docx([Signature("某某局", "2025年12月20日")])))
     name, date = doc.paragraphs
