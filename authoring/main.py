@@ -71,8 +71,12 @@ def build_report(
     result = build_blocks(path, templates=templates)
     target = Path(output) if output else Path(path).with_suffix(".docx")
     data = result.report.data
+
+    def keep_backup(backup: Path) -> None:
+        result.backup = backup
+
     if target.suffix.lower() in (".txt", ".text"):
-        result.output = write_text(result.blocks, target, force=force)
+        result.output = write_text(result.blocks, target, force=force, on_backup=keep_backup)
         return result
     if target.suffix.lower() != ".docx":
         raise AuthoringError(
@@ -86,21 +90,13 @@ def build_report(
         "year": data["year"],
         "date": signature.get("date"),
     }
-    written = write_docx(
+    result.output = write_docx(
         result.blocks,
         target,
         layout=data.get("layout"),
         reference_doc=reference_doc,
         meta=meta,
         force=force,
+        on_backup=keep_backup,
     )
-    result.output, result.backup = _unpack_written(written, target)
     return result
-
-
-def _unpack_written(written: object, target: Path) -> tuple[Path, Optional[Path]]:
-    if isinstance(written, tuple):
-        return Path(written[0]), (Path(written[1]) if written[1] else None)
-    backup = getattr(written, "backup", None)
-    path = getattr(written, "path", written)
-    return Path(path) if path else target, backup

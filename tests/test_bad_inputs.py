@@ -348,10 +348,6 @@ def test_a_docx_edited_in_word_is_not_overwritten(report_dir: Path) -> None:
     assert Path("a.docx").read_bytes() == kept
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "main.build_report does not pass on_backup to write_docx/write_text, so Result.backup stays None "
-    "and the CLI never prints 原文件已备份为 …; the backup itself is kept"
-))
 def test_render_force_keeps_a_backup_and_says_where(report_dir: Path) -> None:
     Path("a.txt").write_text("科长手写的公开文本", encoding="utf-8")
 
