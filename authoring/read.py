@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -536,6 +537,24 @@ def _check_docx_container(p: Path, name: str) -> None:
             raise InputError(f"压缩比异常（{i.filename}），疑似压缩炸弹，拒绝读取", file=name)
     if "word/document.xml" not in names:
         raise InputError("压缩包中没有 word/document.xml，不是 Word 文档", file=name)
+    _inflate_bounded(p, name, infos)
+
+
+def _inflate_bounded(p: Path, name: str, infos: list[zipfile.ZipInfo]) -> None:
+    # The sizes above are what the zip *declares*. python-docx later reads each part whole, and
+    # zipfile inflates a whole entry before cutting it to the declared size, so an entry that lies
+    # ("1 KB") can inflate to gigabytes. Inflating every entry once in small chunks, checked
+    # against its declared size and CRC, keeps memory bounded and catches the lie.
+    try:
+        with zipfile.ZipFile(p) as zf:
+            for info in infos:
+                if info.is_dir():
+                    continue
+                with zf.open(info) as fh:
+                    while fh.read(64 * 1024):
+                        pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+        raise InputError("压缩包内容与其声明的大小或校验值不符（文件已损坏或疑似压缩炸弹），拒绝读取", file=name) from e
 
 
 def _read_docx(p: Path, name: str) -> ReadResult:
@@ -546,8 +565,8 @@ def _read_docx(p: Path, name: str) -> ReadResult:
 
     try:
         document = docx.Document(str(p))
-    except Exception as e:  # python-docx raises several types for broken packages
-        raise InputError(f"无法打开 Word 文件：{e}", file=name) from e
+    except Exception as e:  # python-docx raises several types for broken packages, in English
+        raise InputError(_docx_failure(e), file=name) from e
     items: list[_Item] = []
     number = 0  # paragraph number as a clerk would count them in Word (empty ones included)
     for element in document.element.body.iterchildren():
@@ -600,6 +619,18 @@ def paragraph_text(element: Any) -> str:
             out.append(" ")
         stack.append(iter(child))
     return "".join(out)
+
+
+def _docx_failure(error: Exception) -> str:
+    """A clerk's reason for a .docx that python-docx cannot open (its own messages are English)."""
+    text = str(error)
+    if "[Content_Types].xml" in text:
+        return "缺少 [Content_Types].xml 部件，文件已损坏或不是 Word 保存的 .docx；请在 Word 中打开后另存为 .docx"
+    if type(error).__name__ == "XMLSyntaxError":
+        return "Word 文件内部的 XML 已损坏，无法读取；请在 Word 中打开（Word 会尝试修复）后另存为 .docx"
+    if "content type" in text.lower() or "not a Word file" in text:
+        return "这不是 Word 文档（.docx）：压缩包中的主文档类型不对；请提供 Word 保存的 .docx"
+    return "无法打开 Word 文件（文件已损坏）；请在 Word 中打开后另存为 .docx"
 
 
 def _style_hint(para: Any) -> str:

@@ -320,3 +320,47 @@ def test_html_site_name_in_h1_is_not_the_title(tmp_path: Path) -> None:
     r = read_blocks(_write(tmp_path, "a.html", html))
     assert r.blocks[0] == Title("某某市城市管理局关于2024年度法治政府建设情况的报告", 1)
     assert r.chrome == ["某某市人民政府"]
+
+
+def test_zip_entry_lying_about_its_size_is_refused_with_bounded_memory(tmp_path: Path) -> None:
+    import io
+    import tracemalloc
+
+    import docx
+
+    real = io.BytesIO()
+    docx.Document().save(real)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z, zipfile.ZipFile(io.BytesIO(real.getvalue())) as src:
+        for info in src.infolist():
+            z.writestr(info.filename, b" " * (20 * 1024 * 1024) if info.filename == "word/document.xml" else src.read(info))
+    data = bytearray(buf.getvalue())
+    # Make the central directory claim 1 KB for word/document.xml (what zipfile trusts).
+    at = data.find(b"PK\x01\x02")
+    while data[at + 46:at + 46 + int.from_bytes(data[at + 28:at + 30], "little")] != b"word/document.xml":
+        at = data.find(b"PK\x01\x02", at + 4)
+    data[at + 24:at + 28] = (1024).to_bytes(4, "little")
+    p = tmp_path / "骗子.docx"
+    p.write_bytes(bytes(data))
+    tracemalloc.start()
+    try:
+        _refused(p, "与其声明的大小或校验值不符")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024
+
+
+def test_docx_without_content_types_gets_a_chinese_reason(tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    real = io.BytesIO()
+    docx.Document().save(real)
+    p = tmp_path / "坏.docx"
+    with zipfile.ZipFile(p, "w") as z, zipfile.ZipFile(io.BytesIO(real.getvalue())) as src:
+        for info in src.infolist():
+            if info.filename != "[Content_Types].xml":
+                z.writestr(info.filename, src.read(info))
+    _refused(p, "缺少 [Content_Types].xml 部件")
