@@ -68,6 +68,8 @@ class Comparison:
     only_old: list[str] = field(default_factory=list)
     only_new: list[str] = field(default_factory=list)
     plans: list[PlanMatch] = field(default_factory=list)
+    old_agency: str = ""
+    new_agency: str = ""
 
     @property
     def unmatched(self) -> list[PlanMatch]:
@@ -88,7 +90,8 @@ def compare_reports(old_path: Union[str, Path], new_path: Union[str, Path]) -> C
             f"{Path(new_path).name} 是 {new_year} 年度；请交换两个文件的顺序",
             file=str(old_path),
         )
-    result = Comparison(str(old_path), str(new_path), _int(old_year), _int(new_year))
+    result = Comparison(str(old_path), str(new_path), _int(old_year), _int(new_year),
+                        old_agency=_agency(old), new_agency=_agency(new))
     old_figures: dict[Any, Any] = old["figures"] if isinstance(old.get("figures"), dict) else {}
     new_figures: dict[Any, Any] = new["figures"] if isinstance(new.get("figures"), dict) else {}
     for name in old_figures:
@@ -109,7 +112,14 @@ def _read(path: Union[str, Path]) -> dict[str, Any]:
         return load_report(path).data
     from authoring.importer import import_report
 
-    return import_report(path).data
+    # Figures lifted from a document are named after the noun beside them (licenses_items), so
+    # two years' documents line up on the numbers they both report.
+    return import_report(path, figures=True).data
+
+
+def _agency(data: dict[str, Any]) -> str:
+    agency = data.get("agency")
+    return str(agency.get("name") or "") if isinstance(agency, dict) else ""
 
 
 def _int(value: Any) -> Optional[int]:
@@ -230,7 +240,10 @@ def format_comparison(c: Comparison) -> str:
     """The comparison as plain text: a figures table, then the plans one a line."""
     old_y = f"{c.old_year}年" if c.old_year else "前一份"
     new_y = f"{c.new_year}年" if c.new_year else "后一份"
-    lines = [f"数据对比（{old_y} → {new_y}）："]
+    lines = []
+    if c.old_agency and c.new_agency and c.old_agency != c.new_agency:
+        lines.append(f"注意：两份报告的单位不同（{c.old_agency} / {c.new_agency}），请确认是否选对了文件")
+    lines.append(f"数据对比（{old_y} → {new_y}）：")
     if c.figures:
         lines.append(f"  {'名称':<30}\t{old_y}\t{new_y}\t变化\t幅度")
         for f in c.figures:

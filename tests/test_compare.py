@@ -110,3 +110,15 @@ def test_files_in_the_wrong_order_are_refused(two_years: tuple[Path, Path]) -> N
         f"{new}: 第一个文件应是较早年度的报告：report-2024.yaml 是 2024 年度，"
         "report-2023.yaml 是 2023 年度；请交换两个文件的顺序"
     )
+
+
+def test_reports_of_two_agencies_are_compared_with_a_warning(tmp_path: Path) -> None:
+    import variants as V
+
+    c = compare_reports(V.CORPUS / "jiulongpo-cgj-2023.txt", V.CORPUS / "chuxiong-zhzf-2024.txt")
+    lines = format_comparison(c).splitlines()
+    assert lines[0] == "注意：两份报告的单位不同（九龙坡区城市管理局 / 楚雄市综合行政执法局），请确认是否选对了文件"
+    # documents are imported with --figures: numbers named after the same noun line up
+    assert [(f.name, f.old, f.new, f.change) for f in c.figures if f.name == "party_group_meetings_times"] == [
+        ("party_group_meetings_times", 28, 23, -5)
+    ]
