@@ -304,8 +304,12 @@ def _part_rules(ctx: _Context) -> list[Finding]:
     for span in ctx.parts.spans:
         label = _heading_label(ctx.blocks, span.start, span.heading)
         if span.form != "heading":
-            out.append(make_finding("parts.first_responsible_not_separate", span.line, "",
-                                    form=FORMS[span.form], heading=_shorten(span.heading, 40)))
+            if span.key == "first_responsible":
+                out.append(make_finding("parts.first_responsible_not_separate", span.line, "",
+                                        form=FORMS[span.form], heading=_shorten(span.heading, 40)))
+            else:
+                out.append(make_finding("parts.not_separate", span.line, "", label=labels[span.key],
+                                        form=FORMS[span.form], heading=_shorten(span.heading, 40)))
             continue
         if span.key in seen:
             unit = "段" if ctx.read is not None and ctx.read.kind == "docx" else "行"

@@ -61,6 +61,7 @@ def _rx() -> dict[str, Any]:
     data = load_data("headings.yaml")
     return {
         "parts": {k: [re.compile(p) for p in v] for k, v in data["parts"].items()},
+        "exclude": {k: [re.compile(p) for p in v] for k, v in (data.get("exclude") or {}).items()},
         "year": re.compile(data["heading_year"]),
         "inline": re.compile(data["inline_first_responsible"]),
         "preamble": re.compile(data["preamble_first_responsible"]),
@@ -72,12 +73,14 @@ def required_keys() -> list[str]:
     return [p["key"] for p in load_data("parts.yaml")["parts"] if p.get("required")]
 
 
-def classify_heading(text: str, year: Optional[int] = None) -> list[str]:
-    """The part keys a top-level heading's wording names ([] for a topical heading)."""
+def classify_heading(text: str, year: Optional[int] = None, *, strict: bool = False) -> list[str]:
+    """The part keys a heading's wording names ([] for a topical heading). `strict` (for
+    subsections, where a part is only a guess) also applies headings.yaml's `exclude` words."""
     norm = normalize_text(text)
     pats = _rx()["parts"]
+    exclude = _rx()["exclude"] if strict else {}
     keys = [k for k in ("first_responsible", "shortcomings", "plans", "other")
-            if any(p.search(norm) for p in pats[k])]
+            if any(p.search(norm) for p in pats[k]) and not any(x.search(norm) for x in exclude.get(k, []))]
     if "first_responsible" in keys:
         # "主要负责人履行……职责情况" is part two even if it also says 情况 or 安排.
         return ["first_responsible"]
@@ -198,11 +201,19 @@ def find_parts(blocks: Sequence[Block], *, year: Optional[int] = None) -> PartsR
                                      _content_start(blocks, i), end, blocks[i].line, "heading"))
 
     if "first_responsible" not in found:
-        span = (_find_subsection(blocks, top, body_end, year)
+        span = (_find_subsection(blocks, top, body_end, year, "first_responsible")
                 or _find_inline(blocks, body_end)
                 or _find_preamble(blocks, items[0] if items else body_end))
         if span is not None:
             result.spans.append(span)
+    # Another part written as a （三） of a wrapper section ("一、2024年工作情况 （三）存在的问题"):
+    # only direct subsections count, and only when their wording names nothing else.
+    have = {s.key for s in result.spans}
+    for key in required_keys():
+        if key not in have:
+            span = _find_subsection(blocks, top, body_end, year, key, max_level=top + 1)
+            if span is not None:
+                result.spans.append(span)
 
     result.spans.sort(key=lambda s: (s.start, PART_KEYS.index(s.key)))
     have = {s.key for s in result.spans}
@@ -210,14 +221,14 @@ def find_parts(blocks: Sequence[Block], *, year: Optional[int] = None) -> PartsR
     return result
 
 
-def _find_subsection(blocks: Sequence[Block], top: int, body_end: int,
-                     year: Optional[int]) -> Optional[PartSpan]:
+def _find_subsection(blocks: Sequence[Block], top: int, body_end: int, year: Optional[int], key: str,
+                     max_level: int = 9) -> Optional[PartSpan]:
     for i, b in enumerate(blocks[:body_end]):
         level = b.level if isinstance(b, (Heading, Paragraph)) else 0
-        if not level or level <= top or (isinstance(b, Paragraph) and not b.number):
+        if not level or level <= top or level > max_level or (isinstance(b, Paragraph) and not b.number):
             continue
         head = _heading_of(b)
-        if classify_heading(head, year) != ["first_responsible"]:
+        if classify_heading(head, year, strict=True) != [key]:
             continue
         end = i + 1
         while end < body_end:
@@ -226,7 +237,7 @@ def _find_subsection(blocks: Sequence[Block], top: int, body_end: int,
             if nl and nl <= level and (isinstance(nb, Heading) or (isinstance(nb, Paragraph) and nb.number)):
                 break
             end += 1
-        return PartSpan("first_responsible", head, _content_start(blocks, i), end, b.line, "subsection")
+        return PartSpan(key, head, _content_start(blocks, i), end, b.line, "subsection")
     return None
 
 

@@ -266,3 +266,19 @@ def test_word_headings_numbered_by_word_itself(tmp_path: Path) -> None:
     r = find_parts(read_blocks(tmp_path / "a.docx").blocks)
     assert r.missing == [] and [(s.key, s.line) for s in r.spans] == [
         ("achievements", 2), ("first_responsible", 4), ("shortcomings", 6), ("plans", 8)]
+
+
+def test_parts_as_subsections_of_a_wrapper_section(tmp_path: Path) -> None:
+    text = ("2024年，某区城市管理局坚持依法行政，法治政府建设取得积极成效，现将有关情况报告如下。\n"
+            "一、2024年法治政府建设情况\n（一）主要举措和成效\n正文一。\n（二）主要负责人履行推进法治建设第一责任人职责情况\n正文二。\n"
+            "（三）存在的问题\n正文三。\n二、2025年工作计划\n正文四。\n")
+    r = _parts_of(text, tmp_path)
+    assert r.missing == []
+    assert {s.key: (s.form, s.line) for s in r.spans} == {
+        "achievements": ("heading", 2), "first_responsible": ("subsection", 5),
+        "shortcomings": ("subsection", 7), "plans": ("heading", 9)}
+
+
+def test_problem_rectification_subsection_is_not_part_three() -> None:
+    assert classify_heading("存在的问题及整改措施") == ["shortcomings"]  # a top-level part three
+    assert classify_heading("存在问题的整改", strict=True) == []  # a subsection of part one
