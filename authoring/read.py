@@ -212,6 +212,30 @@ def classify_line(text: str, line: Optional[int] = None, hint: str = "") -> Bloc
     return Paragraph(text, line=line)
 
 
+_LEVEL1_AFTER_SENTENCE = re.compile(r"(?<=[。！？；：])\s*(?=[一二三四五六七八九十]{1,3}\s*、)")
+_LEVEL2_AFTER_SENTENCE = re.compile(r"(?<=[。！？；：])\s*(?=（\s*[一二三四五六七八九十]{1,3}\s*）)")
+# "一、主要举措和成效（一）强化……": a part heading run straight into its first subsection.
+_LEVEL2_AFTER_HEADING = re.compile(r"[一二三四五六七八九十]{1,3}\s*、[^。！？；：（]{2,60}?(?=（\s*一\s*）)")
+
+
+def split_run_together(text: str) -> list[str]:
+    """A whole report run into one line (text taken from a PDF or a web viewer) split again before
+    its 一、 and （一） headings. Only a long line with at least two 一、-style headings after a
+    sentence end is split: ordinary paragraphs never hold "。二、"."""
+    norm = normalize_text(text)
+    if len(text) < 300 or len(_LEVEL1_AFTER_SENTENCE.findall(norm)) < 2:
+        return [text]
+    cuts = sorted({m.start() for m in _LEVEL1_AFTER_SENTENCE.finditer(norm)}
+                  | {m.start() for m in _LEVEL2_AFTER_SENTENCE.finditer(norm)}
+                  | {m.end() for m in _LEVEL2_AFTER_HEADING.finditer(norm)})
+    pieces, last = [], 0
+    for c in cuts:
+        pieces.append(text[last:c].strip())
+        last = c
+    pieces.append(text[last:].strip())
+    return [p for p in pieces if p]
+
+
 def _is_date(text: str) -> bool:
     return bool(_patterns()["date"].match(normalize_text(text).replace(" ", "")))
 
@@ -255,7 +279,7 @@ def build_blocks(items: list[_Item]) -> tuple[list[Block], list[str]]:
         if _is_noise(t):
             chrome.append(t)
             continue
-        kept.append(_Item(it.line, t, it.hint))
+        kept.extend(_Item(it.line, piece, it.hint) for piece in split_run_together(t))
 
     # Head: page furniture before the body starts (breadcrumbs, 日期:, 字号).
     start = 0

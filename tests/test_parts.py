@@ -282,3 +282,15 @@ def test_parts_as_subsections_of_a_wrapper_section(tmp_path: Path) -> None:
 def test_problem_rectification_subsection_is_not_part_three() -> None:
     assert classify_heading("存在的问题及整改措施") == ["shortcomings"]  # a top-level part three
     assert classify_heading("存在问题的整改", strict=True) == []  # a subsection of part one
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_report_run_into_one_line_is_split_at_its_headings(tmp_path: Path, name: str) -> None:
+    # Text taken from a PDF or a web viewer often loses its line breaks.
+    text = V.corpus_text(name)
+    lines = [line for line in text.splitlines() if line.strip()]
+    r = _parts_of("".join(lines) + "\n", tmp_path)
+    assert r.missing == [] and r.order == ALL
+    for key, (heading, _line) in CORPUS_PARTS[name].items():
+        got = next(s.heading for s in r.spans if s.key == key)
+        assert got.startswith(heading.rstrip("。")), (key, got)
