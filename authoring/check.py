@@ -720,6 +720,7 @@ def report_to_dict(report: CheckReport) -> dict[str, Any]:
     return {
         "file": report.file,
         "kind": report.kind,
+        "unit": report.unit,  # what "line" counts: text lines, or Word paragraphs
         "agency": report.agency,
         "year": report.year,
         "parts": [
