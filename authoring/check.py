@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.errors import AuthoringError, Place, Problem
-from authoring.parts import FORMS, PartsResult, classify_heading, find_parts, report_year
+from authoring.parts import PartsResult, classify_heading, find_parts, report_year
 from authoring.read import REFUSED_SUFFIXES, SUFFIXES, ReadResult, normalize_text, read_blocks
 from authoring.resources import load_data
 
@@ -306,10 +306,10 @@ def _part_rules(ctx: _Context) -> list[Finding]:
         if span.form != "heading":
             if span.key == "first_responsible":
                 out.append(make_finding("parts.first_responsible_not_separate", span.line, "",
-                                        form=FORMS[span.form], heading=_shorten(span.heading, 40)))
+                                        form=_rules()["display"]["forms"][span.form], heading=_shorten(span.heading, 40)))
             else:
                 out.append(make_finding("parts.not_separate", span.line, "", label=labels[span.key],
-                                        form=FORMS[span.form], heading=_shorten(span.heading, 40)))
+                                        form=_rules()["display"]["forms"][span.form], heading=_shorten(span.heading, 40)))
             continue
         if span.key in seen:
             unit = "段" if ctx.read is not None and ctx.read.kind == "docx" else "行"
@@ -531,13 +531,15 @@ def _fmt(x: float) -> str:
 
 
 def _rate_contradiction(sent: str, units: str) -> str:
+    p = _params()
     u = f"(?:{units})"
-    left = (re.search(rf"(?:未办结|尚未办结|正在办理|办理中|在办)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
-            or re.search(rf"(\d+)\s*{u}[^0-9。，；]{{0,4}}(?:未办结|尚未办结|正在办理|仍在办理|办理中|在办)", sent))
+    pending, received, done_word = p["pending_words"], p["received_words"], p["done_word"]
+    left = (re.search(rf"(?:{pending})[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+            or re.search(rf"(\d+)\s*{u}[^0-9。，；]{{0,4}}(?:{pending})", sent))
     if left and int(left.group(1)) > 0:
         return f"同句写有{left.group(0)}"
-    got = re.search(rf"(?:受理|收到|接到|登记|交办|共)[^0-9。；]{{0,10}}?(\d+)\s*{u}", sent)
-    done = re.search(rf"办结(?!率)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+    got = re.search(rf"(?:{received})[^0-9。；]{{0,10}}?(\d+)\s*{u}", sent)
+    done = re.search(rf"{done_word}(?!率)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
     if got and done and int(done.group(1)) < int(got.group(1)):
         return f"{got.group(0)}，{done.group(0)}"
     return ""
@@ -546,10 +548,14 @@ def _rate_contradiction(sent: str, units: str) -> str:
 # -- leftovers ----------------------------------------------------------------------------------
 
 
-_AGENCY_SUBJECT = re.compile(
-    r"(?:^|[，。；])\s*(?:\d{4}年度?[，]?)?\s*([\u4e00-\u9fa5（）]{2,30}?(?:局|委员会|政府|办公室|厅|院|中心|委))"
-    r"(?=坚持|始终|深入|认真|全面|紧紧|紧扣|以|在|聚焦|围绕|牢牢|积极|持续|扎实|着力|立足|全力|按照|紧密)"
-)
+@lru_cache(maxsize=None)
+def _agency_subject() -> re.Pattern[str]:
+    # The opening's subject: "2024年，（在……下，）楚雄市综合行政执法局坚持……".
+    p = _params()
+    return re.compile(
+        rf"(?:^|[，。；])\s*(?:\d{{4}}年度?[，]?)?\s*([\u4e00-\u9fa5（）]{{2,30}}?(?:{p['agency_suffixes']}))"
+        rf"(?={p['opening_verbs']})"
+    )
 
 
 def find_agency(blocks: Sequence[Block]) -> tuple[str, list[tuple[str, str, Optional[int]]]]:
@@ -566,7 +572,7 @@ def find_agency(blocks: Sequence[Block]) -> tuple[str, list[tuple[str, str, Opti
     # The opening paragraph: the first long unnumbered one (a 主送 line "市人民政府：" comes first).
     opening = next((b for b in blocks[:6] if isinstance(b, Paragraph) and not b.number and len(b.text) > 30), None)
     if opening is not None:
-        m = _AGENCY_SUBJECT.search(normalize_text(opening.text))
+        m = _agency_subject().search(normalize_text(opening.text))
         if m:
             seen.append(("开头", opening.text[m.start(1):m.end(1)], opening.line))
     if not seen:

@@ -15,12 +15,8 @@ from authoring.read import normalize_text
 from authoring.resources import load_data
 
 PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
-FORMS = {
-    "heading": "单独一部分",
-    "subsection": "其他部分中的小节",
-    "inline": "段落中的一句话",
-    "preamble": "开头段落中的一句话",
-}
+# The forms a part can take (labels for messages are in rules.yaml, display.forms).
+FORMS = ("heading", "subsection", "inline", "preamble")
 
 
 @dataclass(frozen=True)
