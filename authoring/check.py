@@ -672,9 +672,6 @@ def _coverage_rules(ctx: _Context) -> tuple[dict[str, bool], list[Finding]]:
 # -- layout (Word only) -------------------------------------------------------------------------
 
 
-_ROLE_NAMES = {"body": "正文", "title": "标题", "heading1": "一级标题（一、）", "heading2": "二级标题（（一））"}
-
-
 def _layout_rules(facts: dict[str, Any], ctx: _Context) -> list[Finding]:
     spec = load_data("layout.yaml")
     p = _params()
@@ -692,7 +689,7 @@ def _layout_rules(facts: dict[str, Any], ctx: _Context) -> list[Finding]:
             out.append(make_finding("layout.margin", side=side, found=_fmt(found), expected=want,
                                     tolerance=_fmt(mtol)))
     fonts = facts.get("fonts", {})
-    for role, name in _ROLE_NAMES.items():
+    for role, name in _rules()["display"]["roles"].items():
         f = fonts.get(role)
         if not f:
             continue
