@@ -397,7 +397,10 @@ def _year_rules(ctx: _Context) -> list[Finding]:
             wrong.add(int(m.group(1)))
             out.append(make_finding("year.plan", plan.line, _heading_label(ctx.blocks, plan.start, plan.heading),
                                     found=m.group(1), expected=year + 1))
-        for i in range(plan.start, plan.end):
+        # Under a combined "存在的问题和下一步打算" heading the problems come first and rightly
+        # name the report year: only a plans part of its own is read paragraph by paragraph.
+        shared = any(s.key != "plans" and (s.start, s.end) == (plan.start, plan.end) for s in ctx.parts.spans)
+        for i in range(plan.start, plan.start if shared else plan.end):
             b = ctx.blocks[i]
             text = normalize_text(b.text) if isinstance(b, Paragraph) else ""
             m = re.match(r"\s*(\d{4})\s*年(度)?(?![—–\-－~～至到\d])", text)

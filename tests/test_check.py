@@ -545,3 +545,10 @@ def test_docx_layout_failure_is_a_warning_not_a_crash(tmp_path: Path, monkeypatc
     r = check_path(V.to_docx(V.corpus_text("changzhou-cgj-2024"), tmp_path / "a.docx"))
     assert r.missing == [] and "read.layout" in _rules(r, "warning")
     assert not [f for f in r.findings if f.category == "layout"]
+
+
+def test_combined_problems_and_plans_part_is_not_a_wrong_year(tmp_path: Path) -> None:
+    text = _report("正文。").replace("三、存在的不足和原因\n一是执法队伍素质有待提高。\n四、2025年工作计划\n继续推进依法行政。",
+                                   "三、存在的问题和下一步工作打算\n2024年，我局执法力量仍显不足。下一步，继续推进依法行政。")
+    r = _check(tmp_path, text)
+    assert r.missing == [] and "year.plan" not in _rules(r)
