@@ -221,9 +221,10 @@ class _Drafter:
         figures = data.get("figures")
         if not isinstance(figures, dict) or not figures:
             return
+        prose = "\n".join(text for _, text in _strings(data))
         for name, value in figures.items():
             figures[name] = None
-            self.notes[("figures", name)] = f"待填（{self.year}年：{value}）"
+            self.notes[("figures", name)] = f"待填（{self.year}年：{value}）{_context(prose, str(name))}"
         self.change(("figures",), f"{len(figures)} 项数据保留名称、清空数值，待填（注释中是 {self.year} 年的数）", "init-figures")
 
     def preamble(self, data: dict[str, Any]) -> None:
@@ -360,6 +361,29 @@ def _first_sentence(text: str) -> str:
 def _short(text: str) -> str:
     text = re.sub(r"\s+", " ", text)
     return text if len(text) <= 120 else text[:120] + "……"
+
+
+def _strings(value: Any, path: FieldPath = ()) -> list[tuple[FieldPath, str]]:
+    """Every string in `value` with its path."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in _strings(v, path + (k,))]
+    if isinstance(value, list):
+        return [x for i, v in enumerate(value) for x in _strings(v, path + (i,))]
+    return []
+
+
+def _context(prose: str, name: str) -> str:
+    """The words around the first {{ figures.name }}, so a clerk knows which number it is."""
+    marked = re.sub(r"\{\{\s*figures\.%s\s*\}\}" % re.escape(name), "\x00", prose, count=1)
+    marked = re.sub(r"\{\{.*?\}\}", "…", marked)
+    at = marked.find("\x00")
+    if at < 0:
+        return ""
+    before = re.split(r"[。；\n]", marked[:at])[-1][-12:]
+    after = re.split(r"[。；，\n]", marked[at + 1:])[0][:6]
+    return f"：……{before}□{after}……"
 
 
 def _map_strings(value: Any, path: FieldPath, fn: Callable[[str, FieldPath], str]) -> Any:
