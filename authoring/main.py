@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from authoring.blocks import Block, blocks_to_text
+from authoring.blocks import Block, Title, blocks_to_text
 from authoring.errors import AuthoringError, Problem
 from authoring.load import LoadedReport, load_report
 from authoring.render import render_report
@@ -84,8 +84,9 @@ def build_report(
             file=str(target),
         )
     signature = data.get("signature") or {}
+    title = next((b.text for b in result.blocks if isinstance(b, Title)), "")
     meta = {
-        "title": result.blocks[0].text if result.blocks else "",
+        "title": title,
         "agency": data["agency"]["name"],
         "year": data["year"],
         "date": signature.get("date"),

@@ -134,7 +134,7 @@ def _schema_message(error: Any, path: FieldPath) -> str:
         return f"不认识的字段“{path[-1]}”；这里可用的字段有：{'、'.join(allowed)}"
     if code == cerberus.errors.BAD_TYPE.code:
         wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
-        names = "或".join(_TYPE_NAMES.get(w, w) for w in wanted)
+        names = "或".join(_TYPE_NAMES.get(str(w), str(w)) for w in wanted)
         return f"应为{names}，实际是{_type_of(error.value)}"
     if code in (cerberus.errors.EMPTY_NOT_ALLOWED.code, cerberus.errors.NOT_NULLABLE.code):
         return "不能为空；请填写内容，或删除这一项"
@@ -214,7 +214,8 @@ def _content_problems(report: LoadedReport) -> list[Problem]:
                 "可删去 text 使用默认表述", "warning", "first-responsible-language")
 
     # Figures: references, definitions, values still to fill.
-    figures = data.get("figures") if isinstance(data.get("figures"), dict) else {}
+    given = data.get("figures")
+    figures: dict[str, Any] = given if isinstance(given, dict) else {}
     used: set[str] = set()
     pattern = _placeholder_pattern()
     from jinja2 import TemplateSyntaxError  # the prose syntax check only needs the parser
