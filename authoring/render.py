@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import sys
 import time
@@ -340,6 +341,9 @@ def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[L
     if isinstance(data, list):
         return [_fill_prose(v, context, env, report, path + (i,)) for i, v in enumerate(data)]
     if isinstance(data, str) and ("{{" in data or "{%" in data):
+        quick = fill_figures(data, context["figures"])
+        if quick is not None:
+            return quick
         try:
             template = env.from_string(data)
             if "{%" in data:
@@ -357,6 +361,38 @@ def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[L
             ) from None
         return text
     return data
+
+
+# `{{ figures.name }}` and no other template code: what nearly all prose holds.
+_PLAIN_FIGURE = re.compile(r"\{\{\s*figures\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def fill_figures(text: str, figures: dict[str, Any]) -> Optional[str]:
+    """Prose whose only template code is `{{ figures.name }}` of defined numbers, filled as the
+    Jinja environment would fill it (through format_value) but without compiling a template:
+    compiling took two thirds of render's time. None when anything is left for Jinja to do or to
+    report (other code, comments, an undefined name, a name that is also a dict method)."""
+    if "{%" in text or "{#" in text or "\r" in text:
+        return None
+    out: list[str] = []
+    pos = 0
+    for match in _PLAIN_FIGURE.finditer(text):
+        name = match.group(1)
+        value = figures.get(name)
+        if name not in figures or hasattr(dict, name):
+            return None
+        if not (value is None or type(value) is int or (type(value) is float and math.isfinite(value))):
+            return None
+        literal = text[pos:match.start()]
+        if "{{" in literal or literal.endswith("{") or text[match.end():match.end() + 1] == "}":
+            return None
+        out.append(literal)
+        out.append(str(format_value(value)))
+        pos = match.end()
+    if not out or "{{" in text[pos:]:
+        return None
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _render_limited(template: Any, context: dict[str, Any]) -> str:

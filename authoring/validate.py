@@ -1,10 +1,12 @@
 """Step 2, validate: the cerberus schema plus content rules → every problem at once."""
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import difflib
 import math
 import re
+import threading
 from functools import lru_cache
 from typing import Any, Iterator, Optional
 
@@ -43,7 +45,8 @@ def _strip_meta(node: Any) -> Any:
 def schema_document() -> dict[str, Any]:
     """The report schema as written in schemas/report.schema.yaml (with its `meta` texts)."""
     with open(schemas_dir() / "report.schema.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        # libyaml when PyYAML has it: the same data, ten times faster than the pure-Python parser.
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @lru_cache(maxsize=1)
@@ -155,9 +158,32 @@ def _schema_message(error: Any, path: FieldPath) -> str:
     return f"不符合要求（{error.rule}: {error.constraint}）"
 
 
+_LOCAL = threading.local()
+
+# Rules that make cerberus change the document while normalizing. The schema has none, so
+# validation skips normalization (which copied the whole report and took three quarters of the
+# time); a test keeps the schema free of them.
+NORMALIZING_RULES = frozenset(["default", "default_setter", "coerce", "rename", "rename_handler", "purge_unknown"])
+
+
+def _validator() -> _Validator:
+    """The report validator, built once per thread (a validator is reusable, not thread-safe).
+
+    The schema is the shipped, fixed one: cerberus's check of the schema itself costs tens of
+    milliseconds at every start, so a test does it instead (tests/test_validate_speed.py).
+    """
+    validator = getattr(_LOCAL, "validator", None)
+    if validator is None:
+        from cerberus.schema import DefinitionSchema, UnvalidatedSchema
+
+        schema = UnvalidatedSchema(DefinitionSchema.expand(copy.deepcopy(_schema())))
+        validator = _LOCAL.validator = _Validator(schema)
+    return validator
+
+
 def _schema_problems(report: LoadedReport) -> list[Problem]:
-    validator = _Validator(_schema())
-    validator.validate(report.data)
+    validator = _validator()
+    validator.validate(report.data, normalize=False)
     problems: list[Problem] = []
     for error in _leaf_errors(validator._errors):
         path: FieldPath = tuple(error.document_path)

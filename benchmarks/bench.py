@@ -1,0 +1,318 @@
+"""Benchmark: this tool against docxtpl rendering the same report, in one run on one machine.
+
+Measures, for both tools:
+  cold   whole process, `python -m authoring render X.yaml -o Y.docx` against
+         `python benchmarks/docxtpl_render.py X.yaml -o Y.docx` (median of --runs)
+  warm   one report in-process after a warm-up: ours load + validate + render + .docx bytes,
+         docxtpl yaml.safe_load + context + render + save to memory (median of --reps)
+  batch  --batch reports in one process, each with its own agency name and year (so nothing
+         is served from a cache that a real batch would not hit), total seconds
+  help   `python -m authoring --help`, cold (median of --runs)
+and checks that both documents hold the same paragraphs of text. Prints a table with the
+ratios against the targets of issue 2 and writes the same figures as JSON.
+
+    python benchmarks/bench.py                       # full run (1,000-report batch)
+    python benchmarks/bench.py --quick               # smoke run: a few runs, 20-report batch
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+EXAMPLE = ROOT / "examples" / "changzhou-cgj-2024.yaml"
+AGENCY = "常州市城市管理局"
+TARGETS = {"warm_speedup_min": 3.0, "cold_ratio_max": 0.75, "help_ms_max": 100.0}
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+
+# --- subprocess timings ------------------------------------------------------------------------
+
+
+def bytecode_env(cache: Path | None) -> dict[str, str]:
+    """The environment for timed processes. With a cache folder, bytecode is written there
+    (PYTHONPYCACHEPREFIX) on the untimed first run, as `pip install` would have compiled it,
+    and the source tree is left alone. Without, the environment as it is: where
+    PYTHONDONTWRITEBYTECODE is set (as in our sandbox), a source checkout is compiled on
+    every start."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
+    if cache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def cold_timings(commands: dict[str, Callable[[int], list[str]]], runs: int, env: dict[str, str]) -> dict[str, list[float]]:
+    """Each command once untimed (bytecode, page cache), then `runs` times, interleaved so that
+    machine noise falls on both tools alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for name, make in commands.items():
+        _run(make(-1), env)
+    for i in range(runs):
+        for name, make in commands.items():
+            times[name].append(_run(make(i), env))
+    return times
+
+
+CONSOLE_SCRIPT = """import re, sys
+from authoring.cli import main
+if __name__ == "__main__":
+    sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?$", "", sys.argv[0])
+    sys.exit(main())
+"""  # what `pip install` writes as bin/authoring
+
+
+# --- in-process pipelines ------------------------------------------------------------------------
+
+
+def ours_bytes(path: Path) -> bytes:
+    """Our library, the pipeline `authoring render` runs, ending in .docx bytes not a file."""
+    from authoring.main import build_blocks
+    from authoring.write import build_docx
+
+    result = build_blocks(path)
+    data = result.report.data
+    signature = data.get("signature") or {}
+    meta = {
+        "title": result.blocks[0].text if result.blocks else "",
+        "agency": data["agency"]["name"],
+        "year": data["year"],
+        "date": signature.get("date"),
+    }
+    return build_docx(result.blocks, layout=data.get("layout"), meta=meta)
+
+
+def docxtpl_bytes(path: Path, template: Any) -> bytes:
+    """docxtpl: the YAML as yaml.safe_load gives it, the same content, saved to memory."""
+    import yaml
+    from docxtpl_render import render_bytes
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return render_bytes(template, data)
+
+
+def warm_timings(fn: Callable[[], bytes], reps: int) -> list[float]:
+    fn()  # warm-up: imports, template compilation, caches
+    out = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def batch_files(count: int, folder: Path) -> list[Path]:
+    """`count` copies of the example, each for another agency and year."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    files = []
+    for i in range(count):
+        year = 2015 + i % 10
+        variant = text.replace(AGENCY, f"第{i + 1}市城市管理局").replace("year: 2024", f"year: {year}")
+        path = folder / f"report-{i + 1:04d}.yaml"
+        path.write_text(variant, encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def batch_seconds(fn: Callable[[Path], bytes], files: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in files:
+        fn(path)
+    return time.perf_counter() - start
+
+
+# --- same content? ---------------------------------------------------------------------------------
+
+
+def same_text(a: Path, b: Path) -> dict[str, Any]:
+    """Do both documents hold the same non-empty paragraphs? (The content check of fairness.)"""
+    from docx import Document
+
+    def paras(p: Path) -> list[str]:
+        # A line break inside a paragraph (the writer breaks a long title) is layout, not text.
+        return [x.text.replace("\n", "") for x in Document(str(p)).paragraphs if x.text.strip()]
+
+    pa, pb = paras(a), paras(b)
+    return {
+        "identical": pa == pb,
+        "paragraphs": [len(pa), len(pb)],
+        "characters": [sum(len(x) for x in pa), sum(len(x) for x in pb)],
+        "bytes": [a.stat().st_size, b.stat().st_size],
+    }
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def machine() -> dict[str, Any]:
+    import docx
+    import docxtpl
+    import jinja2
+    import lxml.etree
+
+    return {
+        "nproc": os.cpu_count(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "python_executable": sys.executable,
+        "versions": {
+            "python-docx": getattr(docx, "__version__", "?"),
+            "docxtpl": getattr(docxtpl, "__version__", "?"),
+            "jinja2": jinja2.__version__,
+            "lxml": ".".join(map(str, lxml.etree.LXML_VERSION)),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 cold runs, 5 warm reps, 20-report batch")
+    parser.add_argument("--runs", type=int, help="cold runs per command (default 7)")
+    parser.add_argument("--reps", type=int, help="warm repetitions (default 30)")
+    parser.add_argument("--batch", type=int, help="reports in the batch (default 1000)")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the results")
+    args = parser.parse_args(argv)
+    runs = args.runs or (3 if args.quick else 7)
+    reps = args.reps or (5 if args.quick else 30)
+    batch = args.batch if args.batch is not None else (20 if args.quick else 1000)
+
+    from docxtpl import DocxTemplate
+    from docxtpl_template import build_template
+
+    py = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="authoring-bench-"))
+    template = build_template(work / "template.docx")
+    script = work / "authoring"
+    script.write_text(CONSOLE_SCRIPT, encoding="utf-8")
+    load_before = os.getloadavg()
+    print(f"python {platform.python_version()} · {os.cpu_count()} CPUs · load {load_before[0]:.2f} · "
+          f"cold runs {runs} · warm reps {reps} · batch {batch}")
+
+    # (a) cold whole process and (d) --help, interleaved with the interpreter's own start-up.
+    def ours_cmd(tag: str) -> Callable[[int], list[str]]:
+        return lambda i: [py, "-m", "authoring", "render", str(EXAMPLE), "-o", str(work / f"ours-{tag}{i}.docx")]
+
+    def docxtpl_cmd(tag: str) -> Callable[[int], list[str]]:
+        return lambda i: [py, str(HERE / "docxtpl_render.py"), str(EXAMPLE), "-o",
+                          str(work / f"docxtpl-{tag}{i}.docx"), "--template", str(template)]
+
+    cold = cold_timings({
+        "ours": ours_cmd(""),
+        "docxtpl": docxtpl_cmd(""),
+        "help": lambda i: [py, str(script), "--help"],
+        "help_m": lambda i: [py, "-m", "authoring", "--help"],
+        "python": lambda i: [py, "-c", "pass"],
+    }, runs, bytecode_env(work / "pycache"))
+    # As this environment runs it: with PYTHONDONTWRITEBYTECODE=1 a source checkout is compiled
+    # on every start (an installed wheel is not), so this is measured apart.
+    sandbox: dict[str, list[float]] = {}
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        sandbox = cold_timings({"ours": ours_cmd("src"), "docxtpl": docxtpl_cmd("src")}, runs, bytecode_env(None))
+    content = same_text(work / "ours-0.docx", work / "docxtpl-0.docx")
+
+    # (b) warm, in this process.
+    tpl = DocxTemplate(str(template))
+    warm_ours = warm_timings(lambda: ours_bytes(EXAMPLE), reps)
+    warm_docxtpl = warm_timings(lambda: docxtpl_bytes(EXAMPLE, tpl), reps)
+
+    # (c) batch: every report differs (agency, year), both tools read the same files.
+    batch_result: dict[str, Any] = {"reports": batch}
+    if batch:
+        files = batch_files(batch, work)
+        batch_result["ours_s"] = batch_seconds(ours_bytes, files)
+        batch_result["docxtpl_s"] = batch_seconds(lambda p: docxtpl_bytes(p, tpl), files)
+        batch_result["speedup"] = batch_result["docxtpl_s"] / batch_result["ours_s"]
+    load_after = os.getloadavg()
+
+    med = {name: statistics.median(t) for name, t in cold.items()}
+    warm = {"ours": statistics.median(warm_ours), "docxtpl": statistics.median(warm_docxtpl)}
+    warm_speedup = warm["docxtpl"] / warm["ours"]
+    cold_ratio = med["ours"] / med["docxtpl"]
+    targets = {
+        "warm_speedup": {"value": warm_speedup, "target": f">= {TARGETS['warm_speedup_min']}",
+                         "met": warm_speedup >= TARGETS["warm_speedup_min"]},
+        "cold_ratio": {"value": cold_ratio, "target": f"<= {TARGETS['cold_ratio_max']}",
+                       "met": cold_ratio <= TARGETS["cold_ratio_max"]},
+        "help_ms": {"value": med["help"] * 1000, "target": f"< {TARGETS['help_ms_max']:.0f}",
+                    "met": med["help"] * 1000 < TARGETS["help_ms_max"]},
+    }
+
+    def mark(met: bool | None) -> str:
+        return "" if met is None else ("yes" if met else "NO")
+
+    print()
+    print(f"{'measure':<34} {'authoring':>11} {'docxtpl':>11}   {'ratio':<24} {'target':<8} met")
+    line = "{:<34} {:>11} {:>11}   {:<24} {:<8} {}"
+    print(line.format("cold render, whole process", _ms(med["ours"]), _ms(med["docxtpl"]),
+                      f"ours/docxtpl = {cold_ratio:.2f}", "<= 0.75", mark(targets["cold_ratio"]["met"])))
+    if sandbox:
+        ratio = statistics.median(sandbox["ours"]) / statistics.median(sandbox["docxtpl"])
+        print(line.format("  same, no bytecode cache", _ms(statistics.median(sandbox["ours"])),
+                          _ms(statistics.median(sandbox["docxtpl"])), f"ours/docxtpl = {ratio:.2f}", "", ""))
+    print(line.format("warm, per report in-process", _ms(warm["ours"]), _ms(warm["docxtpl"]),
+                      f"docxtpl/ours = {warm_speedup:.2f}x", ">= 3x", mark(targets["warm_speedup"]["met"])))
+    if batch:
+        print(line.format(f"batch of {batch} reports", f"{batch_result['ours_s']:.2f} s",
+                          f"{batch_result['docxtpl_s']:.2f} s", f"docxtpl/ours = {batch_result['speedup']:.2f}x",
+                          "", ""))
+    print(line.format("authoring --help, cold", _ms(med["help"]), "", "", "< 100 ms", mark(targets["help_ms"]["met"])))
+    print(line.format("  python -m authoring --help", _ms(med["help_m"]), "", "", "", ""))
+    print(line.format("  python -c pass (start-up alone)", _ms(med["python"]), "", "", "", ""))
+    print(f"\nsame text in both documents: {content['identical']} "
+          f"({content['paragraphs'][0]} paragraphs, {content['characters'][0]} characters; "
+          f".docx {content['bytes'][0]:,} vs {content['bytes'][1]:,} bytes)")
+    print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after (on {os.cpu_count()} CPUs)")
+
+    results = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(["python", "benchmarks/bench.py"] + (argv if argv is not None else sys.argv[1:])),
+        "mode": "quick" if args.quick else "full",
+        "settings": {"cold_runs": runs, "warm_reps": reps, "batch": batch,
+                     "example": str(EXAMPLE.relative_to(ROOT)), "bytecode": "PYTHONPYCACHEPREFIX, compiled on an untimed first run"},
+        "machine": dict(machine(), loadavg_before=load_before, loadavg_after=load_after),
+        "cold_s": {name: {"median": med[name], "min": min(t), "all": t} for name, t in cold.items()},
+        "cold_no_bytecode_s": {name: {"median": statistics.median(t), "min": min(t), "all": t} for name, t in sandbox.items()},
+        "warm_s": {"ours": {"median": warm["ours"], "min": min(warm_ours)},
+                   "docxtpl": {"median": warm["docxtpl"], "min": min(warm_docxtpl)}},
+        "batch": batch_result,
+        "targets": targets,
+        "content": content,
+    }
+    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"results written to {args.json}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""What validate's speed-ups rely on (no timings here: benchmarks/ measures those).
+
+Validation reuses one cerberus validator built from the shipped schema without cerberus's own
+check of that schema, and skips normalization. That is only right while the schema is valid and
+has no normalizing rules, and while the errors come out exactly as a fresh validator gives them.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from authoring import validate
+from authoring.errors import AuthoringError
+from authoring.load import load_report
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = sorted(ROOT.glob("examples/*.yaml")) + sorted((ROOT / "tests" / "bad_inputs").glob("*.yaml"))
+
+
+def _rules(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key)
+            yield from _rules(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _rules(value)
+
+
+def _errors(validator: Any) -> list[tuple[Any, ...]]:
+    return sorted(
+        (tuple(map(str, e.document_path)), e.code, str(e.rule), repr(e.constraint), repr(e.value))
+        for e in validate._leaf_errors(validator._errors)
+    )
+
+
+def test_cerberus_accepts_the_shipped_schema() -> None:
+    validate._Validator(validate._schema())  # raises cerberus.SchemaError if the schema is wrong
+
+
+def test_schema_has_no_normalizing_rules() -> None:
+    found = sorted(set(_rules(validate._schema())) & validate.NORMALIZING_RULES)
+    assert found == [], f"the schema now normalizes ({found}): validate must call validate(normalize=True)"
+
+
+def _documents() -> Iterator[tuple[str, Any]]:
+    for path in INPUTS:
+        try:
+            data = load_report(path).data
+        except AuthoringError:
+            continue
+        yield path.name, data
+    example = load_report(ROOT / "examples" / "changzhou-cgj-2024.yaml").data
+    for name, change in [
+        ("year-string", lambda d: d.update(year="2024")),
+        ("agency-list", lambda d: d.update(agency=["x"])),
+        ("unknown-key", lambda d: d.update(achievments=[])),
+        ("entry-number", lambda d: d["achievements"].append(3)),
+        ("item-heading-dict", lambda d: d["achievements"][0]["items"][0].update(heading={"a": 1})),
+        ("duties-empty", lambda d: d["first_responsible"].update(duties=[])),
+        ("figure-name", lambda d: d["figures"].update({"9bad": 1})),
+        ("no-plans", lambda d: d.pop("plans")),
+    ]:
+        data = copy.deepcopy(example)
+        change(data)
+        yield name, data
+
+
+@pytest.mark.parametrize("name,data", list(_documents()), ids=lambda v: v if isinstance(v, str) else "")
+def test_reused_validator_reports_what_a_fresh_one_does(name: str, data: Any) -> None:
+    fresh = validate._Validator(validate._schema())
+    fresh.validate(copy.deepcopy(data))
+    fast = validate._validator()
+    fast.validate(data, normalize=False)
+    assert _errors(fast) == _errors(fresh)
+    fast.validate(data, normalize=False)  # and again: nothing carried over from the last run
+    assert _errors(fast) == _errors(fresh)
