@@ -281,13 +281,9 @@ def test_a_zip_bomb_is_refused_by_check(entries: dict[str, int], message: str, t
     assert rss_bytes() < MAX_RSS_BYTES
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "read.py trusts the sizes a zip declares: zipfile's read() inflates an entry whole and only then "
-    "cuts it to the declared size, so a docx declaring 1 KB for a 50 MB word/document.xml peaks at "
-    "~130 MB (a 10 MB file would inflate to 10 GB); read entries in bounded chunks or cap the .docx size"
-))
 def test_a_zip_bomb_that_lies_about_its_size_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The central directory says 1 KB, the entry inflates to 50 MB: refused, memory bounded.
+    # The central directory says 1 KB, the entry inflates to 50 MB: refused, memory bounded
+    # (read.py inflated it whole until 743a60c; this test was a strict xfail until then).
     from authoring.errors import InputError
     from authoring.read import read_blocks
 
