@@ -334,3 +334,23 @@ def test_render_with_any_user_template(name: str, text: str) -> None:
             authoring.render.MAX_SECONDS = before
             authoring.render._ENVIRONMENTS.clear()  # one environment per temporary folder: drop them
         assert blocks is None or isinstance(blocks, list)
+
+
+# -- the whole pipeline, to a Word file ---------------------------------------------------------
+
+
+@FUZZ
+@given(st.lists(entry, min_size=1, max_size=3), st.text(_TEXT, min_size=1, max_size=30).filter(str.strip),
+       st.sampled_from([".docx", ".txt"]))
+def test_build_any_valid_report_to_a_file(plans: list[Any], name: str, suffix: str) -> None:
+    from authoring.main import build_report
+
+    data = dict(BASE_DATA, plans=plans, agency={"name": name})
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "report.yaml"
+        source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        target = Path(folder) / f"报告{suffix}"
+        result = expect_ours(build_report, source, target)
+        # Written whole or not at all: never a half file, never a temporary file left behind.
+        assert target.exists() == (result is not None)
+        assert sorted(p.name for p in Path(folder).iterdir()) == sorted(["report.yaml"] + ([target.name] if result else []))
