@@ -338,9 +338,15 @@ def read_source(path: Union[str, Path]) -> tuple[str, str, list[Problem]]:
             file=name,
         )
     try:
-        raw = p.read_bytes()
+        # At most one byte past the limit: a device or pipe (/dev/zero) reports size 0 and never ends.
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(
+            f"文件超过 {MAX_BYTES // 1024 // 1024} MB（或不是普通文件）；请给出报告 YAML 文件的路径", file=name
+        )
     return decode_text(raw, name)
 
 
