@@ -379,3 +379,14 @@ def test_an_output_that_cannot_be_written_is_refused(output: str, lines: list[st
     assert result.exit_code == code
     assert Path("hand.txt").read_text(encoding="utf-8") == "手写"
     assert sorted(p.name for p in report_dir.iterdir()) == ["hand.txt", "r.yaml"]  # no temp file left
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_a_device_that_never_ends_is_read_no_further_than_the_limit() -> None:
+    # /dev/zero reports a size of 0 and never ends: read whole, it took all memory (MemoryError).
+    result, seconds, peak = invoke(["validate", "/dev/zero"], trace=True)
+
+    assert_clean(result)
+    assert result.output.splitlines() == ["/dev/zero: 文件超过 2 MB（或不是普通文件）；请给出报告 YAML 文件的路径", "发现 1 个错误"]
+    assert result.exit_code == 2
+    assert peak < 3 * 2 * 1024 * 1024
