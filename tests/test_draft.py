@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from authoring.validate import validate_report
 from authoring.yamlout import dump_report, line_map
 
 ROOT = Path(__file__).resolve().parents[1]
+# The property tests' budget; a long run: AUTHORING_FUZZ_EXAMPLES=5000 python -m pytest tests/test_draft.py
+FUZZ_EXAMPLES = int(os.environ.get("AUTHORING_FUZZ_EXAMPLES", "200"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
@@ -49,7 +52,7 @@ def test_every_tricky_string_loads_back_as_itself() -> None:
     assert yaml.safe_load(text) == data
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.lists(st.text(max_size=80), min_size=1, max_size=5), st.dictionaries(
     st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True),
     st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False)),

@@ -5,6 +5,7 @@ Run with `pytest -s tests/test_import.py` to see the measured character retentio
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import difflib
 import re
 from collections import Counter
@@ -23,6 +24,8 @@ from authoring.render import render_report
 from authoring.validate import validate_report
 
 CORPUS = V.corpus_files()
+# The property tests' budget; a long run: AUTHORING_FUZZ_EXAMPLES=5000 python -m pytest tests/test_import.py
+FUZZ_EXAMPLES = int(os.environ.get("AUTHORING_FUZZ_EXAMPLES", "150"))
 NAMES = [p.stem for p in CORPUS]
 RETENTION_BAR = 0.99
 
@@ -318,7 +321,7 @@ _PIECES = st.sampled_from([
 _LINES = st.lists(st.lists(_PIECES, min_size=1, max_size=8).map("".join), min_size=1, max_size=25)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=_LINES, figures=st.booleans())
 def test_import_never_loses_text_and_always_writes_loadable_yaml(lines: list[str], figures: bool, tmp_path: Path) -> None:
     from authoring.errors import AuthoringError
