@@ -390,3 +390,20 @@ def test_a_device_that_never_ends_is_read_no_further_than_the_limit() -> None:
     assert result.output.splitlines() == ["/dev/zero: 文件超过 2 MB（或不是普通文件）；请给出报告 YAML 文件的路径", "发现 1 个错误"]
     assert result.exit_code == 2
     assert peak < 3 * 2 * 1024 * 1024
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "cli.py declares click.Path(dir_okay=False): click refuses a folder itself, in English "
+    "(Error: Invalid value for 'YAML_FILE': File 'x' is a directory.), before load.py can say 这是一个文件夹"
+))
+@pytest.mark.parametrize("args", [["validate", "一个文件夹"], ["render", "r.yaml", "-o", "一个文件夹"]],
+                         ids=["yaml-is-a-folder", "output-is-a-folder"])
+def test_a_folder_given_for_a_file_is_refused_in_chinese(args: list[str], report_dir: Path) -> None:
+    Path("一个文件夹").mkdir()
+
+    result, _, _ = invoke(args)
+
+    assert_clean(result)
+    assert result.exit_code in (1, 2)
+    assert "文件夹" in result.output
+    assert not english_prose(result.output), result.output
