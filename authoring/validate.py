@@ -248,12 +248,12 @@ def _content_problems(report: LoadedReport) -> list[Problem]:
 
     env = _prose_environment()
     for path, text in iter_strings(data):
-        if path and path[0] == "layout":
-            continue
         bad = _BAD_CHARS.search(text)
-        if bad:
+        if bad:  # layout too: a font name or heading with U+0001 reached the writer (lxml ValueError)
             code = f"U+{ord(bad.group()):04X}"
             add(path, f"含有 Word 无法保存的字符（{code}，第 {bad.start() + 1} 个字）；请删除这个字符", "error", "bad-char")
+            continue
+        if path and path[0] == "layout":
             continue
         for expr in _JINJA.findall(text):
             for match in _FIGURE_REF.finditer(expr):
