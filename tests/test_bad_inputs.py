@@ -99,7 +99,7 @@ def test_yaml_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     if "limit_seconds" in case:
         monkeypatch.setattr("authoring.render.MAX_SECONDS", float(case["limit_seconds"]))
     command = case.get("command", "validate")
-    args = [command, name] + (["-o", "out.txt"] if command == "render" else [])
+    args = [command, name] + (["-o", case.get("output", "out.txt")] if command == "render" else [])
 
     result, seconds, _ = invoke(args)
 
@@ -109,7 +109,7 @@ def test_yaml_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     for line in case["lines"]:
         assert not english_prose(line), line
     if command == "render":  # nothing written unless the whole job succeeded
-        assert (tmp_path / "out.txt").exists() == (case["exit"] == 0)
+        assert (tmp_path / case.get("output", "out.txt")).exists() == (case["exit"] == 0)
     assert seconds < MAX_SECONDS + case.get("limit_seconds", 0)
     assert rss_bytes() < MAX_RSS_BYTES
     if name.startswith(MEMORY_CASES):
