@@ -339,16 +339,25 @@ def test_render_with_any_user_template(name: str, text: str) -> None:
 # -- the whole pipeline, to a Word file ---------------------------------------------------------
 
 
+layouts = st.fixed_dictionaries({}, optional={
+    "fonts": st.dictionaries(st.sampled_from(["body", "title", "heading1", "heading2", "heading3", "page_number", "latin"]),
+                             st.text(_ALPHABET, max_size=12), max_size=3),
+    "headings": st.dictionaries(st.sampled_from(["achievements", "first_responsible", "shortcomings", "plans"]),
+                                st.text(_ALPHABET, max_size=20), max_size=2),
+    "heading3_bold": st.booleans(),
+})
+
+
 @FUZZ
 @given(st.lists(entry, min_size=1, max_size=3), st.text(_TEXT, min_size=1, max_size=30).filter(str.strip),
-       st.sampled_from([".docx", ".txt"]))
-def test_build_any_valid_report_to_a_file(plans: list[Any], name: str, suffix: str) -> None:
+       st.sampled_from([".docx", ".txt"]), layouts)
+def test_build_any_valid_report_to_a_file(plans: list[Any], name: str, suffix: str, layout: dict[str, Any]) -> None:
     from authoring.main import build_report
 
-    data = dict(BASE_DATA, plans=plans, agency={"name": name})
+    data = dict(BASE_DATA, plans=plans, agency={"name": name}, layout=layout)
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "report.yaml"
-        source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8", errors="surrogatepass")
         target = Path(folder) / f"报告{suffix}"
         result = expect_ours(build_report, source, target)
         # Written whole or not at all: never a half file, never a temporary file left behind.
