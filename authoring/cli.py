@@ -67,7 +67,48 @@ def _handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+_USAGE = [
+    # click's own messages (English) → what a clerk reads.
+    (r"Missing argument '(.+)'\.", "缺少参数 {0}"),
+    (r"Missing option '(.+)'\.", "缺少选项 {0}"),
+    (r"No such option:? '?(--?[\w-]+)'?\.? Did you mean '?(--?[\w-]+)'?\?", "没有选项 {0}，是否想写 {1}？"),
+    (r"No such option:? '?(--?[\w-]+)'?", "没有选项 {0}"),
+    (r"No such command '(.+)'\.", "没有命令“{0}”"),
+    (r"Invalid value for '(.+?)': '(.*)' is not a valid integer\.", "{0} 应为整数，实际是“{1}”"),
+    (r"Invalid value for '(.+?)': (.+)", "{0} 的值无效：{1}"),
+    (r"Option '(.+)' requires an argument\.", "选项 {0} 后面需要给出值"),
+    (r"Got unexpected extra arguments? \((.+)\)", "多余的参数：{0}"),
+]
+
+
+class _Group(click.Group):
+    """A click group whose usage errors are in Chinese and name the help to read."""
+
+    def main(self, args: Any = None, prog_name: Optional[str] = None, complete_var: Optional[str] = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        import re
+
+        try:
+            value = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            message = exc.format_message()
+            for pattern, chinese in _USAGE:
+                match = re.match(pattern, message)
+                if match:
+                    message = chinese.format(*[g or "" for g in match.groups()])
+                    break
+            command = exc.ctx.command_path if exc.ctx else "authoring"
+            _say(f"用法错误：{message}；运行 {command} --help 查看用法和示例", "red", stderr=True)
+            sys.exit(EXIT_UNREADABLE)
+        except click.Abort:
+            _say("已中断，未写入任何文件", "red", stderr=True)
+            sys.exit(130)
+        if standalone_mode:
+            sys.exit(value if isinstance(value, int) else 0)
+        return value
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="authoring", message="%(prog)s %(version)s")
 def cli() -> None:
     """起草、检查、排版法治政府建设年度报告。
@@ -84,7 +125,7 @@ def cli() -> None:
 
 
 @cli.command("validate")
-@click.argument("yaml_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("yaml_file", type=click.Path(path_type=Path))
 @_handle_errors
 def validate_cmd(yaml_file: Path) -> None:
     """校验报告 YAML：一次列出所有错误和警告，每条注明 文件:行:列。
@@ -108,12 +149,12 @@ def validate_cmd(yaml_file: Path) -> None:
 
 
 @cli.command("render")
-@click.argument("yaml_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("yaml_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="输出文件：.docx（报送用 Word 文件）或 .txt（公开用文本）；默认与 YAML 同名的 .docx")
-@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--templates", type=click.Path(path_type=Path),
               help="自定义模板文件夹：其中的同名文件覆盖自带模板")
-@click.option("--reference-doc", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--reference-doc", type=click.Path(path_type=Path),
               help="参考 Word 文件：沿用其中的样式（字体、字号等），如 pandoc")
 @click.option("--force", is_flag=True, help="目标文件已被修改过时仍然覆盖（旧文件先备份）")
 @_handle_errors
@@ -138,7 +179,7 @@ def render_cmd(yaml_file: Path, output: Optional[Path], templates: Optional[Path
 
 
 @cli.command("schema")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="写入文件；不给则打印到屏幕")
 @_handle_errors
 def schema_cmd(output: Optional[Path]) -> None:
@@ -180,9 +221,9 @@ def _write_new_file(path: Path, text: str, force: bool) -> None:
 @cli.command("init")
 @click.option("--agency", help="单位全称，例如：某市城市管理局")
 @click.option("--year", type=int, help="报告所述年度，例如：2025")
-@click.option("--from", "from_", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--from", "from_", type=click.Path(path_type=Path),
               help="上一年度的报告 YAML：据此起草下一年度")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="新 YAML 文件；默认 report.yaml（--from 时为 report-<新年度>.yaml）")
 @click.option("--force", is_flag=True, help="目标文件已存在时覆盖（原文件先备份）")
 @_handle_errors

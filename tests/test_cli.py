@@ -116,3 +116,18 @@ def test_examples_point_editors_at_the_schema() -> None:
     for example in (ROOT / "examples").glob("*.yaml"):
         first = example.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema="), example.name
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (["render"], "用法错误：缺少参数 YAML_FILE；运行 authoring render --help 查看用法和示例"),
+        (["render", "r.yaml", "--fo"], "用法错误：没有选项 --fo，是否想写 --force？；运行 authoring render --help 查看用法和示例"),
+        (["init", "--year", "二〇二五"], "用法错误：--year 应为整数，实际是“二〇二五”；运行 authoring init --help 查看用法和示例"),
+        (["rendr"], "用法错误：没有命令“rendr”；运行 authoring --help 查看用法和示例"),
+    ],
+)
+def test_usage_errors_are_in_chinese_and_point_at_help(runner: CliRunner, args: list[str], line: str) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [line]
