@@ -108,7 +108,7 @@ class _Group(click.Group):
         return value
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(name="authoring", cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="authoring", message="%(prog)s %(version)s")
 def cli() -> None:
     """起草、检查、排版法治政府建设年度报告。
