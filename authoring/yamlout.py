@@ -247,8 +247,11 @@ def _scalar(head: str, value: Any, indent: int) -> list[str]:
         return [head]
     if isinstance(value, bool):
         return [f"{head} {'true' if value else 'false'}"]
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
         return [f"{head} {value!r}"]
+    if isinstance(value, float):
+        # PyYAML's own spelling: 1e-05 would read back as a string, 1.0e-05 as a number
+        return [f"{head} {yaml.safe_dump(value).splitlines()[0]}"]
     if isinstance(value, (_dt.date, _dt.datetime)):
         return [f"{head} {value.isoformat()}"]
     if isinstance(value, Mapping):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from authoring.draft import init_from, init_scaffold, update_meetings
@@ -228,3 +228,33 @@ def test_init_from_last_years_word_or_text_report_imports_it_first(tmp_path: Pat
     assert draft.data["figures"]["licenses_items"] is None
     problems = _validate_text(tmp_path, draft.yaml_text, "report-2025.yaml")
     assert {p.rule for p in problems} <= {"figure-empty", "placeholder"}
+
+
+_WORDS = st.lists(st.sampled_from([
+    "2024年", "2025年", "2023年", "以来", "度", "，", "。", "：", "以下工作", "党的二十大", "二十届三中全会", "二中、三中全会",
+    "{{ figures.a }}", "加强", "执法", "普法", "一是", "【待填】", " ", "#", ": ", "'", "\n",
+]), min_size=1, max_size=10).map("".join)
+_ENTRY = st.one_of(_WORDS, st.fixed_dictionaries({"heading": _WORDS}, optional={"text": _WORDS, "points": st.lists(_WORDS, min_size=1, max_size=3)}))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(preamble=_WORDS, achievements=st.lists(_ENTRY, min_size=1, max_size=3), plans=st.lists(_ENTRY, min_size=1, max_size=4),
+       value=st.one_of(st.none(), st.integers(0, 10**6), st.floats(0, 1e6, allow_nan=False)))
+def test_init_from_any_report_writes_what_it_means(preamble: str, achievements: list, plans: list, value: object,
+                                                    tmp_path: Path) -> None:
+    data = {
+        "agency": {"name": "某局"}, "year": 2024, "preamble": preamble, "figures": {"a": value},
+        "achievements": achievements, "first_responsible": {"leader": "局长", "duties": ["带头学法。"]},
+        "shortcomings": ["不足。"], "plans": plans, "signature": {"date": _dt.date(2025, 2, 20)},
+    }
+    source = tmp_path / "old.yaml"
+    source.write_text(dump_report(data, schema="x.json"), encoding="utf-8")
+    draft = init_from(source)
+    assert yaml.safe_load(draft.yaml_text) == draft.data
+    assert draft.data["year"] == 2025 and draft.data["figures"] == {"a": None}
+    assert draft.data["signature"] == {"date": None}
+    # last year's achievements stay (years updated or flagged), the checklist comes first if any plan had a title
+    assert len(draft.data["achievements"]) in (len(achievements), len(achievements) + 1)
+    checklist = draft.data["achievements"][0]
+    if len(draft.data["achievements"]) > len(achievements):
+        assert checklist["heading"] == "落实2024年安排情况" and all(i["text"] == "【待填】" for i in checklist["items"])
