@@ -101,6 +101,16 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
                 self.write(", ")
             self.write("))")
 
+    class _FileLoader(FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            try:
+                return super().get_source(environment, template)
+            except UnicodeDecodeError as exc:
+                # A template saved by Notepad as "ANSI" (GBK): name the file, as other errors do.
+                found = [Path(p) / template for p in self.searchpath if (Path(p) / template).is_file()]
+                exc.filename = str(found[0]) if found else template  # type: ignore[attr-defined]
+                raise
+
     class _Environment(ImmutableSandboxedEnvironment):
         code_generator_class = _CodeGenerator
         intercepted_binops = frozenset(["*", "**", "+"])
@@ -138,7 +148,7 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
             return super().is_safe_attribute(obj, attr, value)
 
     env = _Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in search_path]),
+        loader=ChoiceLoader([_FileLoader(str(p)) for p in search_path]),
         undefined=StrictUndefined if strict else None,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -292,6 +302,8 @@ def _template_error(exc: BaseException, default: str, field: str = "") -> Author
         message = "模板占用的内存过多，已停止；请检查模板中的循环和重复"
     elif isinstance(exc, ZeroDivisionError):
         message = "模板中的计算除以了零；请检查用到的数据是否为 0"
+    elif isinstance(exc, UnicodeDecodeError):
+        message = "模板文件不是 UTF-8 编码，无法读取；请在编辑器中另存为 UTF-8（记事本：“另存为”→ 编码选 UTF-8）"
     elif isinstance(exc, (TypeError, ValueError, KeyError, IndexError)):
         message = f"模板中的计算或取值用错了数据（{type(exc).__name__}）；请检查这一行的写法和用到的数据"
     else:
