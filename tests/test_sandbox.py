@@ -153,3 +153,15 @@ def test_the_sandbox_still_lets_a_template_do_its_job(tmp_path: Path) -> None:
     text = (tmp_path / "out.txt").read_text(encoding="utf-8")
     assert "某市城市管理局、市城管局 20242025bbbx\ny18341024" in text
     assert "499500" in text
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+@pytest.mark.parametrize("name", ["report.j2", "parts/plans.j2"])
+def test_a_template_saved_by_notepad_in_another_encoding_is_named(name: str, encoding: str, tmp_path: Path) -> None:
+    # An agency clerk edits a template in Notepad and saves it as "ANSI" or "Unicode".
+    mine = tmp_path / "mine"
+    (mine / name).parent.mkdir(parents=True)
+    (mine / name).write_bytes("@h1 下一年度安排\n".encode(encoding))
+    result, _, folder = render(tmp_path, {})
+    assert_refused(result, tmp_path, f"{folder / name}: 模板文件不是 UTF-8 编码，无法读取；"
+                                     "请在编辑器中另存为 UTF-8（记事本：“另存为”→ 编码选 UTF-8）")
