@@ -104,12 +104,14 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
     class _FileLoader(FileSystemLoader):
         def get_source(self, environment: Any, template: str) -> Any:
             try:
-                return super().get_source(environment, template)
+                source, filename, uptodate = super().get_source(environment, template)
             except UnicodeDecodeError as exc:
                 # A template saved by Notepad as "ANSI" (GBK): name the file, as other errors do.
                 found = [Path(p) / template for p in self.searchpath if (Path(p) / template).is_file()]
                 exc.filename = str(found[0]) if found else template  # type: ignore[attr-defined]
                 raise
+            # Notepad's "UTF-8 with BOM": the BOM would glue itself to the first line's @title.
+            return source[1:] if source.startswith("\ufeff") else source, filename, uptodate
 
     class _Environment(ImmutableSandboxedEnvironment):
         code_generator_class = _CodeGenerator
