@@ -165,3 +165,16 @@ def test_a_template_saved_by_notepad_in_another_encoding_is_named(name: str, enc
     result, _, folder = render(tmp_path, {})
     assert_refused(result, tmp_path, f"{folder / name}: 模板文件不是 UTF-8 编码，无法读取；"
                                      "请在编辑器中另存为 UTF-8（记事本：“另存为”→ 编码选 UTF-8）")
+
+
+def test_a_template_saved_as_utf8_with_bom_renders_like_without(tmp_path: Path) -> None:
+    # Notepad's "UTF-8 with BOM": the BOM once glued itself to @title, which became body text.
+    shipped = (Path(__file__).parent.parent / "templates" / "report.j2").read_text(encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.j2").write_text(shipped, encoding="utf-8-sig")
+    result, _, _ = render(tmp_path, {})
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert text.startswith("某市城市管理局关于2024年度法治政府建设情况的报告\n")
+    assert "@title" not in text and "\ufeff" not in text
