@@ -700,6 +700,11 @@ def _open_template(reference_doc: Optional[PathLike]) -> Any:
         raise InputError("找不到参考文档。请检查 --reference-doc 给出的路径", file=str(ref))
     bad = InputError("不是有效的 Word .docx 文件（.doc、.wps 请先在 Word/WPS 中另存为 .docx）",
                      file=str(ref))
+    # The same zip defences as `check` and `import` (declared sizes, ratios, entries that lie about
+    # their size), before python-docx inflates anything.
+    from authoring.read import _check_docx_container
+
+    _check_docx_container(ref, str(ref))
     try:
         with zipfile.ZipFile(ref) as zf:
             parts = read_parts(zf, _MAX_REFERENCE_BYTES)

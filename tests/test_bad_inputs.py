@@ -405,11 +405,6 @@ def test_a_folder_given_for_a_file_is_refused_in_chinese(args: list[str], report
     assert not english_prose(result.output), result.output
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "write.py opens --reference-doc with python-docx without read.py's zip checks: a reference "
-    "doc whose styles.xml inflates to 50 MB is inflated whole (traced peak 110–170 MB; a 2 MB file could take "
-    "2 GB) before it is refused; check ratio/total (read._check_docx_container) before opening it"
-))
 def test_a_zip_bomb_as_reference_doc_is_refused_before_it_is_inflated(report_dir: Path) -> None:
     import docx
 

@@ -453,7 +453,7 @@ def test_a_bad_reference_doc_is_named(tmp_path: Path) -> None:
     bad.write_bytes(b"\xd0\xcf\x11\xe0 an old .doc")
     with pytest.raises(AuthoringError) as err:
         build_docx(report_blocks(), reference_doc=bad)
-    assert str(err.value) == f"{bad}: 不是有效的 Word .docx 文件（.doc、.wps 请先在 Word/WPS 中另存为 .docx）"
+    assert str(err.value) == f"{bad}: 这是旧版 Word（.doc）文件，不是 .docx；请在 Word 中“另存为”Word 文档（.docx）"
     with pytest.raises(AuthoringError) as err:
         build_docx(report_blocks(), reference_doc=tmp_path / "无.docx")
     assert "找不到参考文档" in str(err.value)
