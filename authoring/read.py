@@ -538,7 +538,9 @@ def _yaml_problems(p: Path, name: str, error: Exception) -> list[Problem]:
 _WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _check_docx_container(p: Path, name: str) -> None:
+def check_docx_container(p: Path, name: str) -> None:
+    """Refuse a .docx that is really a .doc or PDF, not a zip, or a zip bomb, before anything in
+    it is inflated whole (also used by the writer for --reference-doc)."""
     with open(p, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -581,8 +583,12 @@ def _inflate_bounded(p: Path, name: str, infos: list[zipfile.ZipInfo]) -> None:
         raise InputError("压缩包内容与其声明的大小或校验值不符（文件已损坏或疑似压缩炸弹），拒绝读取", file=name) from e
 
 
+# The name write.py first imported; kept so that it keeps working.
+_check_docx_container = check_docx_container
+
+
 def _read_docx(p: Path, name: str) -> ReadResult:
-    _check_docx_container(p, name)
+    check_docx_container(p, name)
     import docx  # python-docx; imported here so that text-only use does not pay for it
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
