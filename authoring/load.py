@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from authoring.errors import AuthoringError, InputError, Place, Problem
 
@@ -130,6 +134,70 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
+_CParser: Any
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml
+    _CParser = None
+
+
+class _FastLoader(_Loader):
+    """_Loader (its composer, guards and constructor) reading events from libyaml's parser, which
+    is ten times faster than PyYAML's own. libyaml keeps its stack on the heap, and composing stays
+    in Python with _Loader's depth and alias guards, so [[[[…]]]] cannot crash it."""
+
+    def __init__(self, text: str) -> None:  # noqa: D107 — no Reader/Scanner/Parser state needed
+        self._events: Any = _CParser(text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+    def check_event(self, *choices: Any) -> bool:  # type: ignore[override]
+        return bool(self._events.check_event(*choices))
+
+    def peek_event(self) -> Any:  # type: ignore[override]
+        return self._events.peek_event()
+
+    def get_event(self) -> Any:  # type: ignore[override]
+        return self._events.get_event()
+
+    def dispose(self) -> None:
+        self._events = None
+
+
+# Where libyaml and PyYAML disagree (found by fuzzing, tests/test_load_speed.py): tabs, CR and
+# Unicode line breaks, BOMs inside the text, ASCII `?` and `!` (flow keys, bare tags), `>#`, and a
+# last line without a newline (the end mark). Chinese prose uses the full-width ？ and ！ anyway.
+_LIBYAML_DIFFERS = re.compile("[\t\r\ufeff\x85\u2028\u2029?!]|[|>][-+0-9]*#")
+
+
+def _parse_fast(text: str, file: str) -> Optional[tuple[Any, dict[FieldPath, tuple[int, int]], tuple[int, int], list[Problem]]]:
+    """parse_yaml's result through libyaml for a file that loads cleanly, else None.
+
+    Anything unusual (an error, a duplicate key, text where the two parsers differ) returns None,
+    and parse_yaml reads the file again with PyYAML's parser: every message comes from one parser.
+    """
+    if _CParser is None or not text.endswith("\n") or _LIBYAML_DIFFERS.search(text):
+        return None
+    loader = None
+    try:
+        loader = _FastLoader(text)
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        positions: dict[FieldPath, tuple[int, int]] = {}
+        problems: list[Problem] = []
+        data = _build(loader, root, (), positions, problems, file, 0)
+    except Exception:  # noqa: BLE001 — any trouble: PyYAML's parser finds it and words it
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if problems:
+        return None
+    return data, positions, (root.end_mark.line + 1, 1), problems
+
+
 _YAML_PROBLEMS = {
     # PyYAML's English problems → what a clerk should do about them.
     "found character '\\t' that cannot start any token": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格",
@@ -180,6 +248,9 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
 
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[FieldPath, tuple[int, int]], tuple[int, int], list[Problem]]:
     """YAML text → (data, positions, end of document, problems such as duplicate keys)."""
+    fast = _parse_fast(text, file)
+    if fast is not None:
+        return fast
     try:
         loader = _Loader(text)
     except yaml.YAMLError as exc:  # the reader refuses control characters before parsing starts

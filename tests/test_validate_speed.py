@@ -72,7 +72,13 @@ def _documents() -> Iterator[tuple[str, Any]]:
 @pytest.mark.parametrize("name,data", list(_documents()), ids=lambda v: v if isinstance(v, str) else "")
 def test_reused_validator_reports_what_a_fresh_one_does(name: str, data: Any) -> None:
     fresh = validate._Validator(validate._schema())
-    fresh.validate(copy.deepcopy(data))
+    try:
+        fresh.validate(copy.deepcopy(data))
+    except TypeError:
+        # cerberus's normalization crashes on lists of lists (type_nested_lists.yaml), one more
+        # reason not to normalize; compare with a fresh validator that does not either.
+        fresh = validate._Validator(validate._schema())
+        fresh.validate(copy.deepcopy(data), normalize=False)
     fast = validate._validator()
     fast.validate(data, normalize=False)
     assert _errors(fast) == _errors(fresh)

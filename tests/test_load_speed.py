@@ -1,0 +1,79 @@
+"""load reads clean files through libyaml (benchmarks/ measures the time) and everything else
+through PyYAML's own parser. Whenever the libyaml path answers, the answer must be exactly what
+PyYAML's parser gives: the same data, the same line and column for every field, the same end."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from authoring import load
+from authoring.errors import AuthoringError
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = sorted(ROOT.glob("examples/*.yaml")) + sorted((ROOT / "tests" / "bad_inputs").glob("*.yaml"))
+EXAMPLE = (ROOT / "examples" / "changzhou-cgj-2024.yaml").read_text(encoding="utf-8")
+
+pytestmark = pytest.mark.skipif(load._CParser is None, reason="PyYAML without libyaml")
+
+
+def _pure(text: str) -> Any:
+    """parse_yaml with the libyaml path switched off."""
+    saved = load._parse_fast
+    load._parse_fast = lambda text, file: None  # type: ignore[assignment]
+    try:
+        return load.parse_yaml(text, "f.yaml")
+    except AuthoringError as exc:
+        return ("error", str(exc))
+    finally:
+        load._parse_fast = saved  # type: ignore[assignment]
+
+
+def test_the_examples_take_the_fast_path() -> None:
+    assert load._parse_fast(EXAMPLE, "f.yaml") is not None
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_fast_path_agrees_on_every_input(path: Path) -> None:
+    try:
+        text = load.decode_text(path.read_bytes(), path.name)[0]
+    except AuthoringError:
+        return
+    fast = load._parse_fast(text, "f.yaml")
+    if fast is not None:
+        assert fast == _pure(text)
+
+
+@pytest.mark.parametrize("text", [
+    "k: [a, b? , c]\n",      # PyYAML: a flow key; libyaml: part of the word
+    "k: {a: b?}\n",
+    "k: !\n",                # a bare tag
+    "k: >#\n  x\n",          # a comment glued to a block scalar indicator
+    "k: a\tb\n",             # tabs
+    "k: 1\r\nj: 2\r\n",      # CR line ends
+    "k: 1",                  # no newline at the end: the end marks differ
+])
+def test_where_the_parsers_differ_pyyaml_decides(text: str) -> None:
+    assert load._parse_fast(text, "f.yaml") is None
+
+
+_EDITS = st.sampled_from([
+    ":", " ", "\n", "- ", "  ", "\t", "'", '"', "[", "]", "{", "}", ",", "#", " #", "&a ", "*a", "!!str ",
+    "|", ">", ">-#", "? ", "%", "@", "`", "\\", "\ufeff", "\x85", "\u2028", "\r\n", "\r", "...", "---",
+    "key: ", "b? ", "! ", "2025-02-30", "0x1F", "~", "yes", "x" * 1100 + ": 1\n", "\u3000", "<<: {x: 1}", "{a: [b, {c: d}]}",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.floats(0, 1), _EDITS, st.integers(0, 6)), min_size=1, max_size=4))
+def test_whenever_the_fast_path_answers_it_agrees(edits: list[tuple[float, str, int]]) -> None:
+    text = EXAMPLE
+    for where, insert, cut in edits:
+        i = int(where * len(text))
+        text = text[:i] + insert + text[i + cut:]
+    fast = load._parse_fast(text, "f.yaml")
+    if fast is not None:
+        assert fast == _pure(text)
