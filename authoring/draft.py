@@ -57,6 +57,7 @@ def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
     imported: list[Problem] = []
     if Path(path).suffix.lower() in (".yaml", ".yml"):
         loaded = load_report(path)
+        _refuse_wrong_types(loaded)
     else:
         from authoring.importer import import_report
 
@@ -85,6 +86,19 @@ def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
     ]
     changes.sort(key=lambda c: c.place.line or 0)
     return Draft(data, text, imported + changes)
+
+
+def _refuse_wrong_types(loaded: Any) -> None:
+    """A field of the wrong type (a list where a text belongs) has no meaning to carry over: refuse,
+    with validate's messages. Empty or missing parts are fine: the draft flags them."""
+    from authoring.validate import validate_report
+
+    wrong = [p for p in validate_report(loaded) if p.severity == "error" and p.rule == "schema-type"]
+    if wrong:
+        raise AuthoringError(
+            f"上一年度的报告有 {len(wrong)} 处类型不对，无法据此起草；请先按下列提示改正",
+            file=loaded.path, problems=wrong,
+        )
 
 
 def _label(path: FieldPath) -> str:

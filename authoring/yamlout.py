@@ -208,7 +208,10 @@ class _Emitter:
                 out += self.entry(str(k), value[k], path + (k,), indent + 2)
         elif isinstance(value, list) and value:
             # a table row: one line, each cell quoted (flow style has its own reserved characters)
-            out.append(pad + "- [" + ", ".join(_cell(c) for c in value) + "]")
+            if all(not isinstance(c, (list, Mapping)) for c in value):
+                out.append(pad + "- [" + ", ".join(_cell(c) for c in value) + "]")
+            else:  # deeper nesting the format does not have: PyYAML's flow style, correct by construction
+                out.append(pad + "- " + _flow(value))
         else:
             out += self.scalar(pad + "-", value, path, indent + 2)
         return out
@@ -227,11 +230,14 @@ class _Emitter:
 
 def _cell(value: Any) -> str:
     """One table cell in a flow sequence."""
-    if value is None or isinstance(value, (bool, int, float)):
+    if value is None or isinstance(value, (bool, int, float, _dt.date)):
         return _scalar("", value, 0)[0].strip() or "null"
-    if isinstance(value, (list, Mapping)):
-        raise ValueError("表格的单元格只能是文字或数字")
     return _quoted(str(value))
+
+
+def _flow(value: Any) -> str:
+    """Any value on one line in PyYAML's flow style."""
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30).strip().removesuffix("...").strip()
 
 
 def _key(key: str) -> str:

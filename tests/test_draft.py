@@ -258,3 +258,23 @@ def test_init_from_any_report_writes_what_it_means(preamble: str, achievements: 
     checklist = draft.data["achievements"][0]
     if len(draft.data["achievements"]) > len(achievements):
         assert checklist["heading"] == "落实2024年安排情况" and all(i["text"] == "【待填】" for i in checklist["items"])
+
+
+def test_init_from_a_report_with_a_field_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "old.yaml"
+    source.write_text(
+        "agency: {name: 某局}\nyear: 2024\nachievements: [甲]\nfirst_responsible: {leader: 局长, duties: [乙]}\n"
+        "shortcomings:\n  - - 执法队伍专业化水平有待提高。\n    - 基层执法力量不足。\nplans: [丙]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AuthoringError) as err:
+        init_from(source)
+    assert str(err.value).splitlines() == [
+        f"{source}: 上一年度的报告有 1 处类型不对，无法据此起草；请先按下列提示改正",
+        f"{source}:6:5: 存在的不足和原因（shortcomings[1]）：应为一段文字或字段集合（“名称: 内容”），实际是列表",
+    ]
+
+
+def test_the_emitter_writes_any_nesting_it_is_given() -> None:
+    data = {"shortcomings": [[["a", "b"], "c"], [{"x": [1, None]}]], "plans": [{"table": [["a", [1]]]}]}
+    assert yaml.safe_load(dump_report(data, schema="x.json")) == data
