@@ -241,15 +241,22 @@ class _Budget:
         self.is_template = filenames
         self.deadline = time.monotonic() + seconds
         self.ticks = 0
+        self.fired = False
 
     def _local(self, frame: Any, event: str, arg: Any) -> Any:
-        self.ticks += 1
-        if self.ticks % 4096 == 0 and time.monotonic() > self.deadline:
-            raise TemplateLimitError(f"模板运行超过 {MAX_SECONDS:.0f} 秒（可能是死循环）")
+        if self.fired:
+            return None
+        # Count and stop on "line" events only: raised at a "return" (a template generator
+        # yielding), the error surfaced in the caller and the template's line was lost.
+        if event == "line":
+            self.ticks += 1
+            if self.ticks % 4096 == 0 and time.monotonic() > self.deadline:
+                self.fired = True  # once: Jinja then runs code objects named after the template
+                raise TemplateLimitError(f"模板运行超过 {MAX_SECONDS:.0f} 秒（可能是死循环）")
         return self._local
 
     def _global(self, frame: Any, event: str, arg: Any) -> Any:
-        if event == "call" and self.is_template(frame.f_code.co_filename):
+        if not self.fired and event == "call" and self.is_template(frame.f_code.co_filename):
             return self._local
         return None
 
