@@ -267,6 +267,9 @@ class _Budget:
 
     def __exit__(self, *exc: Any) -> None:
         sys.settrace(self.previous)
+        # Frames still holding _local (a half-consumed generator closed later by the garbage
+        # collector) must not raise the budget's error outside the render.
+        self.fired = True
 
 
 def _template_place(exc: BaseException, default: str) -> tuple[str, Optional[int]]:
