@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import resource
 import shutil
 import sys
 import time
@@ -42,7 +41,12 @@ def english_prose(message: str) -> list[str]:
 
 
 def rss_bytes() -> int:
-    """Peak resident memory of this process so far (ru_maxrss is KB on Linux, bytes on macOS)."""
+    """Peak resident memory of this process so far (ru_maxrss is KB on Linux, bytes on macOS;
+    0 on Windows, which has no `resource`: the traced Python allocations still bound it there)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 

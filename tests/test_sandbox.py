@@ -3,7 +3,6 @@ huge outputs and memory bombs are each refused quickly, with a Chinese message n
 template file and line, and nothing is written."""
 from __future__ import annotations
 
-import resource
 import sys
 import time
 from pathlib import Path
@@ -67,6 +66,11 @@ HOSTILE = [
 
 
 def rss_bytes() -> int:
+    """Peak resident memory of this process so far (0 on Windows, which has no `resource`)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 
