@@ -280,10 +280,10 @@ def test_check_any_docx_bytes(noise: bytes, how: int) -> None:
     if how == 0:
         raw = noise
     elif how == 1:
-        raw = bytearray(good)
+        flipped = bytearray(good)
         for _ in range(max(1, len(noise) // 50)):
-            raw[rng.randrange(len(raw))] = rng.randrange(256)
-        raw = bytes(raw)
+            flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+        raw = bytes(flipped)
     elif how == 2:
         raw = good[: rng.randrange(len(good))]
     else:
