@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,6 +237,16 @@ def _show(value: Optional[float]) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
 def format_comparison(c: Comparison) -> str:
     """The comparison as plain text: a figures table, then the plans one a line."""
     old_y = f"{c.old_year}年" if c.old_year else "前一份"
@@ -245,11 +256,15 @@ def format_comparison(c: Comparison) -> str:
         lines.append(f"注意：两份报告的单位不同（{c.old_agency} / {c.new_agency}），请确认是否选对了文件")
     lines.append(f"数据对比（{old_y} → {new_y}）：")
     if c.figures:
-        lines.append(f"  {'名称':<30}\t{old_y}\t{new_y}\t变化\t幅度")
-        for f in c.figures:
-            change = "" if f.change is None else f"{f.change:+g}"
-            percent = "" if f.percent is None else f"{f.percent:+.1f}%"
-            lines.append(f"  {f.name:<30}\t{_show(f.old)}\t{_show(f.new)}\t{change}\t{percent}")
+        rows = [("名称", old_y, new_y, "变化", "幅度")] + [
+            (f.name, _show(f.old), _show(f.new), "" if f.change is None else f"{f.change:+g}",
+             "" if f.percent is None else f"{f.percent:+.1f}%")
+            for f in c.figures
+        ]
+        widths = [max(_width(r[i]) for r in rows) for i in range(5)]
+        for row in rows:
+            cells = [_pad(row[0], widths[0])] + [_pad(cell, w, right=True) for cell, w in zip(row[1:], widths[1:])]
+            lines.append("  " + "  ".join(cells).rstrip())
     else:
         lines.append("  两份报告没有同名的数据（figures）")
     if c.only_old:
