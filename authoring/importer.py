@@ -110,7 +110,8 @@ def split_points(text: str) -> tuple[str, list[str]]:
     for k, at in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(text)
         points.append(text[at + len(_cn(k + 1)) + 1:end].strip())
-    if any(not p for p in points):
+    # Points are sentences: "一是甲，二是乙" stays running text (the renderer ends each point with 。).
+    if any(not p for p in points) or any(p[-1] not in "。；;！？!?：:" for p in points[:-1]):
         return text, []
     return text[: starts[0]].strip(), points
 

@@ -239,6 +239,7 @@ def test_a_yaml_report_is_not_imported(tmp_path: Path) -> None:
         ("主要问题：一是甲；二是乙；三是丙。", ("主要问题：", ["甲；", "乙；", "丙。"])),
         ("只有一是一项。", ("只有一是一项。", [])),
         ("这不是一是，也不是二是", ("这不是一是，也不是二是", [])),
+        ("一是甲，二是乙，三是丙。", ("一是甲，二是乙，三是丙。", [])),
     ],
 )
 def test_split_points(text: str, expected: tuple[str, list[str]]) -> None:
