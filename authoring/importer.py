@@ -211,8 +211,13 @@ class _Builder:
                     f"第一责任人原为其他部分中的小节（“{span.heading}”），已移为单独的第二部分",
                     span.line, "import-first-responsible-moved", ("first_responsible",),
                 )
-        first = min((s.start for s in spans if s.form == "heading"), default=len(blocks))
-        first_head = min((self.heading_index(s) or s.start for s in spans if s.form == "heading"), default=first)
+        # The opening paragraphs: everything before the first part's heading that no part took.
+        starts: list[int] = []
+        for span in spans:
+            if span.form == "heading":
+                head = self.heading_index(span)
+                starts.append(span.start if head is None else head)
+        first_head = min(starts, default=len(blocks))
         preamble = [i for i in range(0, first_head) if not self.used[i] and not isinstance(blocks[i], Table)]
         for i in preamble:
             self.used[i] = True
