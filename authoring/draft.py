@@ -89,14 +89,15 @@ def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
 
 
 def _refuse_wrong_types(loaded: Any) -> None:
-    """A field of the wrong type (a list where a text belongs) has no meaning to carry over: refuse,
-    with validate's messages. Empty or missing parts are fine: the draft flags them."""
+    """A field of the wrong type (a list where a text belongs) has no meaning to carry over, and a
+    character Word cannot hold would only move the problem a year on: refuse, with validate's
+    messages. Empty or missing parts are fine: the draft flags them."""
     from authoring.validate import validate_report
 
-    wrong = [p for p in validate_report(loaded) if p.severity == "error" and p.rule == "schema-type"]
+    wrong = [p for p in validate_report(loaded) if p.severity == "error" and p.rule in ("schema-type", "bad-char")]
     if wrong:
         raise AuthoringError(
-            f"上一年度的报告有 {len(wrong)} 处类型不对，无法据此起草；请先按下列提示改正",
+            f"上一年度的报告有 {len(wrong)} 处类型不对或含有无法保存的字符，无法据此起草；请先按下列提示改正",
             file=loaded.path, problems=wrong,
         )
 

@@ -145,7 +145,12 @@ def line_map(text: str) -> dict[FieldPath, int]:
     return out
 
 
+# Characters a YAML file may not hold even in a comment: shown as \x1b and the like instead.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
 def _comment(text: str, indent: int) -> str:
+    text = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
     return "\n".join(" " * indent + ("# " + ln if ln else "#") for ln in text.splitlines())
 
 

@@ -270,7 +270,7 @@ def test_init_from_a_report_with_a_field_of_the_wrong_type_is_refused(tmp_path: 
     with pytest.raises(AuthoringError) as err:
         init_from(source)
     assert str(err.value).splitlines() == [
-        f"{source}: 上一年度的报告有 1 处类型不对，无法据此起草；请先按下列提示改正",
+        f"{source}: 上一年度的报告有 1 处类型不对或含有无法保存的字符，无法据此起草；请先按下列提示改正",
         f"{source}:6:5: 存在的不足和原因（shortcomings[1]）：应为一段文字或字段集合（“名称: 内容”），实际是列表",
     ]
 
@@ -278,3 +278,10 @@ def test_init_from_a_report_with_a_field_of_the_wrong_type_is_refused(tmp_path: 
 def test_the_emitter_writes_any_nesting_it_is_given() -> None:
     data = {"shortcomings": [[["a", "b"], "c"], [{"x": [1, None]}]], "plans": [{"table": [["a", [1]]]}]}
     assert yaml.safe_load(dump_report(data, schema="x.json")) == data
+
+
+def test_comments_never_carry_characters_yaml_refuses() -> None:
+    text = dump_report({"plans": ["甲"]}, schema="x.json", notes={("plans", 0): "原文：持续深化\x1b改革\x00。"})
+    assert "  - 甲  # 原文：持续深化\\x1b改革\\x00。" in text.splitlines()
+    assert yaml.safe_load(text) == {"plans": ["甲"]}
+    assert line_map(text)[("plans", 0)] == len(text.splitlines())
