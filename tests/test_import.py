@@ -352,3 +352,18 @@ def test_import_never_loses_text_and_always_writes_loadable_yaml(lines: list[str
     have = Counter(re.findall(r"[\u4e00-\u9fff]", "".join(kept)))
     want = Counter(_cjk(read_blocks(source).blocks))
     assert not (want - have), want - have
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=600), suffix=st.sampled_from([".txt", ".md", ".html"]), figures=st.booleans())
+def test_import_any_text_either_works_or_says_why(text: str, suffix: str, figures: bool, tmp_path: Path) -> None:
+    from authoring.errors import AuthoringError
+
+    source = tmp_path / f"any{suffix}"
+    source.write_bytes(text.encode("utf-8", errors="replace"))
+    try:
+        result = import_report(source, figures=figures)
+    except AuthoringError as exc:
+        assert exc.problems and all(str(p) for p in exc.problems)
+        return
+    assert yaml.safe_load(result.yaml_text) == result.data
