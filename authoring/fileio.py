@@ -8,7 +8,11 @@ import io
 import os
 import secrets
 import shutil
+import struct
+import threading
 import zipfile
+import zlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Optional, Union
 
@@ -63,8 +67,8 @@ def _xml(root: etree._Element) -> bytes:
 def _drop_related(parts: dict[str, bytes], rels_name: str, base: str, rel_type: str) -> None:
     """Remove the parts a relationship of rel_type points to, with the relationship and any
     content-type override for them."""
-    if rels_name not in parts:
-        return
+    if rels_name not in parts or rel_type.encode("utf-8") not in parts[rels_name]:
+        return  # nothing of that type (the lean base never has any): no need to parse
     rels = etree.fromstring(parts[rels_name])
     types = etree.fromstring(parts["[Content_Types].xml"])
     for rel in list(rels):
@@ -129,8 +133,55 @@ def _zip(parts: dict[str, bytes]) -> bytes:
     # [Content_Types].xml first (some readers expect it there), then a fixed order.
     first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in parts]
     names = first + sorted(n for n in parts if n not in first)
+    if sum(len(d) for d in parts.values()) >= 1 << 31 or len(names) >= 0xFFFF:
+        return _zip_with_zipfile(names, parts)  # would need ZIP64: let zipfile do it
+    local, central, offset = [], [], 0
+    for name in names:
+        crc, packed, size = _deflated(parts[name])
+        encoded = name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # bit 11: the name is UTF-8
+        # version 2.0, deflated, 1980-01-01 00:00 (DOS date 33, time 0), no extra field
+        fields = (20, flags, 8, 0, 33, crc, len(packed), size, len(encoded))
+        local.append(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0))
+        local.append(encoded)
+        local.append(packed)
+        # made by version 2.0 on MS-DOS (the same bytes whatever the OS), no attributes
+        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0,
+                                   offset))
+        central.append(encoded)
+        offset += 30 + len(encoded) + len(packed)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(names), len(names), len(directory),
+                      offset, 0)
+    return b"".join(local) + directory + end
+
+
+def _deflated(data: bytes) -> tuple[int, bytes, int]:
+    """CRC-32 and raw deflate of a part, as zipfile writes them. The parts a report shares with
+    every report of its layout (styles, theme, footers, settings) are the very same bytes
+    objects each time, so their deflate is kept, by identity: a report's own parts are
+    compressed every time, even when their content repeats."""
+    with _DEFLATED_LOCK:
+        hit = _DEFLATED.get(id(data))
+        if hit is not None and hit[0] is data:
+            _DEFLATED.move_to_end(id(data))
+            return hit[1]
+    c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    result = (zlib.crc32(data) & 0xFFFFFFFF, c.compress(data) + c.flush(), len(data))
+    with _DEFLATED_LOCK:
+        _DEFLATED[id(data)] = (data, result)  # holding data keeps its id from being reused
+        while len(_DEFLATED) > 64:
+            _DEFLATED.popitem(last=False)
+    return result
+
+
+_DEFLATED: "OrderedDict[int, tuple[bytes, tuple[int, bytes, int]]]" = OrderedDict()
+_DEFLATED_LOCK = threading.Lock()
+
+
+def _zip_with_zipfile(names: list[str], parts: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
+    with zipfile.ZipFile(buf, "w", allowZip64=True) as zf:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
