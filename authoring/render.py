@@ -84,6 +84,35 @@ def _guard_size(value: Any) -> Any:
     return value
 
 
+def cache_dir() -> Optional[Path]:
+    """Where compiled templates are kept between runs (the user's cache folder), or None when
+    AUTHORING_NO_CACHE is set. Compiling the seven shipped templates is ~28 ms of every cold run."""
+    import os
+
+    if os.environ.get("AUTHORING_NO_CACHE"):
+        return None
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "authoring" / "Cache" / "templates"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "authoring" / "templates"
+
+
+def _bytecode_cache() -> Any:
+    # Jinja2 checks each cached entry against its template's source, so an edited template is
+    # compiled afresh; a cache folder that cannot be made just means compiling every time.
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
 def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
     from functools import wraps
 
@@ -157,6 +186,7 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
         keep_trailing_newline=True,
         autoescape=False,
         finalize=format_value,
+        bytecode_cache=_bytecode_cache(),
     )
 
     env.globals.pop("lipsum", None)  # lorem ipsum of any length; no report needs it

@@ -218,3 +218,31 @@ def test_prose_template_error_names_the_yaml_field(tmp_path: Path) -> None:
     assert str(info.value).startswith(
         f"{path}:16:5: 主要举措和成效（achievements[2].text）：模板试图访问不安全的内容，已拒绝"
     )
+
+
+def test_compiled_templates_are_cached_and_an_edited_template_is_compiled_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from authoring.render import _make_environment, template_search_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    mine = tmp_path / "mine" / "parts"
+    mine.mkdir(parents=True)
+    template = mine / "shortcomings.j2"
+    template.write_text("@h1 存在的困难和问题\n", encoding="utf-8")
+    search = template_search_path(tmp_path / "mine")
+
+    assert _make_environment(search).get_template("parts/shortcomings.j2").render() == "@h1 存在的困难和问题\n"
+    cached = list((tmp_path / "cache" / "authoring" / "templates").iterdir())
+    assert cached, "no compiled template was kept"
+
+    template.write_text("@h1 存在的不足和原因\n", encoding="utf-8")
+    # A new process (a new environment) must see the edit, not the cached compilation.
+    assert _make_environment(search).get_template("parts/shortcomings.j2").render() == "@h1 存在的不足和原因\n"
+
+
+def test_no_cache_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from authoring.render import _make_environment, template_search_path
+
+    monkeypatch.setenv("AUTHORING_NO_CACHE", "1")
+    assert _make_environment(template_search_path()).bytecode_cache is None
