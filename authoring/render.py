@@ -103,6 +103,14 @@ def _bytecode_cache() -> Any:
     # compiled afresh; a cache folder that cannot be made just means compiling every time.
     from jinja2 import FileSystemBytecodeCache
 
+    class _Cache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 — a truncated or foreign entry: compile afresh
+                # (a half-written entry raised UnpicklingError from every render, naming report.j2)
+                bucket.reset()
+
     folder = cache_dir()
     if folder is None:
         return None
@@ -110,7 +118,7 @@ def _bytecode_cache() -> Any:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(folder))
+    return _Cache(str(folder))
 
 
 def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
