@@ -447,3 +447,24 @@ def test_init_from_a_report_with_a_control_character_in_a_plan_is_refused(report
     assert result.exit_code == 1
     assert result.output.startswith("old.yaml")
     assert not Path("new.yaml").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the cache folder is found through XDG_CACHE_HOME here")
+def test_a_damaged_template_cache_is_compiled_afresh(report_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A cache entry cut short (a crash or a full disk while it was written) raised UnpicklingError
+    # from every render, under the name report.j2, until the clerk found and deleted the cache.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(report_dir / "cache"))
+    monkeypatch.delenv("AUTHORING_NO_CACHE", raising=False)
+    monkeypatch.setattr("authoring.render._ENVIRONMENTS", {})
+    assert invoke(["render", "r.yaml", "-o", "first.txt"])[0].exit_code == 0
+    entries = list((report_dir / "cache").rglob("*.cache"))
+    assert entries  # the run above filled the cache
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:40])
+    monkeypatch.setattr("authoring.render._ENVIRONMENTS", {})  # a new process: read the cache
+
+    result, _, _ = invoke(["render", "r.yaml", "-o", "second.txt"])
+
+    assert_clean(result)
+    assert result.exit_code == 0, result.output
+    assert Path("second.txt").read_bytes() == Path("first.txt").read_bytes()
