@@ -118,7 +118,13 @@ def _bytecode_cache() -> Any:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return _Cache(str(folder))
+    # The sandbox's bounds are compiled into the cached code (intercepted operators, guarded ~):
+    # entries made by another version of this file must not be reused, or a new bound would
+    # silently not apply to templates compiled before it.
+    import hashlib
+
+    made_by = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
+    return _Cache(str(folder), pattern=f"__authoring_{made_by}_%s.cache")
 
 
 def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
