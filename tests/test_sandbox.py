@@ -182,3 +182,23 @@ def test_a_template_saved_as_utf8_with_bom_renders_like_without(tmp_path: Path) 
     text = (tmp_path / "out.txt").read_text(encoding="utf-8")
     assert text.startswith("某市城市管理局关于2024年度法治政府建设情况的报告\n")
     assert "@title" not in text and "\ufeff" not in text
+
+
+def test_compiled_templates_are_cached_per_version_of_the_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bounds are compiled into the code (intercepted * ** +, guarded ~): a cache entry made by
+    # another render.py must not be reused, or a bound added later would not apply to it.
+    import hashlib
+
+    import authoring.render
+
+    if sys.platform == "win32":
+        pytest.skip("the cache folder is found through XDG_CACHE_HOME here")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("AUTHORING_NO_CACHE", raising=False)
+    monkeypatch.setattr("authoring.render._ENVIRONMENTS", {})
+    result, _, _ = render(tmp_path, {"report.j2": "@title {{ title }}\n"})
+    assert result.exit_code == 0, result.output
+
+    made_by = hashlib.sha1(Path(authoring.render.__file__).read_bytes()).hexdigest()[:12]
+    names = [p.name for p in (tmp_path / "cache").rglob("*.cache")]
+    assert names and all(n.startswith(f"__authoring_{made_by}_") for n in names)
