@@ -262,6 +262,55 @@ def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
     _say(f"已生成 {target}；填写后运行 authoring validate {target}", "green")
 
 
+@cli.command("import")
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="写入的 YAML 文件；默认与原文件同名，扩展名为 .yaml")
+@click.option("--figures", is_flag=True,
+              help="把正文中的数字（件、次、人、%、万元……）提到 figures: 中，正文留下 {{ figures.名称 }}")
+@click.option("--force", is_flag=True, help="目标文件已存在时覆盖（原文件先备份）")
+@_handle_errors
+def import_cmd(document: Path, output: Optional[Path], figures: bool, force: bool) -> None:
+    """把已有的报告（Word、从网站复制的文本、.md、.html）导入为报告 YAML。
+
+    各部分按与 authoring check 相同的识别放入对应字段；无法归类的内容放在 other 中并给出警告，
+    网页导航等非正文内容不导入、在警告中列出；缺少的部分留空并标出。
+
+    Example:
+
+        authoring import 2024年报告.docx -o report-2024.yaml --figures
+    """
+    from authoring.importer import import_report
+    from authoring.validate import field_label
+
+    target = output or document.with_suffix(".yaml")
+    result = import_report(document, figures=figures, output=str(target))
+    _write_new_file(target, result.yaml_text, force)
+    for warning in result.warnings:
+        _say(str(warning), "yellow")
+    parts = "、".join(field_label((key,)).split("（")[0] for key in dict.fromkeys(result.found)) or "（无）"
+    numbers = f"，数据 {len(result.data.get('figures') or {})} 项" if figures else ""
+    _say(f"已导入 {target}：找到 {parts}{numbers}；核对后运行 authoring validate {target}", "green")
+
+
+@cli.command("compare")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@_handle_errors
+def compare_cmd(old: Path, new: Path) -> None:
+    """对比同一单位两个年度的报告：两年都有的数据及变化幅度，上一年度的安排在下一年度是否有对应内容。
+
+    先给较早年度的文件。Word、文本报告先按 import --figures 导入再对比。
+
+    Example:
+
+        authoring compare report-2024.yaml report-2025.yaml
+    """
+    from authoring.compare import compare_reports, format_comparison
+
+    click.echo(format_comparison(compare_reports(old, new)), nl=False)
+
+
 # -- more commands above --
 
 

@@ -122,3 +122,27 @@ def test_reports_of_two_agencies_are_compared_with_a_warning(tmp_path: Path) -> 
     assert [(f.name, f.old, f.new, f.change) for f in c.figures if f.name == "party_group_meetings_times"] == [
         ("party_group_meetings_times", 28, 23, -5)
     ]
+
+
+def test_cli_compare_prints_the_table_and_the_plans(two_years: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from authoring.cli import cli
+
+    old, new = two_years
+    monkeypatch.chdir(old.parent)
+    result = CliRunner().invoke(cli, ["compare", old.name, new.name])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        '数据对比（2023年 → 2024年）：',
+        '  名称        2023年  2024年  变化     幅度',
+        '  licenses      3767    4120  +353    +9.4%',
+        '  complaints    2691    2691    +0    +0.0%',
+        '  trainings        6       0    -6  -100.0%',
+        '  仅2023年有：rate',
+        '  仅2024年有：cases',
+        '2023年报告所列安排的落实（2/3 项有对应内容）：',
+        '  ✓ 持续深化“放管服”改革优化营商环境 → achievements[1] 优化营商环境，深化“放管服”改革（有对应内容，相似度 0.90）',
+        '  ✓ 深入推进普法依法治理 → achievements[2] 创新普法方式，落实“谁执法谁普法”责任制（有对应内容，相似度 0.74）',
+        '  ✗ 建立城市管理执法过错责任追究制度：2024年报告中未找到对应内容',
+    ]

@@ -367,3 +367,54 @@ def test_import_any_text_either_works_or_says_why(text: str, suffix: str, figure
         assert exc.problems and all(str(p) for p in exc.problems)
         return
     assert yaml.safe_load(result.yaml_text) == result.data
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_import_writes_the_yaml_and_prints_every_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from authoring.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "2023年报告.txt").write_text(V.corpus_text("jiulongpo-cgj-2023"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "2023年报告.txt", "--figures"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "2023年报告.txt: 警告：已略去 14 行网页栏目等非正文内容：您当前的位置: 首页>政务公开>政府信息公开目录…｜"
+        "日期:2024-03-06｜扫一扫在手机打开当前页｜智能问答｜便民地图｜政策问答｜数据中心｜政务公开｜可视化系统｜"
+        "营商环境｜国务院部门网站｜地方政府网站｜市政府部门网站｜区(县)政府网站",
+        "已导入 2023年报告.yaml：找到 主要举措和成效、第一责任人、存在的不足和原因、下一年度主要安排，数据 62 项；"
+        "核对后运行 authoring validate 2023年报告.yaml",
+    ]
+    assert load_report(tmp_path / "2023年报告.yaml").data["year"] == 2023
+
+
+def test_cli_import_never_writes_over_a_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from authoring.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.txt").write_text(V.corpus_text("chuxiong-zhzf-2024"), encoding="utf-8")
+    (tmp_path / "r.yaml").write_text("# 已填写的内容\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "r.txt"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "r.yaml: 文件已存在，为避免覆盖已填写的内容，未写入；请用 -o 另一个文件名，或加 --force 覆盖（原文件会先备份）",
+        "发现 1 个错误，未生成任何文件",
+    ]
+    assert (tmp_path / "r.yaml").read_text(encoding="utf-8") == "# 已填写的内容\n"
+
+
+def test_cli_import_of_a_missing_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from authoring.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["import", "没有这个文件.docx"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == "没有这个文件.docx: 文件不存在"
+    assert not list(tmp_path.iterdir())
