@@ -77,7 +77,9 @@ def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
         f"{data['year']} 年度报告草稿，由 {Path(path).name}（{year} 年度）生成：authoring init --from",
         "标有“请核对”的注释是沿用上一年的文字，【待填】是需要填写的内容；改完后运行 authoring validate 检查。",
     )
-    text = dump_report(data, schema=schema_ref(output), notes=drafter.notes, header=header, examples=True)
+    # Without an output name the draft goes beside last year's file (as `init --from` writes it).
+    where = output or str(Path(path).with_name(f"report-{data['year']}.yaml"))
+    text = dump_report(data, schema=schema_ref(where), notes=drafter.notes, header=header, examples=True)
     lines = line_map(text)
     name = output or "<新报告>"
     changes = [
