@@ -311,6 +311,131 @@ def compare_cmd(old: Path, new: Path) -> None:
     click.echo(format_comparison(compare_reports(old, new)), nl=False)
 
 
+@cli.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="输出格式：table（表格，给人看）、json 或 csv（给程序用）")
+@click.option("--ignore", "ignore", multiple=True, metavar="RULE",
+              help="不检查某条规则或某类规则（如 year.stale_meeting、layout），可重复")
+@_handle_errors
+def check_cmd(paths: tuple[Path, ...], fmt: str, ignore: tuple[str, ...]) -> None:
+    """检查报告（YAML、Word、文本、Markdown、网页）：法定部分是否齐全、第一责任人职责、年度、数据、遗留内容、版式。
+
+    可以给多个文件或文件夹；文件夹中的 .yaml .docx .txt .md .html 都会检查，每个文件一行汇总。
+    退出码：没有错误为 0，有错误为 1，有文件无法读取为 2（其他文件照常检查）。
+
+    Example:
+
+        authoring check 报告.docx
+        authoring check reports/ --format csv > 汇总.csv
+        authoring check report.yaml --ignore coverage
+    """
+    from authoring.check import check_paths, exit_code, report_to_csv, report_to_json, validate_ignore
+    from authoring.errors import AuthoringError
+
+    try:
+        validate_ignore(ignore)
+    except AuthoringError as exc:
+        _say(f"--ignore：{exc.problems[0].message}", "red", stderr=True)
+        sys.exit(EXIT_UNREADABLE)
+    reports = check_paths(paths, ignore=ignore)
+    if not reports:
+        _say("没有找到可检查的文件（.yaml .docx .txt .md .html）", "red", stderr=True)
+        sys.exit(EXIT_UNREADABLE)
+    if fmt == "json":
+        click.echo(report_to_json(reports), nl=False)
+    elif fmt == "csv":
+        click.echo(report_to_csv(reports), nl=False)
+    elif len(reports) == 1:
+        _print_check_report(reports[0])
+    else:
+        _print_check_summary(reports)
+    sys.exit(exit_code(reports))
+
+
+_SEVERITY_LABELS = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+
+
+def _check_totals(reports: Any) -> str:
+    e = sum(r.count("error") for r in reports)
+    w = sum(r.count("warning") for r in reports)
+    i = sum(r.count("info") for r in reports)
+    return f"{e} 个错误、{w} 个警告、{i} 条提示"
+
+
+def _print_check_report(report: Any) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from authoring.check import part_labels
+
+    console = _console()
+    _say(f"报告：{report.file}", "bold")
+    if report.unreadable:
+        for f in report.findings:
+            _say(f"  {f.message}", "red")
+        _say(f"结论：{_check_totals([report])}", "bold red")
+        return
+    _say(f"单位：{report.agency or '（未识别）'}　年度：{report.year or '（未识别）'}")
+    labels = part_labels()
+    forms = {"subsection": "（小节）", "inline": "（句中）", "preamble": "（开头段落）"}
+    _say("组成部分（按出现顺序）：")
+    for span in sorted(report.parts.spans, key=lambda s: (s.start, s.key)):
+        where = report.place_label(span.line)
+        _say(f"  ✓ {labels[span.key]}{forms.get(span.form, '')}　{where}　{span.heading}",
+             "green" if span.form == "heading" else "yellow")
+    for key in report.missing:
+        _say(f"  ✗ {labels[key]}　缺少", "red")
+    if report.findings:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), collapse_padding=True)
+        for col in ("级别", "位置", "问题", "规则"):
+            table.add_column(col, overflow="fold")
+        for f in report.findings:
+            label, style = _SEVERITY_LABELS[f.severity]
+            # Text cells, not markup: a message may quote "[...]" from the report.
+            table.add_row(Text(label, style=style), Text(report.place_label(f.line)), Text(f.message), Text(f.rule))
+        console.print(table)
+    ok = report.ok
+    _say(f"结论：{_check_totals([report])}", "bold green" if ok else "bold red")
+
+
+def _print_check_summary(reports: Any) -> None:
+    import os
+
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from authoring.check import part_columns, part_marks
+
+    columns = part_columns()
+    keys = [k for k in columns if k != "other"]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    # Everything but the agency name stays on one line; a long name wraps in its own column.
+    table.add_column("文件", no_wrap=True)
+    table.add_column("单位", overflow="fold", min_width=8)
+    for col in ("年度", *(columns[k] for k in keys), "错误", "警告"):
+        table.add_column(col, no_wrap=True, min_width=len(col) * 2)
+    # Files named relative to the folder they share, so that two 报告.docx in different
+    # sub-folders stay apart and the table stays narrow.
+    base = os.path.commonpath([str(Path(r.file).resolve().parent) for r in reports])
+    names = {r.file: os.path.relpath(Path(r.file).resolve(), base) for r in reports}
+    for r in reports:
+        marks = part_marks(r)
+        table.add_row(Text(names[r.file]), Text(r.agency if not r.unreadable else "无法读取"), str(r.year or ""),
+                      *(marks[k] for k in keys), str(r.count("error")), str(r.count("warning")))
+    _console().print(table)
+    for r in reports:
+        for f in r.findings:
+            if f.severity == "info":
+                continue
+            where = names[r.file] + (f"：{r.place_label(f.line)}" if f.line else "")
+            label, style = _SEVERITY_LABELS[f.severity]
+            _say(f"{where}：{label}：{f.message}", style)
+    _say(f"共检查 {len(reports)} 个文件：{_check_totals(reports)}", "bold")
+
+
 # -- more commands above --
 
 
