@@ -440,5 +440,6 @@ def _print_check_summary(reports: Any) -> None:
 
 
 def main() -> None:
-    """Entry point of the `authoring` command."""
+    """Run the command line (the installed `authoring` command enters through
+    authoring.__main__.main, which tunes the start-up of the process first)."""
     cli(prog_name="authoring")
