@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -364,3 +365,342 @@ def test_docx_without_content_types_gets_a_chinese_reason(tmp_path: Path) -> Non
             if info.filename != "[Content_Types].xml":
                 z.writestr(info.filename, src.read(info))
     _refused(p, "缺少 [Content_Types].xml 部件")
+
+
+# -- Word's automatic list numbering -----------------------------------------------------------------
+# A clerk who numbers 一、/（一）/1. with Word's lists has no number in document.xml: Word draws it
+# from numbering.xml. These files are built with python-docx and its oxml, the way Word writes them,
+# and read back as a person sees them in Word.
+
+_WXMLNS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _lvl(ilvl: int, fmt: str, text: str, start: int = 1, *, restart: int | None = None, style: str = "",
+         suff: str = "") -> str:
+    return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+            + (f'<w:lvlRestart w:val="{restart}"/>' if restart is not None else "")
+            + (f'<w:pStyle w:val="{style}"/>' if style else "")
+            + (f'<w:suff w:val="{suff}"/>' if suff else "")
+            + f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>')
+
+
+def _add_list(d: object, abstract_id: int, levels: str = "", *, nums: dict[int, dict[int, int]],
+              head: str = "") -> None:
+    """An abstract numbering definition (levels, or `head` such as a w:numStyleLink) and its
+    w:num instances {numId: {ilvl: startOverride}} in the document's numbering part."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    numbering = d.part.numbering_part.element  # type: ignore[attr-defined]
+    abstract = parse_xml(f'<w:abstractNum {_WXMLNS} w:abstractNumId="{abstract_id}">'
+                         f'<w:multiLevelType w:val="multilevel"/>{head}{levels}</w:abstractNum>')
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)  # the schema puts every w:abstractNum before the w:num
+    else:
+        numbering.append(abstract)
+    for num_id, overrides in nums.items():
+        ov = "".join(f'<w:lvlOverride w:ilvl="{i}"><w:startOverride w:val="{v}"/></w:lvlOverride>'
+                     for i, v in overrides.items())
+        numbering.append(parse_xml(f'<w:num {_WXMLNS} w:numId="{num_id}">'
+                                   f'<w:abstractNumId w:val="{abstract_id}"/>{ov}</w:num>'))
+
+
+def _set_numpr(ppr: object, num_id: int | None, ilvl: int | None) -> None:
+    numpr = ppr.get_or_add_numPr()  # type: ignore[attr-defined]
+    if ilvl is not None:
+        numpr.get_or_add_ilvl().val = ilvl
+    if num_id is not None:
+        numpr.get_or_add_numId().val = num_id
+
+
+def _list_paragraph(d: object, text: str, num_id: int | None = None, ilvl: int | None = None,
+                    style: str | None = None) -> None:
+    p = d.add_paragraph(text, style=style)  # type: ignore[attr-defined]
+    if num_id is not None or ilvl is not None:
+        _set_numpr(p._p.get_or_add_pPr(), num_id, ilvl)
+
+
+# The three-level numbering of a report: 一、 and （一） chineseCounting, 1. decimal, （1） decimal.
+# In w:lvlText, %1 is level 0's number, %2 level 1's and so on: a level shows its own with %n.
+_REPORT_LEVELS = (_lvl(0, "chineseCounting", "%1、", style="ReportH1") + _lvl(1, "chineseCounting", "（%2）", style="ReportH2")
+                  + _lvl(2, "decimal", "%3.") + _lvl(3, "decimal", "（%4）"))
+_REPORT_LIST = 40
+# (list level of the heading number, or None for text without one; the line as typed)
+_REPORT = [
+    (None, "某县司法局关于2024年度法治政府建设情况的报告"),
+    (None, "2024年，某县司法局坚持以习近平法治思想为指导，全面推进依法行政，法治政府建设取得积极成效，现将有关情况报告如下。"),
+    (0, "一、主要举措和成效"),
+    (1, "（一）强化组织领导"),
+    (2, "1.健全制度机制。全年修订完善法治建设制度5项。"),
+    (2, "2.压实工作责任。与各股室签订法治建设责任书12份。"),
+    (2, "3.加强学法用法。组织党组理论学习中心组集中学法4次。"),
+    (1, "（二）规范行政执法"),
+    (2, "1.严格执法程序。全年办理行政处罚案件36件，无一被复议纠错。"),
+    (3, "（1）推行行政执法三项制度。执法全过程记录率100%。"),
+    (0, "二、党政主要负责人履行推进法治建设第一责任人职责情况"),
+    (1, "（一）亲自部署重要工作。局长主持召开党组会专题研究法治建设3次，对重大问题亲自过问。"),
+    (1, "（二）带头尊法学法守法用法。主要负责人在年终述职中述法，出庭应诉行政案件1件。"),
+    (0, "三、存在的不足和原因"),
+    (None, "执法人员力量不足，法治宣传形式较为单一。"),
+    (0, "四、2025年工作计划"),
+    (1, "（一）深化法治学习。持续开展领导干部集中学法。"),
+    (1, "（二）规范执法行为。开展行政执法案卷评查。"),
+    (None, "某县司法局"),
+    (None, "2025年1月20日"),
+]
+_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.|（\d+）)")
+
+
+def _report_docx(path: Path, word_numbers: bool) -> Path:
+    """The report above as Word: with word_numbers, every heading number drawn by a Word list
+    (一、 and （一） through the headings' paragraph styles, 1. and （1） through the paragraph's own
+    numPr); otherwise the numbers typed as text, with the same styles."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = docx.Document()
+    styles = {}
+    for style_level, name in ((0, "ReportH1"), (1, "ReportH2")):
+        style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = d.styles["Normal"]
+        styles[style_level] = style
+        if word_numbers:
+            # As Word writes a heading style linked to a list: numId, and ilvl only when not 0.
+            _set_numpr(style.element.get_or_add_pPr(), _REPORT_LIST, style_level or None)
+    if word_numbers:
+        _add_list(d, 41, _REPORT_LEVELS, nums={_REPORT_LIST: {}})
+    for level, text in _REPORT:
+        style_name = styles[level].name if level in (0, 1) else None
+        if level is None or not word_numbers:
+            d.add_paragraph(text, style=style_name)
+            continue
+        bare = _NUMBER.sub("", text)
+        assert bare != text
+        _list_paragraph(d, bare, _REPORT_LIST if level >= 2 else None, level if level >= 2 else None, style_name)
+    d.save(str(path))
+    return path
+
+
+def test_word_list_numbers_are_read_as_word_shows_them(tmp_path: Path) -> None:
+    import docx
+
+    from authoring.check import check_path
+    from authoring.parts import find_parts
+
+    listed = _report_docx(tmp_path / "自动编号.docx", word_numbers=True)
+    typed = _report_docx(tmp_path / "手写编号.docx", word_numbers=False)
+    typed_numbers = [p.text for p in docx.Document(str(listed)).paragraphs if _NUMBER.match(p.text)]
+    assert typed_numbers == []  # every number is Word's
+    blocks = read_blocks(listed).blocks
+    headings = [b.full_text for b in blocks if isinstance(b, Heading)]
+    assert headings == ["一、主要举措和成效", "（一）强化组织领导", "（二）规范行政执法", "二、党政主要负责人履行推进法治建设第一责任人职责情况",
+                        "三、存在的不足和原因", "四、2025年工作计划"]
+    assert Heading(1, "主要举措和成效", "一、", 3) in blocks
+    assert Paragraph("全年修订完善法治建设制度5项。", "健全制度机制。", "1.", 3, 5) in blocks
+    assert Paragraph("组织党组理论学习中心组集中学法4次。", "加强学法用法。", "3.", 3, 7) in blocks
+    assert Paragraph("执法全过程记录率100%。", "推行行政执法三项制度。", "（1）", 4, 10) in blocks
+    assert Paragraph("主要负责人在年终述职中述法，出庭应诉行政案件1件。", "带头尊法学法守法用法。", "（二）", 2, 13) in blocks
+    # Exactly what the same report with its numbers typed gives, as a Word file and as text.
+    assert blocks == read_blocks(typed).blocks
+    txt = _write(tmp_path, "报告.txt", "\n".join(text for _, text in _REPORT) + "\n")
+    assert blocks == read_blocks(txt).blocks
+    # The parts, and everything authoring check says, are those of the typed report.
+    parts = find_parts(blocks)
+    assert parts.missing == [] and [(s.key, s.heading, s.line) for s in parts.spans] == [
+        ("achievements", "主要举措和成效", 3), ("first_responsible", "党政主要负责人履行推进法治建设第一责任人职责情况", 11),
+        ("shortcomings", "存在的不足和原因", 14), ("plans", "2025年工作计划", 16)]
+    got, want = check_path(listed), check_path(typed)
+    assert got.missing == [] and got.parts == want.parts
+    assert [(f.rule, f.message, f.line, f.heading) for f in got.findings] == \
+        [(f.rule, f.message, f.line, f.heading) for f in want.findings]
+
+
+def _shown(blocks: list) -> list[str]:
+    """Each heading's and paragraph's text with its number, as a reader sees it."""
+    return [b.full_text for b in blocks if isinstance(b, (Heading, Paragraph))]
+
+
+def _labels(tmp_path: Path, build: object, name: str = "a.docx") -> list[str]:
+    """What a person sees at the start of each paragraph of the document `build` makes."""
+    import docx
+
+    d = docx.Document()
+    build(d)  # type: ignore[operator]
+    d.save(str(tmp_path / name))
+    return _shown(read_blocks(tmp_path / name).blocks)
+
+
+def test_word_list_counts_like_word(tmp_path: Path) -> None:
+    # Two w:num of one definition share its count; a w:startOverride restarts it where its w:num is
+    # first used; a level restarts deeper levels, except as w:lvlRestart says; numId 0 is no number.
+    def build(d: object) -> None:
+        _add_list(d, 30, _lvl(0, "chineseCounting", "%1、", suff="nothing") + _lvl(1, "chineseCounting", "（%2）", suff="nothing")
+                  + _lvl(2, "decimal", "%3.", restart=1, suff="nothing"), nums={30: {}, 31: {0: 5}})
+        for num_id, ilvl, text in [(30, 0, "加强领导。"), (30, 1, "健全机制。"), (30, 2, "修订制度。"), (30, 1, "规范执法。"),
+                                   (30, 2, "评查案卷。"), (31, 0, "深化普法。"), (31, 2, "开展宣传。"), (30, 0, "化解纠纷。"),
+                                   (31, 0, "强化监督。"), (30, None, "加强保障。"), (0, None, "不编号的段落。")]:
+            _list_paragraph(d, text, num_id, ilvl)
+
+    assert _labels(tmp_path, build) == ["一、加强领导。", "（一）健全机制。", "1.修订制度。", "（二）规范执法。", "2.评查案卷。",
+                                        "五、深化普法。", "1.开展宣传。", "六、化解纠纷。", "七、强化监督。", "八、加强保障。", "不编号的段落。"]
+
+
+@pytest.mark.parametrize(
+    "fmt, start, text, shown",
+    [("chineseCounting", 9, "%1、", ["九、", "十、", "十一、"]),
+     ("chineseCounting", 99, "%1、", ["九十九、", "一百、", "一百零一、"]),
+     ("chineseCountingThousand", 19, "%1、", ["十九、", "二十、", "二十一、"]),
+     ("ideographTraditional", 1, "%1、", ["甲、", "乙、", "丙、"]),
+     ("decimalEnclosedCircle", 1, "%1", ["①", "②", "③"]),
+     ("decimalEnclosedCircle", 19, "%1", ["⑲", "⑳", "21"]),
+     ("upperLetter", 25, "%1.", ["Y.", "Z.", "AA."]),
+     ("lowerLetter", 1, "%1)", ["a)", "b)", "c)"]),
+     ("upperRoman", 3, "%1.", ["III.", "IV.", "V."]),
+     ("lowerRoman", 8, "%1.", ["viii.", "ix.", "x."]),
+     ("decimalFullWidth", 9, "%1．", ["９．", "１０．", "１１．"]),
+     ("decimal", 1, "（%1）", ["（1）", "（2）", "（3）"]),
+     ("decimalZero", 9, "%1.", ["09.", "10.", "11."]),
+     ("madeUpFormat", 1, "%1.", ["1.", "2.", "3."])],
+)
+def test_word_list_number_formats(tmp_path: Path, fmt: str, start: int, text: str, shown: list[str]) -> None:
+    def build(d: object) -> None:
+        _add_list(d, 30, _lvl(0, fmt, text, start, suff="nothing"), nums={30: {}})
+        for _ in shown:
+            _list_paragraph(d, "全年开展专项检查三次。", 30, 0)
+
+    assert _labels(tmp_path, build) == [s + "全年开展专项检查三次。" for s in shown]
+
+
+def test_word_list_number_is_read_straight_before_the_text(tmp_path: Path) -> None:
+    # Word puts a tab (the default w:suff) or a space after the number: spacing, not text, so the
+    # number reads as a typed one would ("（一）强化组织领导", not "（一） 强化组织领导").
+    def build(d: object) -> None:
+        _add_list(d, 30, _lvl(0, "chineseCounting", "（%1）"), nums={30: {}})
+        _add_list(d, 31, _lvl(0, "upperLetter", "%1.", suff="space"), nums={31: {}})
+        _list_paragraph(d, "强化组织领导", 30, 0)
+        _list_paragraph(d, "全年开展专项检查三次。", 31, 0)
+
+    assert _labels(tmp_path, build) == ["（一）强化组织领导", "A.全年开展专项检查三次。"]
+    assert read_blocks(tmp_path / "a.docx").blocks[0] == Heading(2, "强化组织领导", "（一）", 1)
+
+
+def test_word_bullets_are_not_numbered_headings(tmp_path: Path) -> None:
+    # python-docx's own "List Bullet" style and a bullet level of a report's list draw •, never a
+    # number; the bullets between numbered headings do not disturb their count.
+    def build(d: object) -> None:
+        _add_list(d, 30, _lvl(0, "chineseCounting", "%1、", suff="nothing") + _lvl(1, "bullet", "\uf0b7"), nums={30: {}})
+        _list_paragraph(d, "主要举措和成效", 30, 0)
+        _list_paragraph(d, "加强组织领导", 30, 1)
+        d.add_paragraph("健全工作机制", style="List Bullet")  # type: ignore[attr-defined]
+        _list_paragraph(d, "存在的不足和原因", 30, 0)
+
+    assert _labels(tmp_path, build) == ["一、主要举措和成效", "加强组织领导", "健全工作机制", "二、存在的不足和原因"]
+    blocks = read_blocks(tmp_path / "a.docx").blocks
+    assert blocks[1] == Paragraph("加强组织领导", line=2) and blocks[2] == Paragraph("健全工作机制", line=3)
+
+
+def test_word_list_through_a_numbering_style(tmp_path: Path) -> None:
+    # A list defined by a numbering style: the paragraph's w:num points at an abstract definition
+    # that only says w:numStyleLink; the levels are in the one with the matching w:styleLink.
+    def build(d: object) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import qn
+
+        style = d.styles.add_style("ReportList", WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[attr-defined]
+        style.element.set(qn("w:type"), "numbering")
+        style.element.append(parse_xml(f'<w:pPr {_WXMLNS}><w:numPr><w:numId w:val="50"/></w:numPr></w:pPr>'))
+        _add_list(d, 50, _lvl(0, "chineseCounting", "%1、", suff="nothing") + _lvl(1, "chineseCounting", "（%2）", suff="nothing"),
+                  head='<w:styleLink w:val="ReportList"/>', nums={50: {}})
+        _add_list(d, 51, head='<w:numStyleLink w:val="ReportList"/>', nums={51: {1: 3}})
+        _list_paragraph(d, "主要举措和成效", 51, 0)
+        _list_paragraph(d, "规范行政执法", 51, 1)
+        _list_paragraph(d, "强化执法监督", 51, 1)
+        _list_paragraph(d, "存在的不足和原因", 50, 0)
+
+    assert _labels(tmp_path, build) == ["一、主要举措和成效", "（三）规范行政执法", "（四）强化执法监督", "二、存在的不足和原因"]
+
+
+def _without(path: Path, out: Path, drop: str = "", replace: dict[str, bytes] | None = None) -> Path:
+    """A copy of a .docx without the part `drop` (and its relationship), or with parts replaced."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == drop:
+                continue
+            if drop and info.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*Target="' + drop.split("/")[-1].encode() + rb'"[^>]*/>', b"", data)
+            dst.writestr(info.filename, (replace or {}).get(info.filename, data))
+    return out
+
+
+@pytest.mark.parametrize("damage", ["missing", "not xml", "no definitions", "nonsense", "style loop"])
+def test_bad_or_missing_numbering_gives_the_text_without_numbers(tmp_path: Path, damage: str) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    d = docx.Document()
+    for text in ("主要举措和成效", "存在的不足和原因"):
+        _list_paragraph(d, text, 40, 0)
+    if damage == "nonsense":  # a level number, a start and an override that are not numbers
+        _add_list(d, 41, '<w:lvl w:ilvl="x"><w:start w:val="一"/><w:lvlText w:val="%1、"/></w:lvl>', nums={40: {0: 7}})
+    elif damage == "style loop":  # a w:numStyleLink whose numbering style leads back to itself
+        _add_list(d, 41, head='<w:numStyleLink w:val="Loop"/>', nums={40: {}})
+        _set_numpr(d.styles.add_style("Loop", WD_STYLE_TYPE.PARAGRAPH).element.get_or_add_pPr(), 40, None)
+    else:
+        _add_list(d, 41, _lvl(0, "chineseCounting", "%1、"), nums={40: {}})
+    path = tmp_path / "报告.docx"
+    d.save(str(path))
+    if damage in ("missing", "not xml", "no definitions"):
+        # The intact file shows its numbers; the same file with numbering.xml damaged does not.
+        assert _shown(read_blocks(path).blocks) == ["一、主要举措和成效", "二、存在的不足和原因"]
+        damaged = tmp_path / "坏.docx"
+        if damage == "missing":
+            _without(path, damaged, drop="word/numbering.xml")
+            assert "word/numbering.xml" not in zipfile.ZipFile(damaged).namelist()
+        else:
+            xml = b"<w:numbering><w:num" if damage == "not xml" else f"<w:numbering {_WXMLNS}/>".encode()
+            _without(path, damaged, replace={"word/numbering.xml": xml})
+        path = damaged
+    assert _shown(read_blocks(path).blocks) == ["主要举措和成效", "存在的不足和原因"]
+
+
+def _corpus_with_word_lists(text: str, path: Path) -> tuple[Path, int]:
+    """The report's lines as Word paragraphs, every 一、 (一) 1. heading number replaced by Word
+    list numbering in the number's own style (one list: 一、 level 0, (一) level 1, 1. level 2).
+    The headings are found by their numbers here, not by the code under test."""
+    import docx
+
+    d = docx.Document()
+    _add_list(d, 60, _lvl(0, "chineseCounting", "%1、") + _lvl(1, "chineseCounting", "(%2)") + _lvl(2, "decimal", "%3."),
+              nums={60: {}})
+    patterns = [(0, re.compile(r"^[一二三四五六七八九十]+、")), (1, re.compile(r"^\([一二三四五六七八九十]+\)")),
+                (2, re.compile(r"^\d+\.(?!\d)"))]
+    replaced = 0
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        for ilvl, rx in patterns:
+            m = rx.match(s)
+            if m:
+                _list_paragraph(d, s[m.end():], 60, ilvl)
+                replaced += 1
+                break
+        else:
+            d.add_paragraph(s)
+    d.save(str(path))
+    return path, replaced
+
+
+def test_corpus_report_numbered_by_word_reads_as_its_text(tmp_path: Path) -> None:
+    path = V.CORPUS / "changzhou-cgj-2024.txt"
+    want = read_blocks(path)
+    docx_path, replaced = _corpus_with_word_lists(path.read_text(encoding="utf-8"), tmp_path / "常州.docx")
+    assert replaced == 23  # 4 一、, 10 (一), 9 1.: every heading number is Word's now
+    got = read_blocks(docx_path)
+    assert dump_blocks(got.blocks) == dump_blocks(want.blocks)
+    assert got.blocks == want.blocks  # levels, numbers, run-in headings and line numbers too
+    levels = [(type(b).__name__, b.level) for b in got.blocks if isinstance(b, (Heading, Paragraph)) and b.number]
+    assert levels == [(type(b).__name__, b.level) for b in want.blocks if isinstance(b, (Heading, Paragraph)) and b.number]
