@@ -1,7 +1,6 @@
 """Step 1, load: a report YAML file → plain data, with the line and column of every field."""
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from authoring.decode import decode_text
 from authoring.errors import AuthoringError, InputError, Place, Problem
 
 # A report YAML is ~30 KB; anything far larger is a mistake (or an attack), and refusing it early
@@ -52,55 +52,6 @@ def format_path(path: FieldPath) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
-
-
-def decode_text(raw: bytes, file: str) -> tuple[str, str, list[Problem]]:
-    """Bytes → text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (said so)."""
-    notes: list[Problem] = []
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig", notes
-    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
-        try:
-            text = raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"文件以 UTF-16 标记开头，但内容无法按 UTF-16 读取（第 {exc.start} 字节）；"
-                "请在编辑器中另存为 UTF-8 编码",
-                file=file,
-            ) from exc
-        notes.append(
-            Problem(
-                "文件以 UTF-16 编码保存（Windows 记事本的“Unicode”），已按该编码读取；"
-                "建议另存为 UTF-8，以免其他工具读错",
-                Place(file),
-                "warning",
-                "encoding",
-            )
-        )
-        return text, "utf-16", notes
-    try:
-        return raw.decode("utf-8"), "utf-8", notes
-    except UnicodeDecodeError as utf8_error:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            line = raw[: utf8_error.start].count(b"\n") + 1
-            raise InputError(
-                "文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取；"
-                "请在编辑器中另存为 UTF-8 编码",
-                file=file,
-                line=line,
-            ) from utf8_error
-        notes.append(
-            Problem(
-                "文件以 GBK/GB18030 编码保存（Windows 记事本的“ANSI”），已按该编码读取；"
-                "建议另存为 UTF-8，以免其他工具读错",
-                Place(file),
-                "warning",
-                "encoding",
-            )
-        )
-        return text, "gb18030", notes
 
 
 class _Loader(yaml.SafeLoader):

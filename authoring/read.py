@@ -2,7 +2,6 @@
 our own YAML — into the one block model, dropping website chrome and noting what was dropped."""
 from __future__ import annotations
 
-import codecs
 import re
 import zipfile
 import zlib
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
+from authoring.decode import decode_text
 from authoring.errors import AuthoringError, InputError, Place, Problem
 from authoring.resources import load_data
 from authoring.wordlists import ListNumbers, open_without_broken_numbering
@@ -139,7 +139,9 @@ def read_blocks(path: Union[str, Path]) -> ReadResult:
         raise InputError(f"文件过大（{size // (1024 * 1024)} MB），文本报告不应超过 20 MB", file=name)
     raw = p.read_bytes()
     _refuse_binary(raw, name)
-    text, encoding = decode_bytes(raw, name)
+    text, encoding, notes = decode_text(raw, name, lenient=True)
+    if "\x00" in text:
+        raise InputError("文件含有二进制内容，不是文本文件", file=name)
     if kind == "html":
         items = _html_items(text)
     elif kind == "markdown":
@@ -147,8 +149,10 @@ def read_blocks(path: Union[str, Path]) -> ReadResult:
     else:
         items = [_Item(i, line) for i, line in enumerate(text.splitlines(), start=1)]
     blocks, chrome = build_blocks(items)
-    result = ReadResult(name, kind, blocks, encoding, chrome)
-    return result
+    # How the file was saved is the drafter's business, not the checker's: only a change to
+    # the text itself (bytes shown as U+FFFD) is worth a warning here.
+    warnings = [n for n in notes if n.rule == "encoding-replaced"]
+    return ReadResult(name, kind, blocks, encoding, chrome, warnings)
 
 
 def _refuse_binary(raw: bytes, name: str) -> None:
@@ -159,28 +163,6 @@ def _refuse_binary(raw: bytes, name: str) -> None:
         raise InputError("这是 PDF 文件，不是文本；请提供 Word（.docx）或文本文件", file=name)
     if head.startswith(b"PK\x03\x04"):
         raise InputError("这是压缩包或 Word（.docx）文件，不是文本；如是 Word 文件请把扩展名改为 .docx", file=name)
-
-
-def decode_bytes(raw: bytes, name: str = "") -> tuple[str, str]:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (GBK)."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as e:
-            raise InputError("文件标明为 UTF-16 编码，但内容无法解码", file=name) from e
-    try:
-        text, encoding = raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        try:
-            # GB18030 is a superset of GBK and GB2312: what Windows Notepad and WPS save as "ANSI".
-            text, encoding = raw.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError as e:
-            raise InputError("无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）", file=name) from e
-    if "\x00" in text:
-        raise InputError("文件含有二进制内容，不是文本文件", file=name)
-    return text, encoding
 
 
 # -- lines → blocks -----------------------------------------------------------------------------

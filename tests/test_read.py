@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import authoring.read as read_mod
-from authoring.blocks import Heading, Paragraph, Signature, Title, dump_blocks
+from authoring.blocks import Heading, Paragraph, Signature, Title, blocks_to_text, dump_blocks
 from authoring.errors import InputError
-from authoring.read import classify_line, decode_bytes, read_blocks
+from authoring.read import classify_line, read_blocks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import variants as V  # noqa: E402  (test helper beside this file)
@@ -245,9 +245,23 @@ def test_binary_disguised_as_text_is_refused(tmp_path: Path) -> None:
     _refused(p, ".docx")
 
 
-def test_undecodable_bytes_are_refused() -> None:
-    with pytest.raises(InputError):
-        decode_bytes(b"\x81\x30\xff\xff", "x.txt")
+def test_undecodable_bytes_are_refused_naming_the_line(tmp_path: Path) -> None:
+    p = tmp_path / "报告.txt"
+    p.write_bytes("第一行\n".encode("utf-8") + b"\x81\x30\xff\xff\n")
+    with pytest.raises(InputError) as exc:
+        read_blocks(p)
+    assert str(exc.value) == f"{p}:2: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取；请在编辑器中另存为 UTF-8 编码"
+
+
+def test_a_damaged_utf8_bom_text_is_checked_and_the_damage_said(tmp_path: Path) -> None:
+    """A published text marked UTF-8 with a few damaged bytes is still read (the check is worth
+    more than one character), with U+FFFD in their place and a warning that says how many."""
+    p = tmp_path / "报告.txt"
+    p.write_bytes(codecs.BOM_UTF8 + "一、主要举措和成效\n共办理".encode("utf-8") + b"\xff\xfe" + "件。\n".encode("utf-8"))
+    r = read_blocks(p)
+    assert r.encoding == "utf-8-sig"
+    assert "共办理\ufffd\ufffd件。" in blocks_to_text(r.blocks)
+    assert [str(w) for w in r.warnings] == [f"{p}: 警告：文件以 UTF-8 保存，但有 2 处字节无法读取，已显示为“\ufffd”；请核对原文"]
 
 
 # -- YAML goes through the renderer ------------------------------------------------------------------
