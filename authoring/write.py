@@ -309,6 +309,7 @@ def _setup_styles(styles: Any, layout: Mapping[str, Any], geo: _Geometry, *, fro
         )
     if not from_reference:
         _set_doc_defaults(styles, layout)
+    _spell_out_overflow_punct(styles)
     style_ids: dict[str, Any] = {}
     for name, (ppr, rpr) in props.items():
         existing = _style_named(styles, name, _CHINESE_NAMES.get(name, name))
@@ -349,9 +350,41 @@ def _set_doc_defaults(styles: Any, layout: Mapping[str, Any]) -> None:
     for old in rpr_default.findall(qn("w:rPr")):
         rpr_default.remove(old)
     rpr_default.append(rpr)
+
+
+# What may follow w:overflowPunct in a w:pPr (CT_PPrBase order).
+_AFTER_OVERFLOW_PUNCT = {qn(f"w:{t}") for t in (
+    "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+    "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()}
+
+
+def _spell_out_overflow_punct(styles: Any) -> None:
+    """Say w:overflowPunct (允许标点溢出边界) in the document defaults unless they say it.
+
+    Omitted, it means "on" (ISO/IEC 29500-1 17.3.1.21), and Word hangs a line-end mark into
+    the margin. LibreOffice reads the element inverted (on → no hanging, as its DOCX import
+    maps it to ParaIsHangingPunctuation = not val), takes omission as its own default
+    (hanging) and then draws no hanging mark at all in a justified line: 26 marks missing
+    from the three examples' PDFs. Spelled out, Word still hangs, LibreOffice moves the
+    character before the mark down with it, and every mark is drawn in both."""
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
     ppr_default = defaults.find(qn("w:pPrDefault"))
-    if ppr_default is not None:
-        defaults.remove(ppr_default)
+    if ppr_default is None:
+        ppr_default = etree.SubElement(defaults, qn("w:pPrDefault"))
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(ppr_default, qn("w:pPr"))
+    if ppr.find(qn("w:overflowPunct")) is not None:
+        return
+    mark = _el("w:overflowPunct", val=1)
+    later = next((c for c in ppr if c.tag in _AFTER_OVERFLOW_PUNCT), None)
+    if later is None:
+        ppr.append(mark)
+    else:
+        later.addprevious(mark)
 
 
 def _east_asia_of(styles: Any, sid: Optional[str]) -> Optional[str]:
@@ -730,11 +763,28 @@ class _ReferenceBase(_Base):
         props.revision = 1
         props.created = props.modified = values["created"]
         parts = _serialize(doc)
+        _repair_reference_parts(parts)
         if "word/fontTable.xml" in parts:
             parts["word/fontTable.xml"] = _font_table(parts["word/fontTable.xml"], self.layout, True)
         if "docProps/app.xml" in parts:
             parts["docProps/app.xml"] = _app_xml(meta, chars)
         return parts
+
+
+def _repair_reference_parts(parts: dict[str, bytes]) -> None:
+    """Put what a reference brought into schema order, so the file passes the Open XML SDK's
+    rules whoever saved the reference (see package_fixes)."""
+    from .package_fixes import (drop_undefined_paragraph_styles, ensure_theme,
+                                order_run_properties, style_ids)
+
+    defined = style_ids(parts["word/styles.xml"]) if "word/styles.xml" in parts else set()
+    for name in list(parts):
+        if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
+            parts[name] = drop_undefined_paragraph_styles(order_run_properties(parts[name]),
+                                                          defined)
+        elif name == "word/styles.xml":
+            parts[name] = order_run_properties(parts[name])
+    ensure_theme(parts, _base_part("theme1.xml"))
 
 
 def _has_footer(footer: Any) -> bool:
@@ -917,9 +967,19 @@ class _Body:
             runs = self._run(_check(block.number + block.lead, block), lead_rpr)
             if block.text:
                 runs += self._run(_check(block.text, block))
-        else:
-            runs = self._run(_check(block.number + block.text, block))
+            self._para("Normal", runs, ppr=self._keep_lead_whole(block))
+            return
+        runs = self._run(_check(block.number + block.text, block))
         self._para("Normal", runs)
+
+    def _keep_lead_whole(self, block: Paragraph) -> str:
+        """Widow/orphan control for a paragraph whose run-in heading runs onto its second line,
+        so that the heading is never split over a page break ("（五）坚持……综合" at the foot of
+        a page, "行政执法工作体系。" at the top of the next). Normal has it off (it would make
+        pages of 21 lines), so it is turned on only where a heading would otherwise break."""
+        first_line = float(self.layout["grid"]["chars_per_line"]) \
+            - float(self.layout["indent"]["first_line_chars"])
+        return "<w:widowControl/>" if _width(block.number + block.lead) > first_line else ""
 
     def _table(self, block: Table) -> None:
         cols = max((len(r) for r in block.rows), default=0)
