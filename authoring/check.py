@@ -1,6 +1,6 @@
-"""Check a report — YAML, Word, text, Markdown or a saved web page — for the mandated parts and
-content: read → find parts → run the rules → findings. Rules, severities and messages are data
-(data/rules.yaml); this module only decides where they apply."""
+"""Check a report's blocks — read from YAML, Word, text, Markdown or a saved web page — for the
+mandated parts and content: find parts → run the rules → findings. Rules, severities and
+messages are data (data/rules.yaml); this module only decides where they apply."""
 from __future__ import annotations
 
 import csv
@@ -9,13 +9,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.errors import AuthoringError, Place, Problem
-from authoring.parts import PartsResult, classify_heading, find_parts, report_year
-from authoring.read import REFUSED_SUFFIXES, SUFFIXES, ReadResult, normalize_text, read_blocks
+from authoring.parts import PartsResult, classify_heading, find_parts
+from authoring.read import ReadResult, normalize_text
 from authoring.resources import load_data
 
 SEVERITIES = ("error", "warning", "info")
@@ -131,52 +130,21 @@ def make_finding(rule: str, line: Optional[int] = None, where: str = "", **value
 # -- the pipeline -------------------------------------------------------------------------------
 
 
-def check_path(path: Union[str, Path], ignore: Iterable[str] = ()) -> CheckReport:
-    """Read one file and check it; an unreadable file gives a report with an 'unreadable' error."""
-    kind = SUFFIXES.get(Path(path).suffix.lower(), "")
-    try:
-        result = read_blocks(path)
-    except AuthoringError as e:
-        report = CheckReport(str(path), kind=kind)
-        for p in e.problems or [Problem(str(e))]:
-            reason = f"{p.place.field}：{p.message}" if p.place.field else p.message
-            report.findings.append(make_finding("unreadable", p.place.line, "", reason=reason))
-        return report
-    except Exception as e:  # a file no reader foresaw must not stop a folder of reports
-        return _failed(path, kind, e)
-    try:
-        return check_blocks(result, source=str(path), ignore=ignore)
-    except Exception as e:  # likewise a rule tripping over an unforeseen document
-        return _failed(path, kind, e)
-
-
-def _failed(path: Union[str, Path], kind: str, error: Exception) -> CheckReport:
-    report = CheckReport(str(path), kind=kind)
-    reason = f"检查时出错（{type(error).__name__}: {error}），请把这个文件反馈给维护者"
-    report.findings.append(make_finding("unreadable", None, "", reason=reason))
+def unreadable_report(name: str, kind: str, problems: Sequence[Problem]) -> CheckReport:
+    """The report on a file that could not be read: one 'unreadable' error per reason."""
+    report = CheckReport(name, kind=kind)
+    for p in problems:
+        reason = f"{p.place.field}：{p.message}" if p.place.field else p.message
+        report.findings.append(make_finding("unreadable", p.place.line, "", reason=reason))
     return report
 
 
-def collect_paths(paths: Iterable[Union[str, Path]]) -> list[Path]:
-    """Files to check: files as given, folders expanded to the report files inside them."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and (f.suffix.lower() in SUFFIXES or f.suffix.lower() in REFUSED_SUFFIXES)
-                # Word's lock files (~$报告.docx) and hidden files are not reports.
-                and not f.name.startswith(("~$", "."))
-            ))
-        else:
-            out.append(p)
-    return out
-
-
-def check_paths(paths: Iterable[Union[str, Path]], ignore: Iterable[str] = ()) -> list[CheckReport]:
-    """Check files and folders; one report per file, unreadable files included as reports."""
-    ignore = validate_ignore(ignore)
-    return [check_path(p, ignore) for p in collect_paths(paths)]
+def failed_report(name: str, kind: str, error: Exception) -> CheckReport:
+    """The report on a file that tripped a reader or a rule in a way nobody foresaw."""
+    report = CheckReport(name, kind=kind)
+    reason = f"检查时出错（{type(error).__name__}: {error}），请把这个文件反馈给维护者"
+    report.findings.append(make_finding("unreadable", None, "", reason=reason))
+    return report
 
 
 def exit_code(reports: Sequence[CheckReport]) -> int:

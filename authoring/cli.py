@@ -152,10 +152,9 @@ def validate_cmd(yaml_file: Path) -> None:
 
         authoring validate report.yaml
     """
-    from authoring.load import load_report
-    from authoring.validate import validate_report
+    from authoring.main import validate_file
 
-    problems = validate_report(load_report(yaml_file))
+    problems = validate_file(yaml_file)
     errors, warnings = _print_problems(problems)
     if errors:
         _say(f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else ""), "bold red", stderr=True)
@@ -205,33 +204,22 @@ def schema_cmd(output: Optional[Path]) -> None:
 
         authoring schema -o report.schema.json
     """
-    from authoring.schema import json_schema_text
+    from authoring.main import save_file, schema_text
 
-    text = json_schema_text()
+    text = schema_text()
     if output is None:
         click.echo(text, nl=False)
         return
-    from authoring.fileio import write_atomic
-
-    write_atomic(output, text.encode("utf-8"))
+    save_file(output, text.encode("utf-8"))
     _say(f"已写入 {output}", "green")
 
 
-def _write_new_file(path: Path, text: str, force: bool) -> None:
-    """Write a YAML the clerk will edit: never over an existing file unless --force (backed up)."""
-    from authoring.errors import OutputError
-    from authoring.fileio import backup_path, write_atomic
+def _save_yaml(path: Path, text: str, force: bool) -> None:
+    from authoring.main import save_yaml
 
-    if path.exists() and not force:
-        raise OutputError(
-            "文件已存在，为避免覆盖已填写的内容，未写入；请用 -o 另一个文件名，或加 --force 覆盖（原文件会先备份）",
-            file=str(path),
-        )
-    if path.exists():
-        backup = backup_path(path)
-        backup.write_bytes(path.read_bytes())
+    backup = save_yaml(path, text, force=force)
+    if backup is not None:
         _say(f"原文件已备份为 {backup}", "yellow")
-    write_atomic(path, text.encode("utf-8"))
 
 
 @cli.command("init")
@@ -255,15 +243,15 @@ def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
         authoring init --agency 某市城市管理局 --year 2025 -o report.yaml
         authoring init --from report-2024.yaml -o report-2025.yaml
     """
-    from authoring.draft import init_from, init_scaffold
     from authoring.errors import AuthoringError
+    from authoring.main import init_from, new_report
 
     if from_ is not None:
         if agency or year:
             raise AuthoringError("--from 与 --agency/--year 不能同时使用：单位和年度取自上一年度的文件")
         draft = init_from(from_, output=str(output) if output else None)
         target = output or from_.with_name(f"report-{draft.data['year']}.yaml")
-        _write_new_file(target, draft.yaml_text, force)
+        _save_yaml(target, draft.yaml_text, force)
         for change in draft.changes:
             _say(str(change).replace("<新报告>", str(target)), "yellow" if change.severity == "warning" else "")
         _say(f"已生成 {target}（{draft.data['year']} 年度草稿）；填写后运行 authoring validate {target}", "green")
@@ -273,7 +261,7 @@ def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
     from pathlib import Path
 
     target = output or Path("report.yaml")
-    _write_new_file(target, init_scaffold(agency, year, output=str(target)), force)
+    _save_yaml(target, new_report(agency, year, output=str(target)), force)
     _say(f"已生成 {target}；填写后运行 authoring validate {target}", "green")
 
 
@@ -295,12 +283,12 @@ def import_cmd(document: Path, output: Optional[Path], figures: bool, force: boo
 
         authoring import 2024年报告.docx -o report-2024.yaml --figures
     """
-    from authoring.importer import import_report
+    from authoring.main import import_report
     from authoring.validate import field_label
 
     target = output or document.with_suffix(".yaml")
     result = import_report(document, figures=figures, output=str(target))
-    _write_new_file(target, result.yaml_text, force)
+    _save_yaml(target, result.yaml_text, force)
     for warning in result.warnings:
         _say(str(warning), "yellow")
     parts = "、".join(field_label((key,)).split("（")[0] for key in dict.fromkeys(result.found)) or "（无）"
@@ -321,7 +309,8 @@ def compare_cmd(old: Path, new: Path) -> None:
 
         authoring compare report-2024.yaml report-2025.yaml
     """
-    from authoring.compare import compare_reports, format_comparison
+    from authoring.compare import format_comparison
+    from authoring.main import compare_reports
 
     click.echo(format_comparison(compare_reports(old, new)), nl=False)
 
@@ -345,15 +334,15 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, ignore: tuple[str, ...]) -> Non
         authoring check reports/ --format csv > 汇总.csv
         authoring check report.yaml --ignore coverage
     """
-    from authoring.check import check_paths, exit_code, report_to_csv, report_to_json, validate_ignore
+    from authoring.check import exit_code, report_to_csv, report_to_json
     from authoring.errors import AuthoringError
+    from authoring.main import check_paths
 
     try:
-        validate_ignore(ignore)
-    except AuthoringError as exc:
+        reports = check_paths(paths, ignore=ignore)
+    except AuthoringError as exc:  # the only error check_paths raises: an unknown --ignore
         _say(f"--ignore：{exc.problems[0].message}", "red", stderr=True)
         sys.exit(EXIT_UNREADABLE)
-    reports = check_paths(paths, ignore=ignore)
     if not reports:
         _say("没有找到可检查的文件（.yaml .docx .txt .md .html）", "red", stderr=True)
         sys.exit(EXIT_UNREADABLE)

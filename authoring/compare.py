@@ -6,8 +6,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Optional, Union
+from pathlib import PurePath
+from typing import Any, Optional
 
 from authoring.draft import is_introduction
 from authoring.errors import AuthoringError
@@ -81,17 +81,16 @@ class Comparison:
 STATUS_LABELS = {"matched": "有对应内容", "weak": "可能对应，请核对", "unmatched": "未找到", "to_fill": "待填"}
 
 
-def compare_reports(old_path: Union[str, Path], new_path: Union[str, Path]) -> Comparison:
-    """Compare an earlier and a later report (YAML; Word or text files are imported first)."""
-    old, new = _read(old_path), _read(new_path)
+def compare(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new_file: str = "") -> Comparison:
+    """Compare the data of an earlier and a later report (the files are named in the result)."""
     old_year, new_year = old.get("year"), new.get("year")
     if isinstance(old_year, int) and isinstance(new_year, int) and old_year >= new_year:
         raise AuthoringError(
-            f"第一个文件应是较早年度的报告：{Path(old_path).name} 是 {old_year} 年度，"
-            f"{Path(new_path).name} 是 {new_year} 年度；请交换两个文件的顺序",
-            file=str(old_path),
+            f"第一个文件应是较早年度的报告：{PurePath(old_file).name} 是 {old_year} 年度，"
+            f"{PurePath(new_file).name} 是 {new_year} 年度；请交换两个文件的顺序",
+            file=old_file,
         )
-    result = Comparison(str(old_path), str(new_path), _int(old_year), _int(new_year),
+    result = Comparison(old_file, new_file, _int(old_year), _int(new_year),
                         old_agency=_agency(old), new_agency=_agency(new))
     old_figures: dict[Any, Any] = old["figures"] if isinstance(old.get("figures"), dict) else {}
     new_figures: dict[Any, Any] = new["figures"] if isinstance(new.get("figures"), dict) else {}
@@ -103,19 +102,6 @@ def compare_reports(old_path: Union[str, Path], new_path: Union[str, Path]) -> C
     result.only_new = [str(n) for n in new_figures if n not in old_figures]
     result.plans = match_plans(old.get("plans"), new)
     return result
-
-
-def _read(path: Union[str, Path]) -> dict[str, Any]:
-    suffix = Path(path).suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        from authoring.load import load_report
-
-        return load_report(path).data
-    from authoring.importer import import_report
-
-    # Figures lifted from a document are named after the noun beside them (licenses_items), so
-    # two years' documents line up on the numbers they both report.
-    return import_report(path, figures=True).data
 
 
 def _agency(data: dict[str, Any]) -> str:

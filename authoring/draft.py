@@ -5,10 +5,11 @@ import copy
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from pathlib import PurePath
+from typing import Any, Callable, Optional, Sequence
 
 from authoring.errors import AuthoringError, Place, Problem
+from authoring.load import LoadedReport
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, line_map, schema_ref
 
@@ -43,43 +44,43 @@ def init_scaffold(agency: str, year: int, *, output: Optional[str] = None) -> st
     }
     header = (
         f"{name} {year} 年度法治政府建设情况报告：在冒号后填写内容，空着的项 validate 会逐项列出。",
-        f"  检查：authoring validate <本文件>    生成 Word：authoring render <本文件> -o 报告.docx",
+        "  检查：authoring validate <本文件>    生成 Word：authoring render <本文件> -o 报告.docx",
         "长段文字可写成“text: |-”并在下一行缩进两格接着写；文字里的英文冒号后如有空格，请整段加引号。",
     )
     return dump_report(data, schema=schema_ref(output), header=header, examples=True)
 
 
-def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
-    """Next year's draft from a report (YAML, or a Word/text report imported on the way):
-    year + 1, plans → checklist, figures emptied, year-bound phrases updated or flagged."""
-    from authoring.load import load_report  # the loader gives the Chinese messages for bad YAML
+def draft_next_year(
+    report: LoadedReport,
+    *,
+    output: Optional[str] = None,
+    schema: Optional[str] = None,
+    warnings: Sequence[Problem] = (),
+) -> Draft:
+    """Next year's draft from a loaded report: year + 1, plans → checklist, figures emptied,
+    year-bound phrases updated or flagged.
 
-    imported: list[Problem] = []
-    if Path(path).suffix.lower() in (".yaml", ".yml"):
-        loaded = load_report(path)
-        _refuse_wrong_types(loaded)
-    else:
-        from authoring.importer import import_report
-
-        result = import_report(path, figures=True)
-        imported = result.warnings
-        loaded = load_report(path, text=result.yaml_text)
-    year = loaded.data.get("year")
+    output: the file name the clerk gave (named in the changes); schema: the `$schema` target
+    for the file the draft will be written to; warnings: what was noticed while reading the
+    report (an import's warnings), reported first.
+    """
+    carried = list(warnings)
+    year = report.data.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year < 2100:
         raise AuthoringError(
             "需要年度（year: 2024 这样的四位数字）才能生成下一年度的报告",
-            file=str(path), line=loaded.place(("year",)).line, field="year",
-            problems=imported,
+            file=report.path, line=report.place(("year",)).line, field="year",
+            problems=carried,
         )
-    drafter = _Drafter(loaded.data, year, Path(path).name)
+    source = PurePath(report.path).name
+    drafter = _Drafter(report.data, year, source)
     data = drafter.run()
     header = (
-        f"{data['year']} 年度报告草稿，由 {Path(path).name}（{year} 年度）生成：authoring init --from",
+        f"{data['year']} 年度报告草稿，由 {source}（{year} 年度）生成：authoring init --from",
         "标有“请核对”的注释是沿用上一年的文字，【待填】是需要填写的内容；改完后运行 authoring validate 检查。",
     )
-    # Without an output name the draft goes beside last year's file (as `init --from` writes it).
-    where = output or str(Path(path).with_name(f"report-{data['year']}.yaml"))
-    text = dump_report(data, schema=schema_ref(where), notes=drafter.notes, header=header, examples=True)
+    text = dump_report(data, schema=schema or schema_ref(output), notes=drafter.notes, header=header,
+                       examples=True)
     lines = line_map(text)
     name = output or "<新报告>"
     changes = [
@@ -87,20 +88,18 @@ def init_from(path: Union[str, Path], *, output: Optional[str] = None) -> Draft:
         for p, msg, severity, rule in drafter.changes
     ]
     changes.sort(key=lambda c: c.place.line or 0)
-    return Draft(data, text, imported + changes)
+    return Draft(data, text, carried + changes)
 
 
-def _refuse_wrong_types(loaded: Any) -> None:
+def refuse_wrong_types(report: LoadedReport, problems: Sequence[Problem]) -> None:
     """A field of the wrong type (a list where a text belongs) has no meaning to carry over, and a
     character Word cannot hold would only move the problem a year on: refuse, with validate's
-    messages. Empty or missing parts are fine: the draft flags them."""
-    from authoring.validate import validate_report
-
-    wrong = [p for p in validate_report(loaded) if p.severity == "error" and p.rule in ("schema-type", "bad-char")]
+    messages (`problems`). Empty or missing parts are fine: the draft flags them."""
+    wrong = [p for p in problems if p.severity == "error" and p.rule in ("schema-type", "bad-char")]
     if wrong:
         raise AuthoringError(
             f"上一年度的报告有 {len(wrong)} 处类型不对或含有无法保存的字符，无法据此起草；请先按下列提示改正",
-            file=loaded.path, problems=wrong,
+            file=report.path, problems=wrong,
         )
 
 

@@ -418,3 +418,16 @@ def _has_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+def write_new_file(path: PathLike, data: bytes, force: bool) -> Optional[Path]:
+    """Write a file a clerk goes on to edit (a report YAML): never over an existing file unless
+    `force`, and then only after copying it to a backup, whose path is returned."""
+    target = Path(path)
+    backup = None
+    if target.exists():
+        if not force:
+            raise _fail(path, "文件已存在，为避免覆盖已填写的内容，未写入；请用 -o 另一个文件名，或加 --force 覆盖（原文件会先备份）")
+        backup = _backup(target)
+    write_atomic(target, data)
+    return backup

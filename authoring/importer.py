@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from pathlib import PurePath
+from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.errors import InputError, Place, Problem
+from authoring.parts import find_parts
+from authoring.read import ReadResult
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, schema_ref
 
@@ -27,17 +29,10 @@ class ImportResult:
     found: list[str] = field(default_factory=list)
 
 
-def import_report(
-    path: Union[str, Path], figures: bool = False, *, output: Optional[str] = None
-) -> ImportResult:
-    """Read a report document, find its parts (the checker's recognition) and build the YAML data."""
-    from authoring.parts import find_parts
-    from authoring.read import read_blocks
-
-    name = str(path)
-    if Path(name).suffix.lower() in (".yaml", ".yml"):
-        raise InputError("这已经是 YAML 报告，不需要导入；可直接 authoring validate / render", file=name)
-    read = read_blocks(path)
+def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[str] = None) -> ImportResult:
+    """A report document read into blocks → its parts (the checker's recognition) → the YAML data
+    and its commented text (`output`: where it will be written, for the $schema path)."""
+    name = read.path
     parts = find_parts(read.blocks)
     builder = _Builder(read.blocks, parts, name)
     data = builder.run()
@@ -51,13 +46,18 @@ def import_report(
         _lift_figures(data, builder.notes)
     warnings += builder.warnings
     header = (
-        f"由 {Path(name).name} 导入（authoring import）。标有“请核对”的注释是导入时拿不准的地方；",
+        f"由 {PurePath(name).name} 导入（authoring import）。标有“请核对”的注释是导入时拿不准的地方；",
         "核对后运行 authoring validate 检查，authoring render 生成 Word。",
     )
     text = dump_report(data, schema=schema_ref(output), notes=builder.notes, header=header)
     warnings.sort(key=lambda p: p.place.line or 0)
     found = [s.key for s in parts.spans]
     return ImportResult(data, text, warnings, list(read.chrome), found)
+
+
+def refuse_yaml(name: str) -> InputError:
+    """The error for a report YAML given to import: there is nothing to import."""
+    return InputError("这已经是 YAML 报告，不需要导入；可直接 authoring validate / render", file=name)
 
 
 def _clip(text: str, n: int) -> str:

@@ -1,9 +1,8 @@
-"""Step 1, load: a report YAML file → plain data, with the line and column of every field."""
+"""Step 1, load: report YAML (bytes or text) → plain data, with the line and column of every field."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Optional, Union
 
 import yaml
@@ -85,11 +84,15 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-_CParser: Any
-try:
-    from yaml._yaml import CParser as _CParser
-except ImportError:  # PyYAML built without libyaml
-    _CParser = None
+def _libyaml_parser() -> Any:
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # PyYAML built without libyaml
+        return None
+    return CParser
+
+
+_CParser: Any = _libyaml_parser()
 
 
 class _FastLoader(_Loader):
@@ -341,47 +344,28 @@ def _build(
         ) from None
 
 
-def read_source(path: Union[str, Path]) -> tuple[str, str, list[Problem]]:
-    """Read a text file within the size limit and decode it; errors name the file."""
-    p = Path(path)
-    name = str(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise InputError("找不到这个文件；请检查路径和文件名", file=name) from None
-    except OSError as exc:
-        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
-    if p.is_dir():
-        raise InputError("这是一个文件夹，不是报告文件；请给出 .yaml 文件的路径", file=name)
-    if size > MAX_BYTES:
+def load_bytes(raw: bytes, name: str = "") -> LoadedReport:
+    """Report YAML bytes (UTF-8, UTF-8 with BOM, UTF-16, GBK) → a loaded report; raises
+    AuthoringError naming file, line and column."""
+    if len(raw) > MAX_BYTES:
         raise InputError(
-            f"文件过大（{size / 1024 / 1024:.1f} MB）；一份报告的 YAML 通常不到 100 KB，"
+            f"文件过大（{len(raw) / 1024 / 1024:.1f} MB）；一份报告的 YAML 通常不到 100 KB，"
             f"上限为 {MAX_BYTES // 1024 // 1024} MB：请检查是否选错了文件",
             file=name,
         )
-    try:
-        # At most one byte past the limit: a device or pipe (/dev/zero) reports size 0 and never ends.
-        with open(p, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(
-            f"文件超过 {MAX_BYTES // 1024 // 1024} MB（或不是普通文件）；请给出报告 YAML 文件的路径", file=name
-        )
-    return decode_text(raw, name)
+    text, encoding, notes = decode_text(raw, name)
+    return _loaded(text, name, encoding, notes)
 
 
-def load_report(path: Union[str, Path], *, text: Optional[str] = None) -> LoadedReport:
-    """Read and parse a report YAML. Raises AuthoringError naming file, line and column.
+def load_text(text: str, name: str = "") -> LoadedReport:
+    """Report YAML text → a loaded report; raises AuthoringError naming file, line and column.
 
-    Duplicate keys are collected (all of them) and raised together; an empty file is an error.
+    Duplicate keys are collected (all of them) and raised together; an empty text is an error.
     """
-    name = str(path)
-    if text is None:
-        text, encoding, notes = read_source(path)
-    else:
-        encoding, notes = "utf-8", []
+    return _loaded(text, name, "utf-8", [])
+
+
+def _loaded(text: str, name: str, encoding: str, notes: list[Problem]) -> LoadedReport:
     data, positions, end, problems = parse_yaml(text, name)
     if problems:
         raise AuthoringError(problems=problems)

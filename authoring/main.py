@@ -1,22 +1,45 @@
-"""The library's entry points: each runs the pipeline load → validate → render → write."""
+"""The library's entry layer: every job of the tool as one short pipeline of steps.
+
+Steps take data and return data: load (YAML bytes → report), validate (report → problems),
+render (report → blocks), write (blocks → .docx or text bytes), read (document bytes → blocks),
+check (blocks → findings), import (blocks → YAML), draft (report → next year's), compare (two
+reports' data → what changed). Only this layer knows about paths, suffixes and which reader a
+file needs (inputs.py reads the files, fileio.py writes them). The CLI and the web page call
+this module: the functions taking paths work on files, the others on data in memory.
+
+The steps a job does not need are not loaded for it: everything but load, validate and render
+is imported inside the jobs that use it, so that a cold `authoring validate` or `render` does not
+load the reader, checker, importer, drafter or comparer (tens of milliseconds of every start).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Title, blocks_to_text
 from authoring.errors import AuthoringError, Problem
-from authoring.load import LoadedReport, load_report
+from authoring.inputs import collect_paths, is_yaml, kind_of, read_document_file, read_reference_doc, read_report_file
+from authoring.load import LoadedReport, load_bytes, load_text
 from authoring.render import render_report
 from authoring.validate import validate_report
 
+if TYPE_CHECKING:
+    from authoring.check import CheckReport
+    from authoring.compare import Comparison
+    from authoring.draft import Draft
+    from authoring.importer import ImportResult
+    from authoring.read import ReadResult
+
 PathLike = Union[str, Path]
+
+# Output suffix → the format output_bytes writes.
+OUTPUT_KINDS = {".docx": "docx", ".txt": "text", ".text": "text"}
 
 
 @dataclass
 class Result:
-    """What a pipeline run made and noticed."""
+    """What a render made and noticed."""
 
     report: LoadedReport
     problems: list[Problem]
@@ -35,20 +58,73 @@ class Result:
         return sum(1 for ch in blocks_to_text(self.blocks) if not ch.isspace())
 
 
-def check_report(path: PathLike) -> Result:
-    """Load and validate a report YAML; raise AuthoringError with every problem if any is an error."""
-    report = load_report(path)
+# -- validate and render, on data ------------------------------------------------------------
+
+
+def validate(report: LoadedReport) -> list[Problem]:
+    """A loaded report's problems (warnings); raise AuthoringError listing all if any is an error."""
     problems = validate_report(report)
     if any(p.severity == "error" for p in problems):
         raise AuthoringError(problems=problems)
-    return Result(report, problems)
+    return problems
+
+
+def render(report: LoadedReport, *, templates: Optional[PathLike] = None) -> Result:
+    """A loaded report → validated → rendered to blocks."""
+    problems = validate(report)
+    return Result(report, problems, render_report(report, templates=templates))
+
+
+def output_bytes(result: Result, kind: str = "docx", *, reference_doc: Optional[bytes] = None,
+                 reference_name: str = "") -> bytes:
+    """A rendered report as the bytes of an output format: "docx" (GB/T 9704 Word) or "text"."""
+    from authoring.write import build_docx, text_bytes
+
+    if kind == "text":
+        return text_bytes(result.blocks)
+    if kind != "docx":
+        raise ValueError(f"kind must be one of {', '.join(sorted(set(OUTPUT_KINDS.values())))}, got {kind!r}")
+    data = result.report.data
+    return build_docx(result.blocks, layout=data.get("layout"), reference_doc=reference_doc,
+                      reference_name=reference_name, meta=document_meta(data, result.blocks))
+
+
+def document_meta(data: dict[str, Any], blocks: Sequence[Block]) -> dict[str, Any]:
+    """The document properties of a report's Word file: title, agency, year, date."""
+    signature = data.get("signature") or {}
+    return {
+        "title": next((b.text for b in blocks if isinstance(b, Title)), ""),
+        "agency": data["agency"]["name"],
+        "year": data["year"],
+        "date": signature.get("date"),
+    }
+
+
+# -- validate and render, on files -----------------------------------------------------------
+
+
+def load_report(path: PathLike, *, text: Optional[str] = None) -> LoadedReport:
+    """Read and parse a report YAML file (or `text`, its content already in hand); raises
+    AuthoringError naming file, line and column."""
+    if text is not None:
+        return load_text(text, str(path))
+    return load_bytes(read_report_file(path), str(path))
+
+
+def validate_file(path: PathLike) -> list[Problem]:
+    """Every problem of a report YAML file, errors and warnings, in file order."""
+    return validate_report(load_report(path))
+
+
+def check_report(path: PathLike) -> Result:
+    """Load and validate a report YAML; raise AuthoringError with every problem if any is an error."""
+    report = load_report(path)
+    return Result(report, validate(report))
 
 
 def build_blocks(path: PathLike, *, templates: Optional[PathLike] = None) -> Result:
     """Load, validate and render a report YAML to blocks."""
-    result = check_report(path)
-    result.blocks = render_report(result.report, templates=templates)
-    return result
+    return render(load_report(path), templates=templates)
 
 
 def build_report(
@@ -66,38 +142,253 @@ def build_report(
         from authoring.main import build_report
         result = build_report("examples/changzhou-cgj-2024.yaml", "报告.docx")
     """
-    from authoring.write import write_docx, write_text
-
     result = build_blocks(path, templates=templates)
     target = Path(output) if output else Path(path).with_suffix(".docx")
-    data = result.report.data
+    kind = output_kind(target)
+    reference = read_reference_doc(reference_doc) if reference_doc is not None and kind == "docx" else None
+    data = output_bytes(result, kind, reference_doc=reference, reference_name=str(Path(reference_doc or "")))
+    result.backup = save_output(target, data, force=force, stamped=kind == "docx")
+    result.output = target
+    return result
 
-    def keep_backup(backup: Path) -> None:
-        result.backup = backup
 
-    if target.suffix.lower() in (".txt", ".text"):
-        result.output = write_text(result.blocks, target, force=force, on_backup=keep_backup)
-        return result
-    if target.suffix.lower() != ".docx":
+def output_kind(target: PathLike) -> str:
+    """The output format a file name asks for; refused (naming the file) when there is none."""
+    suffix = Path(target).suffix
+    kind = OUTPUT_KINDS.get(suffix.lower())
+    if kind is None:
         raise AuthoringError(
-            f"不支持的输出格式“{target.suffix or '（无扩展名）'}”；请用 .docx（报送）或 .txt（公开文本）",
+            f"不支持的输出格式“{suffix or '（无扩展名）'}”；请用 .docx（报送）或 .txt（公开文本）",
             file=str(target),
         )
-    signature = data.get("signature") or {}
-    title = next((b.text for b in result.blocks if isinstance(b, Title)), "")
-    meta = {
-        "title": title,
-        "agency": data["agency"]["name"],
-        "year": data["year"],
-        "date": signature.get("date"),
-    }
-    result.output = write_docx(
-        result.blocks,
-        target,
-        layout=data.get("layout"),
-        reference_doc=reference_doc,
-        meta=meta,
-        force=force,
-        on_backup=keep_backup,
-    )
-    return result
+    return kind
+
+
+def save_output(target: PathLike, data: bytes, *, force: bool = False, stamped: bool = True) -> Optional[Path]:
+    """Write an output atomically, refusing to overwrite a file edited since (see fileio);
+    returns the backup made with `force`. An unstamped format (text) is compared by content."""
+    from authoring.fileio import guard_overwrite, write_atomic
+
+    backup = guard_overwrite(target, force, same_as=None if stamped else data)
+    write_atomic(target, data)
+    return backup
+
+
+def docx_bytes(blocks: Sequence[Block], *, layout: Optional[dict[str, Any]] = None,
+               reference_doc: Optional[PathLike] = None, meta: Optional[dict[str, Any]] = None) -> bytes:
+    """The .docx bytes for blocks (write.build_docx), with a reference .docx given by its path."""
+    from authoring.write import build_docx
+
+    reference = read_reference_doc(reference_doc) if reference_doc is not None else None
+    return build_docx(blocks, layout=layout, reference_doc=reference,
+                      reference_name=str(Path(reference_doc or "")), meta=meta)
+
+
+def write_docx(blocks: Sequence[Block], path: PathLike, *, layout: Optional[dict[str, Any]] = None,
+               reference_doc: Optional[PathLike] = None, meta: Optional[dict[str, Any]] = None,
+               force: bool = False, on_backup: Optional[Callable[[Path], None]] = None) -> Path:
+    """Write blocks to a .docx file atomically, refusing to overwrite edited files."""
+    data = docx_bytes(blocks, layout=layout, reference_doc=reference_doc, meta=meta)
+    return _saved(Path(path), data, force, True, on_backup)
+
+
+def write_text(blocks: Sequence[Block], path: PathLike, force: bool = False, *,
+               on_backup: Optional[Callable[[Path], None]] = None) -> Path:
+    """Write the published plain-text version (UTF-8, one block a line) to a file atomically."""
+    from authoring.write import text_bytes
+
+    return _saved(Path(path), text_bytes(blocks), force, False, on_backup)
+
+
+def _saved(target: Path, data: bytes, force: bool, stamped: bool,
+           on_backup: Optional[Callable[[Path], None]]) -> Path:
+    backup = save_output(target, data, force=force, stamped=stamped)
+    if backup is not None and on_backup is not None:
+        on_backup(backup)
+    return target
+
+
+# -- read and check --------------------------------------------------------------------------
+
+
+def read_document(raw: bytes, kind: str, name: str = "") -> ReadResult:
+    """One document's bytes of `kind` → blocks: a report YAML is rendered, any other kind read."""
+    if kind == "yaml":
+        return _rendered_yaml(raw, name)
+    from authoring.read import read_blocks
+
+    return read_blocks(raw, kind, name)
+
+
+def read_file(path: PathLike) -> ReadResult:
+    """One report file (.docx, .txt, .md, .html or .yaml) → blocks; InputError when unreadable."""
+    raw, kind = read_document_file(path)
+    return read_document(raw, kind, str(path))
+
+
+def _rendered_yaml(raw: bytes, name: str) -> ReadResult:
+    from authoring.errors import InputError
+    from authoring.read import ReadResult
+
+    try:
+        blocks = list(render_report(load_bytes(raw, name)))
+    except InputError:
+        raise
+    except AuthoringError as e:
+        raise InputError(problems=e.problems) from e
+    except Exception as e:  # the renderer assumes a valid report; explain with the validator's words
+        raise InputError(problems=_yaml_problems(raw, name, e)) from e
+    return ReadResult(name, "yaml", blocks, "utf-8")
+
+
+def _yaml_problems(raw: bytes, name: str, error: Exception) -> list[Problem]:
+    """Why a report YAML could not be rendered: its validation errors, else the bare failure."""
+    from authoring.errors import Place
+
+    try:
+        problems = [x for x in validate_report(load_bytes(raw, name)) if x.severity == "error"]
+    except AuthoringError as e:
+        problems = [x for x in e.problems if x.severity == "error"]
+    except Exception:  # the validator must never hide the first failure
+        problems = []
+    if problems:
+        return problems + [Problem("YAML 未通过校验，无法按报告检查；请先运行 authoring validate 修正", Place(name))]
+    return [Problem(f"无法由 YAML 生成报告（{type(error).__name__}: {error}）", Place(name))]
+
+
+def check_document(raw: bytes, kind: str, name: str = "", ignore: Iterable[str] = ()) -> CheckReport:
+    """One document's bytes of `kind` → read → checked; an unreadable one is a report too."""
+    return _checked(lambda: read_document(raw, kind, name), name, kind, ignore)
+
+
+def check_path(path: PathLike, ignore: Iterable[str] = ()) -> CheckReport:
+    """Read one file and check it; an unreadable file gives a report with an 'unreadable' error."""
+    return _checked(lambda: read_file(path), str(path), kind_of(path), ignore)
+
+
+def check_paths(paths: Iterable[PathLike], ignore: Iterable[str] = ()) -> list[CheckReport]:
+    """Check files and folders; one report per file, unreadable files included as reports.
+    Raises AuthoringError (before reading anything) when `ignore` names no known rule."""
+    from authoring.check import validate_ignore
+
+    ignore = validate_ignore(ignore)
+    return [check_path(p, ignore) for p in collect_paths(paths)]
+
+
+def _checked(read: Callable[[], ReadResult], name: str, kind: str, ignore: Iterable[str]) -> CheckReport:
+    from authoring.check import check_blocks, failed_report, unreadable_report
+
+    try:
+        blocks = read()
+    except AuthoringError as e:
+        return unreadable_report(name, kind, e.problems or [Problem(str(e))])
+    except Exception as e:  # a file no reader foresaw must not stop a folder of reports
+        return failed_report(name, kind, e)
+    try:
+        return check_blocks(blocks, source=name, ignore=ignore)
+    except Exception as e:  # likewise a rule tripping over an unforeseen document
+        return failed_report(name, kind, e)
+
+
+# -- import, next year's draft, compare ------------------------------------------------------
+
+
+def import_document(raw: bytes, kind: str, name: str = "", *, figures: bool = False,
+                    output: Optional[str] = None) -> ImportResult:
+    """One document's bytes of `kind` → read → its parts → report YAML data and text."""
+    from authoring.importer import import_blocks, refuse_yaml
+
+    if kind == "yaml":
+        raise refuse_yaml(name)
+    return import_blocks(read_document(raw, kind, name), figures, output=output)
+
+
+def import_report(path: PathLike, figures: bool = False, *, output: Optional[str] = None) -> ImportResult:
+    """A report document file (.docx, .txt, .md, .html) → report YAML data and text."""
+    from authoring.importer import import_blocks, refuse_yaml
+
+    if is_yaml(path):
+        raise refuse_yaml(str(path))
+    return import_blocks(read_file(path), figures, output=output)
+
+
+def new_report(agency: str, year: int, *, output: Optional[str] = None) -> str:
+    """A commented report YAML with every required field present and empty, to fill in."""
+    from authoring.draft import init_scaffold
+
+    return init_scaffold(agency, year, output=output)
+
+
+def draft_report(report: LoadedReport, *, output: Optional[str] = None, schema: Optional[str] = None) -> Draft:
+    """Next year's draft of a loaded report YAML (refused when a field has the wrong type)."""
+    from authoring.draft import draft_next_year, refuse_wrong_types
+
+    refuse_wrong_types(report, validate_report(report))
+    return draft_next_year(report, output=output, schema=schema)
+
+
+def init_from(path: PathLike, *, output: Optional[str] = None) -> Draft:
+    """Next year's draft from last year's report file: YAML, or a Word/text report imported on
+    the way (figures lifted, its warnings reported first)."""
+    from authoring.draft import draft_next_year
+    from authoring.yamlout import schema_ref
+
+    if is_yaml(path):
+        report = load_report(path)
+        return draft_report(report, output=output, schema=schema_ref(output or str(next_year_path(path, report))))
+    imported = import_report(path, figures=True)
+    report = load_text(imported.yaml_text, str(path))
+    return draft_next_year(report, output=output, schema=schema_ref(output or str(next_year_path(path, report))),
+                           warnings=imported.warnings)
+
+
+def next_year_path(path: PathLike, report: LoadedReport) -> Path:
+    """Where next year's draft goes by default: report-<year + 1>.yaml beside last year's file."""
+    year = report.data.get("year")
+    return Path(path).with_name(f"report-{year + 1 if isinstance(year, int) else 'next'}.yaml")
+
+
+def compare_data(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new_file: str = "") -> Comparison:
+    """Compare the data of an earlier and a later report of one agency."""
+    from authoring.compare import compare
+
+    return compare(old, new, old_file=old_file, new_file=new_file)
+
+
+def compare_reports(old_path: PathLike, new_path: PathLike) -> Comparison:
+    """Compare an earlier and a later report file (YAML; Word or text files are imported first)."""
+    return compare_data(_report_data(old_path), _report_data(new_path),
+                        old_file=str(old_path), new_file=str(new_path))
+
+
+def _report_data(path: PathLike) -> dict[str, Any]:
+    if is_yaml(path):
+        return load_report(path).data
+    # Figures lifted from a document are named after the noun beside them (licenses_items), so
+    # two years' documents line up on the numbers they both report.
+    return import_report(path, figures=True).data
+
+
+# -- files a clerk goes on to edit, and the schema -------------------------------------------
+
+
+def save_yaml(path: PathLike, text: str, *, force: bool = False) -> Optional[Path]:
+    """Write a new report YAML: never over an existing file unless `force`, which first backs
+    it up (the backup's path is returned)."""
+    from authoring.fileio import write_new_file
+
+    return write_new_file(path, text.encode("utf-8"), force)
+
+
+def schema_text() -> str:
+    """The JSON Schema of the report YAML, for editors (VS Code's YAML extension)."""
+    from authoring.schema import json_schema_text
+
+    return json_schema_text()
+
+
+def save_file(path: PathLike, data: bytes) -> None:
+    """Write bytes to a file atomically (a failure never leaves half a file)."""
+    from authoring.fileio import write_atomic
+
+    write_atomic(path, data)

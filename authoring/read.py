@@ -1,19 +1,21 @@
-"""Read a report from any format a clerk has — .docx, .txt (UTF-8/GBK), .md, a saved web page, or
-our own YAML — into the one block model, dropping website chrome and noting what was dropped."""
+"""Read a report from the bytes of any format a clerk has — .docx, .txt (UTF-8/GBK), .md, a saved
+web page — into the one block model, dropping website chrome and noting what was dropped.
+
+A report YAML becomes blocks by rendering it, which is the entry layer's job (main.py)."""
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.decode import decode_text
-from authoring.errors import AuthoringError, InputError, Place, Problem
+from authoring.errors import InputError, Place, Problem
 from authoring.resources import load_data
 from authoring.wordlists import ListNumbers, open_without_broken_numbering
 
@@ -21,25 +23,6 @@ MAX_TEXT_BYTES = 20 * 1024 * 1024
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024
 # A real .docx compresses text about 5-20x; a ratio far beyond that on a big entry is a zip bomb.
 MAX_ZIP_RATIO = 200
-SUFFIXES = {
-    ".docx": "docx",
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-}
-# Formats a clerk's folder often holds that cannot be checked: named, so that a folder check
-# reports them instead of silently skipping them.
-REFUSED_SUFFIXES = {
-    ".doc": "这是旧版 Word（.doc）文件，无法检查；请在 Word 中“另存为”Word 文档（.docx）",
-    ".wps": "这是 WPS 文字（.wps）文件，无法检查；请在 WPS 中“另存为”.docx",
-    ".pdf": "PDF 文件无法可靠地还原段落和标题，无法检查；请提供 Word（.docx）或文本文件",
-}
-
 # ASCII and full-width variants mapped one character to one character, so that positions in the
 # normalised text are positions in the original.
 _NORMALISE = str.maketrans(
@@ -114,30 +97,25 @@ def _patterns() -> dict[str, Any]:
 # -- public entry point -------------------------------------------------------------------------
 
 
-def read_blocks(path: Union[str, Path]) -> ReadResult:
-    """Read one report file into blocks; refuse what cannot be read with an InputError."""
-    p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise InputError("文件不存在", file=name)
-    if p.is_dir():
-        raise InputError("这是一个文件夹，不是报告文件", file=name)
-    kind = SUFFIXES.get(p.suffix.lower())
-    if p.suffix.lower() in REFUSED_SUFFIXES:
-        raise InputError(REFUSED_SUFFIXES[p.suffix.lower()], file=name)
-    if kind is None:
-        supported = "、".join(sorted(SUFFIXES))
-        raise InputError(f"不支持的文件类型“{p.suffix or '（无扩展名）'}”，支持：{supported}", file=name)
-    size = p.stat().st_size
+KINDS = ("docx", "text", "markdown", "html")
+
+
+def refuse_size(size: int, kind: str, name: str) -> None:
+    """Refuse an empty file, and a text file too big to be a report, before it is read."""
     if size == 0:
         raise InputError("文件是空的（0 字节）", file=name)
-    if kind == "docx":
-        return _read_docx(p, name)
-    if kind == "yaml":
-        return _read_yaml(p, name)
-    if size > MAX_TEXT_BYTES:
+    if kind not in ("docx", "yaml") and size > MAX_TEXT_BYTES:
         raise InputError(f"文件过大（{size // (1024 * 1024)} MB），文本报告不应超过 20 MB", file=name)
-    raw = p.read_bytes()
+
+
+def read_blocks(raw: bytes, kind: str, name: str = "") -> ReadResult:
+    """The bytes of one report document of `kind` ("docx", "text", "markdown", "html") → blocks;
+    refuse what cannot be read with an InputError naming `name`."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    refuse_size(len(raw), kind, name)
+    if kind == "docx":
+        return _read_docx(raw, name)
     _refuse_binary(raw, name)
     text, encoding, notes = decode_text(raw, name, lenient=True)
     if "\x00" in text:
@@ -480,61 +458,24 @@ def _html_items(text: str) -> list[_Item]:
     return parser.items
 
 
-# -- YAML ---------------------------------------------------------------------------------------
-
-
-def _read_yaml(p: Path, name: str) -> ReadResult:
-    # The renderer is another module's job; import it only when a YAML report is read.
-    try:
-        from authoring.render import render_report
-    except ImportError as e:
-        raise InputError("本版本尚不能读取 YAML 报告（缺少 render 模块）", file=name) from e
-    try:
-        blocks = list(render_report(p))
-    except InputError:
-        raise
-    except AuthoringError as e:
-        raise InputError(problems=e.problems) from e
-    except Exception as e:  # the renderer assumes a valid report; explain with the validator's words
-        raise InputError(problems=_yaml_problems(p, name, e)) from e
-    return ReadResult(name, "yaml", blocks, "utf-8")
-
-
-def _yaml_problems(p: Path, name: str, error: Exception) -> list[Problem]:
-    """Why a report YAML could not be rendered: its validation errors, else the bare failure."""
-    try:
-        from authoring.load import load_report
-        from authoring.validate import validate_report
-
-        problems = [x for x in validate_report(load_report(p)) if x.severity == "error"]
-    except AuthoringError as e:
-        problems = [x for x in e.problems if x.severity == "error"]
-    except Exception:  # the validator is another module; never let it hide the first failure
-        problems = []
-    if problems:
-        return problems + [Problem("YAML 未通过校验，无法按报告检查；请先运行 authoring validate 修正", Place(name))]
-    return [Problem(f"无法由 YAML 生成报告（{type(error).__name__}: {error}）", Place(name))]
-
-
 # -- Word ---------------------------------------------------------------------------------------
 
 _WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{_WNS}}}"
 
 
-def check_docx_container(p: Path, name: str) -> None:
+def check_docx_container(raw: bytes, name: str) -> None:
     """Refuse a .docx that is really a .doc or PDF, not a zip, or a zip bomb, before anything in
     it is inflated whole (also used by the writer for --reference-doc)."""
-    with open(p, "rb") as fh:
-        head = fh.read(8)
+    head = raw[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError("这是旧版 Word（.doc）文件，不是 .docx；请在 Word 中“另存为”Word 文档（.docx）", file=name)
     if head.startswith(b"%PDF"):
         raise InputError("这是 PDF 文件，扩展名却是 .docx；请提供 Word 原文件", file=name)
-    if not zipfile.is_zipfile(p):
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise InputError("不是有效的 .docx 文件（文件已损坏或不是 Word 文档）", file=name)
     try:
-        with zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, OSError) as e:
@@ -547,16 +488,16 @@ def check_docx_container(p: Path, name: str) -> None:
             raise InputError(f"压缩比异常（{i.filename}），疑似压缩炸弹，拒绝读取", file=name)
     if "word/document.xml" not in names:
         raise InputError("压缩包中没有 word/document.xml，不是 Word 文档", file=name)
-    _inflate_bounded(p, name, infos)
+    _inflate_bounded(raw, name, infos)
 
 
-def _inflate_bounded(p: Path, name: str, infos: list[zipfile.ZipInfo]) -> None:
+def _inflate_bounded(raw: bytes, name: str, infos: list[zipfile.ZipInfo]) -> None:
     # The sizes above are what the zip *declares*. python-docx later reads each part whole, and
     # zipfile inflates a whole entry before cutting it to the declared size, so an entry that lies
     # ("1 KB") can inflate to gigabytes. Inflating every entry once in small chunks, checked
     # against its declared size and CRC, keeps memory bounded and catches the lie.
     try:
-        with zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             for info in infos:
                 if info.is_dir():
                     continue
@@ -567,20 +508,16 @@ def _inflate_bounded(p: Path, name: str, infos: list[zipfile.ZipInfo]) -> None:
         raise InputError("压缩包内容与其声明的大小或校验值不符（文件已损坏或疑似压缩炸弹），拒绝读取", file=name) from e
 
 
-# The name write.py first imported; kept so that it keeps working.
-_check_docx_container = check_docx_container
-
-
-def _read_docx(p: Path, name: str) -> ReadResult:
-    check_docx_container(p, name)
+def _read_docx(raw: bytes, name: str) -> ReadResult:
+    check_docx_container(raw, name)
     import docx  # python-docx; imported here so that text-only use does not pay for it
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     try:
-        document = docx.Document(str(p))
+        document = docx.Document(io.BytesIO(raw))
     except Exception as e:  # python-docx raises several types for broken packages, in English
-        document = open_without_broken_numbering(p)
+        document = open_without_broken_numbering(raw)
         if document is None:
             raise InputError(_docx_failure(e), file=name) from e
     items: list[_Item] = []

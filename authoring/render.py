@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable, Optional, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.errors import AuthoringError, Place
-from authoring.load import FieldPath, LoadedReport, format_path, load_report
+from authoring.load import FieldPath, LoadedReport, format_path
 from authoring.resources import load_data, templates_dir
 
 # Bounds on what a template may make or spend: a report is ~30,000 characters.
@@ -629,17 +629,15 @@ def template_search_path(templates: Optional[Union[str, Path]] = None) -> list[P
 
 
 def render_report(
-    source: Union[LoadedReport, dict[str, Any], str, Path],
+    source: Union[LoadedReport, dict[str, Any]],
     *,
     templates: Optional[Union[str, Path]] = None,
 ) -> list[Block]:
-    """Render a report (a loaded report, its data, or a YAML path) to blocks.
+    """Render a report (a loaded report, or its data) to blocks.
 
     The data must have passed validation; `templates` is a folder whose files override the
     shipped templates of the same name.
     """
-    if isinstance(source, (str, Path)):
-        source = load_report(source)
     report = source if isinstance(source, LoadedReport) else None
     data = source.data if isinstance(source, LoadedReport) else source
     search = template_search_path(templates)

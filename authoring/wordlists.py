@@ -6,11 +6,11 @@ through the document as Word counts, so that such a report keeps its 一、/（�
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Optional
 
 from authoring.resources import load_data
@@ -311,17 +311,15 @@ _EMPTY_NUMBERING = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                     b'<w:numbering xmlns:w="' + _WNS.encode() + b'"/>')
 
 
-def open_without_broken_numbering(p: Path) -> Any:
+def open_without_broken_numbering(raw: bytes) -> Any:
     """The document with an unreadable numbering part (XML Word itself would have to repair)
     replaced by an empty one, so that its text is read without list numbers; None when something
     else is broken."""
-    import io
-
     import docx
     from docx.oxml import parse_xml
 
     try:
-        with zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
             broken = set()
             for info in infos:

@@ -19,7 +19,6 @@ import re
 import unicodedata
 import zipfile
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from lxml import etree
@@ -27,13 +26,10 @@ from lxml import etree
 from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title, blocks_to_text
 from .errors import AuthoringError, InputError
-from .fileio import (PathLike, guard_overwrite, is_unchanged, package_parts, read_parts,
-                     read_stamp, write_atomic)
+from .fileio import package_parts, read_parts
 from .resources import data_dir, load_yaml_file
 
-__all__ = [
-    "resolve_layout", "build_docx", "write_docx", "write_text", "read_stamp", "is_unchanged",
-]
+__all__ = ["resolve_layout", "build_docx", "text_bytes"]
 
 _TWIPS_PER_MM = 1440 / 25.4
 # The styles this writer fills in, by the names Word stores (the UI shows 标题 1 etc.).
@@ -711,11 +707,11 @@ class _ReferenceBase(_Base):
     """The agency's reference .docx opened with python-docx: its body emptied, its styles,
     page setup and footers kept, ours added where it has none."""
 
-    def __init__(self, layout: Mapping[str, Any], reference_doc: PathLike) -> None:
+    def __init__(self, layout: Mapping[str, Any], reference_doc: bytes, name: str) -> None:
         from docx.enum.style import WD_STYLE_TYPE
 
         geo = _Geometry(layout)
-        self.doc = doc = _open_template(reference_doc)
+        self.doc = doc = _open_template(reference_doc, name)
         _clear_body(doc)
 
         def add_style(name: str) -> Any:
@@ -832,22 +828,19 @@ _DOCUMENT_CT = b"wordprocessingml.document.main+xml"
 _MAX_REFERENCE_BYTES = 100 * 1024 * 1024
 
 
-def _open_template(reference_doc: PathLike) -> Any:
+def _open_template(reference_doc: bytes, name: str) -> Any:
     """The agency's reference .docx (a .dotx is read as a .docx), opened with python-docx."""
     from docx import Document
 
-    ref = Path(reference_doc)
-    if not ref.is_file():
-        raise InputError("找不到参考文档。请检查 --reference-doc 给出的路径", file=str(ref))
     bad = InputError("不是有效的 Word .docx 文件（.doc、.wps 请先在 Word/WPS 中另存为 .docx）",
-                     file=str(ref))
+                     file=name)
     # The same zip defences as `check` and `import` (declared sizes, ratios, entries that lie about
     # their size), before python-docx inflates anything.
-    from authoring.read import _check_docx_container
+    from authoring.read import check_docx_container
 
-    _check_docx_container(ref, str(ref))
+    check_docx_container(reference_doc, name)
     try:
-        with zipfile.ZipFile(ref) as zf:
+        with zipfile.ZipFile(io.BytesIO(reference_doc)) as zf:
             parts = read_parts(zf, _MAX_REFERENCE_BYTES)
         types = parts.get("[Content_Types].xml", b"")
         if _TEMPLATE_CT in types:
@@ -1108,18 +1101,19 @@ def _meta_date(meta: Mapping[str, Any]) -> dt.datetime:
 
 
 def build_docx(blocks: Sequence[Block], *, layout: Optional[Mapping[str, Any]] = None,
-               reference_doc: Optional[PathLike] = None,
+               reference_doc: Optional[bytes] = None, reference_name: str = "",
                meta: Optional[Mapping[str, Any]] = None) -> bytes:
     """The .docx bytes for blocks: deterministic, and stamped with a hash of their content.
 
-    meta: title, agency, year, date (for the document properties) and optionally source (the
-    report file, named in errors).
+    reference_doc: the bytes of an agency's .docx or .dotx whose styles, page setup and footers
+    are kept (reference_name names it in errors). meta: title, agency, year, date (for the
+    document properties) and optionally source (the report file, named in errors).
     """
     # `layout` may be a report's partial `layout:` section or a full resolved layout: merging
     # either onto the defaults gives the same result.
     resolved = resolve_layout(layout)
     base: _Base = _lean_base(resolved) if reference_doc is None \
-        else _ReferenceBase(resolved, reference_doc)
+        else _ReferenceBase(resolved, reference_doc, reference_name)
     body = _Body(base)
     for block in blocks:
         try:
@@ -1140,31 +1134,6 @@ def build_docx(blocks: Sequence[Block], *, layout: Optional[Mapping[str, Any]] =
     return package_parts(parts, __version__)
 
 
-def write_docx(blocks: Sequence[Block], path: PathLike, *,
-               layout: Optional[Mapping[str, Any]] = None,
-               reference_doc: Optional[PathLike] = None,
-               meta: Optional[Mapping[str, Any]] = None, force: bool = False,
-               on_backup: Optional[Callable[[Path], None]] = None) -> Path:
-    """Build the .docx and write it to path atomically, refusing to overwrite edited files."""
-    target = Path(path)
-    data = build_docx(blocks, layout=layout, reference_doc=reference_doc, meta=meta)
-    backup = guard_overwrite(target, force)
-    if backup is not None and on_backup is not None:
-        on_backup(backup)
-    write_atomic(target, data)
-    return target
-
-
-def write_text(blocks: Sequence[Block], path: PathLike, force: bool = False, *,
-               on_backup: Optional[Callable[[Path], None]] = None) -> Path:
-    """Write the published plain-text version (UTF-8, one block a line, trailing newline)."""
-    target = Path(path)
-    data = blocks_to_text(list(blocks)).encode("utf-8")
-    # A text file cannot carry a stamp: an existing file is replaced silently only when it
-    # already holds exactly this text; otherwise --force, with a backup.
-    backup = guard_overwrite(target, force, same_as=data)
-    if backup is not None and on_backup is not None:
-        on_backup(backup)
-    write_atomic(target, data)
-    return target
-
+def text_bytes(blocks: Sequence[Block]) -> bytes:
+    """The published plain-text version: UTF-8, one block a line, trailing newline."""
+    return blocks_to_text(list(blocks)).encode("utf-8")

@@ -133,16 +133,17 @@ def _doc_params() -> list[Any]:
 
 @pytest.mark.parametrize("name", _doc_params())
 def test_document_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from authoring.check import check_path, exit_code
+    from authoring.check import exit_code
+    from authoring.main import check_path
     from authoring.errors import InputError
-    from authoring.read import read_blocks
+    from authoring.main import read_file
 
     case = EXPECTED[name]
     shutil.copy(CASES / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
 
     with pytest.raises(InputError) as info:
-        read_blocks(name)
+        read_file(name)
     message = str(info.value)
     assert info.value.exit_code == case["exit"]
     assert not english_prose(message), message
@@ -197,9 +198,10 @@ def test_a_yaml_of_half_a_megabyte_validates_in_bounded_time(tmp_path: Path, mon
 
 
 def test_a_50_mb_text_file_is_refused_by_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from authoring.check import check_path, exit_code
+    from authoring.check import exit_code
+    from authoring.main import check_path
     from authoring.errors import InputError
-    from authoring.read import read_blocks
+    from authoring.main import read_file
 
     monkeypatch.chdir(tmp_path)
     with open("big.txt", "wb") as fh:
@@ -210,7 +212,7 @@ def test_a_50_mb_text_file_is_refused_by_check(tmp_path: Path, monkeypatch: pyte
     tracemalloc.start()
     try:
         with pytest.raises(InputError) as info:
-            read_blocks("big.txt")
+            read_file("big.txt")
         report = check_path("big.txt")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -259,9 +261,10 @@ def _bomb(entries: dict[str, int], declared: dict[str, int] | None = None, base:
 )
 def test_a_zip_bomb_is_refused_by_check(entries: dict[str, int], message: str, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from authoring.check import check_path, exit_code
+    from authoring.check import exit_code
+    from authoring.main import check_path
     from authoring.errors import InputError
-    from authoring.read import read_blocks
+    from authoring.main import read_file
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("authoring.read.MAX_DOCX_UNPACKED", 20 * 1024 * 1024)
@@ -271,7 +274,7 @@ def test_a_zip_bomb_is_refused_by_check(entries: dict[str, int], message: str, t
     started = time.monotonic()
     try:
         with pytest.raises(InputError) as info:
-            read_blocks("bomb.docx")
+            read_file("bomb.docx")
         report = check_path("bomb.docx")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -289,7 +292,7 @@ def test_a_zip_bomb_that_lies_about_its_size_stays_bounded(tmp_path: Path, monke
     # The central directory says 1 KB, the entry inflates to 50 MB: refused, memory bounded
     # (read.py inflated it whole until 743a60c; this test was a strict xfail until then).
     from authoring.errors import InputError
-    from authoring.read import read_blocks
+    from authoring.main import read_file
 
     import docx
 
@@ -303,7 +306,7 @@ def test_a_zip_bomb_that_lies_about_its_size_stays_bounded(tmp_path: Path, monke
     tracemalloc.start()
     try:
         with pytest.raises(InputError) as info:
-            read_blocks("liar.docx")
+            read_file("liar.docx")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

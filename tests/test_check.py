@@ -12,8 +12,6 @@ import pytest
 from authoring.check import (
     CheckReport,
     check_blocks,
-    check_path,
-    check_paths,
     exit_code,
     report_to_csv,
     report_to_json,
@@ -21,7 +19,7 @@ from authoring.check import (
     validate_ignore,
 )
 from authoring.errors import AuthoringError
-from authoring.read import read_blocks
+from authoring.main import check_path, check_paths, read_file
 from authoring.resources import load_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -320,7 +318,7 @@ def test_a_folder_with_an_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_check_blocks_accepts_plain_blocks() -> None:
-    blocks = read_blocks(V.CORPUS / "chuxiong-zhzf-2024.txt").blocks
+    blocks = read_file(V.CORPUS / "chuxiong-zhzf-2024.txt").blocks
     r = check_blocks(blocks, source="x.txt")
     assert r.file == "x.txt" and r.missing == [] and r.agency == "楚雄市综合行政执法局"
 
@@ -518,18 +516,18 @@ def test_yaml_that_cannot_be_rendered_is_unreadable_with_the_validators_words(tm
 
 
 def test_an_unforeseen_failure_does_not_stop_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import authoring.check as check_mod
+    import authoring.main as check_mod
 
     (tmp_path / "a.txt").write_text(V.corpus_text("changzhou-cgj-2024"), encoding="utf-8")
     (tmp_path / "b.txt").write_text(V.corpus_text("chuxiong-zhzf-2024"), encoding="utf-8")
-    real = check_mod.read_blocks
+    real = check_mod.read_file
 
     def flaky(path):  # type: ignore[no-untyped-def]
         if str(path).endswith("a.txt"):
             raise KeyError("w:style")
         return real(path)
 
-    monkeypatch.setattr(check_mod, "read_blocks", flaky)
+    monkeypatch.setattr(check_mod, "read_file", flaky)
     a, b = check_paths([tmp_path])
     assert a.unreadable and a.findings[0].message.startswith("无法读取：检查时出错（KeyError")
     assert b.ok and not b.unreadable and exit_code([a, b]) == 2

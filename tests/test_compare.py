@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from authoring.compare import compare_reports, format_comparison
-from authoring.draft import init_from
+from authoring.compare import format_comparison
+from authoring.main import compare_reports, init_from
 from authoring.errors import AuthoringError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from authoring.draft import init_from, init_scaffold, update_meetings
+from authoring.draft import init_scaffold, update_meetings
 from authoring.errors import AuthoringError
-from authoring.load import load_report
+from authoring.main import init_from, load_report
 from authoring.validate import validate_report
 from authoring.yamlout import dump_report, line_map
 

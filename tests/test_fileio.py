@@ -14,7 +14,7 @@ from authoring import fileio
 from authoring.blocks import Heading, Paragraph, Signature, Title
 from authoring.errors import OutputError
 from authoring.fileio import guard_overwrite, is_unchanged, read_stamp, write_atomic
-from authoring.write import write_docx
+from authoring.main import write_docx
 
 BLOCKS = [Title("某局关于2024年度法治政府建设情况的报告"), Heading(1, "主要举措和成效", "一、"),
           Paragraph("全年办理行政许可917件。"), Signature("某市某局", "2025年2月20日")]

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from authoring.errors import AuthoringError, Problem
-from authoring.load import LoadedReport, load_report
+from authoring.load import LoadedReport
+from authoring.main import load_report
 from authoring.render import render_report
 from authoring.validate import validate_report
 
@@ -242,7 +243,7 @@ def test_render_any_valid_report(name: str, year: int, licenses: Any, rate: floa
     "某市城市管理局关于2024年度法治政府建设情况的报告", "一是加强学习。二是严格执法。", "", "   ",
 ])), max_size=30), st.sampled_from([".txt", ".md", ".html"]), st.sampled_from(["utf-8", "gb18030", "utf-16"]))
 def test_check_any_text_document(lines: list[str], suffix: str, encoding: str) -> None:
-    from authoring.check import check_path
+    from authoring.main import check_path
 
     text = "\n".join(lines)
     try:
@@ -273,7 +274,7 @@ def _good_docx() -> bytes:
 @given(st.binary(max_size=2000), st.integers(0, 3))
 def test_check_any_docx_bytes(noise: bytes, how: int) -> None:
     # Damaged Word files: random bytes, or a real .docx with bytes flipped, cut or appended.
-    from authoring.check import check_path
+    from authoring.main import check_path
 
     good = _good_docx()
     rng = random.Random(noise)
@@ -374,7 +375,7 @@ def test_build_any_valid_report_to_a_file(plans: list[Any], name: str, suffix: s
 @given(st.sampled_from(_paths(BASE_DATA)), report_like)
 def test_draft_next_year_from_a_report_with_one_field_replaced(path: tuple[Any, ...], new: Any) -> None:
     # The @examples are what this property found: a ValueError (3d99fb8), a ReaderError (3260267).
-    from authoring.draft import init_from
+    from authoring.main import init_from
 
     changed = _replace(BASE_DATA, path, new)
     assume(isinstance(changed, dict))

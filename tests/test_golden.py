@@ -9,7 +9,7 @@ import pytest
 
 from authoring.blocks import Block, dump_blocks
 from authoring.main import build_report
-from authoring.read import read_blocks
+from authoring.main import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -28,11 +28,11 @@ def test_written_docx_reads_back_to_the_golden_blocks(example: Path, tmp_path: P
         golden.write_text(rendered, encoding="utf-8")
     expected = golden.read_text(encoding="utf-8")
     assert rendered == expected, f"rendering changed: check it, then run pytest --update-golden ({golden.name})"
-    assert dump_blocks(without_lines(read_blocks(tmp_path / "报告.docx").blocks)) == expected
+    assert dump_blocks(without_lines(read_file(tmp_path / "报告.docx").blocks)) == expected
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_written_text_reads_back_to_the_golden_blocks(example: Path, tmp_path: Path) -> None:
     expected = (ROOT / "tests" / "golden" / f"{example.stem}.txt").read_text(encoding="utf-8")
     build_report(example, tmp_path / "报告.txt")
-    assert dump_blocks(without_lines(read_blocks(tmp_path / "报告.txt").blocks)) == expected
+    assert dump_blocks(without_lines(read_file(tmp_path / "报告.txt").blocks)) == expected

@@ -17,9 +17,8 @@ import yaml
 import variants as V
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, blocks_to_text
 from authoring.check import check_blocks
-from authoring.importer import import_report, parse_date, split_points, tidy_punctuation
-from authoring.load import load_report
-from authoring.read import read_blocks
+from authoring.importer import parse_date, split_points, tidy_punctuation
+from authoring.main import import_report, load_report, read_file
 from authoring.render import render_report
 from authoring.validate import validate_report
 
@@ -72,7 +71,7 @@ def _round_trip(source: Path, tmp_path: Path, figures: bool = False) -> tuple[ob
 def test_corpus_round_trip_keeps_parts_and_characters(source: Path, figures: bool, tmp_path: Path) -> None:
     result, problems, rendered = _round_trip(source, tmp_path, figures)
     assert [str(p) for p in problems if p.severity == "error"] == []
-    original = read_blocks(source)
+    original = read_file(source)
     before = check_blocks(original)
     after = check_blocks(rendered, source="rendered")
     assert sorted({s.key for s in after.parts.spans}) == sorted({s.key for s in before.parts.spans})
@@ -212,7 +211,7 @@ def test_other_formats_import_like_the_text(maker: str, tmp_path: Path) -> None:
     result, problems, rendered = _round_trip(source, tmp_path)
     assert [str(p) for p in problems if p.severity == "error"] == []
     assert result.found == ["achievements", "first_responsible", "shortcomings", "plans"]  # type: ignore[attr-defined]
-    multiset, in_order = retention(read_blocks(source).blocks, rendered)
+    multiset, in_order = retention(read_file(source).blocks, rendered)
     assert multiset >= RETENTION_BAR and in_order >= RETENTION_BAR
 
 
@@ -259,10 +258,10 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.yam
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_our_own_word_file_imports_back_to_the_same_structure(example: Path, tmp_path: Path) -> None:
     from authoring.render import format_value
-    from authoring.write import write_docx
+    from authoring.main import write_docx
 
     original = load_report(example).data
-    docx = write_docx(render_report(example), tmp_path / "report.docx")
+    docx = write_docx(render_report(load_report(example)), tmp_path / "report.docx")
     imported = import_report(docx).data
     figures = original.get("figures") or {}
 
@@ -350,7 +349,7 @@ def test_import_never_loses_text_and_always_writes_loadable_yaml(lines: list[str
 
     strings(result.data)
     have = Counter(re.findall(r"[\u4e00-\u9fff]", "".join(kept)))
-    want = Counter(_cjk(read_blocks(source).blocks))
+    want = Counter(_cjk(read_file(source).blocks))
     assert not (want - have), want - have
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from authoring.blocks import Heading, Paragraph
 from authoring.parts import classify_heading, find_parts
-from authoring.read import read_blocks
+from authoring.main import load_report, read_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import variants as V  # noqa: E402  (test helper beside this file)
@@ -42,7 +42,7 @@ ALL = list(V.CORPUS_ORDER)
 def _parts_of(text: str, tmp_path: Path, name: str = "报告.txt"):  # type: ignore[no-untyped-def]
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
-    return find_parts(read_blocks(p).blocks)
+    return find_parts(read_file(p).blocks)
 
 
 def _headings(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -51,7 +51,7 @@ def _headings(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", NAMES)
 def test_corpus_reports_have_exactly_the_four_parts(name: str) -> None:
-    r = find_parts(read_blocks(V.CORPUS / f"{name}.txt").blocks)
+    r = find_parts(read_file(V.CORPUS / f"{name}.txt").blocks)
     assert {s.key: (s.heading, s.line) for s in r.spans} == CORPUS_PARTS[name]
     assert [s.form for s in r.spans] == ["heading"] * 4
     assert r.missing == [] and r.order == ALL
@@ -59,7 +59,7 @@ def test_corpus_reports_have_exactly_the_four_parts(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_spans_cover_the_part_content(name: str) -> None:
-    blocks = read_blocks(V.CORPUS / f"{name}.txt").blocks
+    blocks = read_file(V.CORPUS / f"{name}.txt").blocks
     r = find_parts(blocks)
     for a, b in zip(r.spans, r.spans[1:]):
         assert a.end == b.start - 1  # the next part's heading sits between them
@@ -184,13 +184,13 @@ def test_other_formats_find_the_same_parts(tmp_path: Path, name: str) -> None:
     V.to_docx(text, tmp_path / "a.docx", gb9704=True)
     want = {k: h for k, (h, _l) in CORPUS_PARTS[name].items()}
     for f in ("a.md", "a.html", "gbk.txt", "a.docx"):
-        r = find_parts(read_blocks(tmp_path / f).blocks)
+        r = find_parts(read_file(tmp_path / f).blocks)
         assert _headings(r) == want and r.missing == [], f
 
 
 def test_docx_part_lines_are_paragraph_numbers(tmp_path: Path) -> None:
     text = V.corpus_text("jiulongpo-cgj-2023")
-    r = find_parts(read_blocks(V.to_docx(text, tmp_path / "a.docx")).blocks)
+    r = find_parts(read_file(V.to_docx(text, tmp_path / "a.docx")).blocks)
     # Empty lines are not written, so the paragraph number is the count of non-empty lines so far.
     nonempty = [line for line in text.splitlines() if line.strip()]
     for s in r.spans:
@@ -216,7 +216,7 @@ def test_parts_work_on_rendered_yaml_blocks() -> None:
     if not examples:
         pytest.skip("no examples")
     for ex in examples:
-        r = find_parts(render.render_report(ex))
+        r = find_parts(render.render_report(load_report(ex)))
         assert r.missing == [] and r.order == ALL, ex.name
 
 
@@ -263,7 +263,7 @@ def test_word_headings_numbered_by_word_itself(tmp_path: Path) -> None:
         d.add_paragraph(heading, style="Heading 1")
         d.add_paragraph(body)
     d.save(str(tmp_path / "a.docx"))
-    r = find_parts(read_blocks(tmp_path / "a.docx").blocks)
+    r = find_parts(read_file(tmp_path / "a.docx").blocks)
     assert r.missing == [] and [(s.key, s.line) for s in r.spans] == [
         ("achievements", 2), ("first_responsible", 4), ("shortcomings", 6), ("plans", 8)]
 

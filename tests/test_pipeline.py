@@ -8,7 +8,7 @@ import pytest
 
 from authoring.blocks import Heading, Paragraph, Signature, Table, Title, dump_blocks
 from authoring.errors import AuthoringError
-from authoring.load import load_report
+from authoring.main import load_report
 from authoring.render import chinese_number, current_meetings, render_report
 from authoring.validate import validate_report
 
@@ -148,7 +148,7 @@ def test_meetings_for_a_year_come_from_the_table() -> None:
 
 
 def test_render_blocks_numbering_and_first_responsible_language(tmp_path: Path) -> None:
-    blocks = render_report(write(tmp_path, MINIMAL))
+    blocks = render_report(load_report(write(tmp_path, MINIMAL)))
     assert blocks[0] == Title("常州市城市管理局关于2024年度法治政府建设情况的报告")
     headings = [(b.level, b.number + b.text) for b in blocks if isinstance(b, Heading)]
     assert headings == [
@@ -176,7 +176,7 @@ def test_render_blocks_numbering_and_first_responsible_language(tmp_path: Path) 
 
 def test_part_order_is_configurable(tmp_path: Path) -> None:
     text = MINIMAL + "layout:\n  order: [first_responsible, achievements, shortcomings, plans]\n"
-    blocks = render_report(write(tmp_path, text))
+    blocks = render_report(load_report(write(tmp_path, text)))
     top = [b.number + b.text for b in blocks if isinstance(b, Heading) and b.level == 1]
     assert top[:2] == ["一、党政主要负责人履行推进法治建设第一责任人职责情况", "二、主要举措和成效"]
 
@@ -193,7 +193,7 @@ def test_user_template_overrides_by_name_and_the_rest_come_from_the_shipped_ones
     mine = tmp_path / "mine" / "parts"
     mine.mkdir(parents=True)
     (mine / "shortcomings.j2").write_text("@h1 存在的困难和问题\n@p 本单位自定义的不足部分。\n", encoding="utf-8")
-    blocks = render_report(write(tmp_path, MINIMAL), templates=tmp_path / "mine")
+    blocks = render_report(load_report(write(tmp_path, MINIMAL)), templates=tmp_path / "mine")
     text = dump_blocks(blocks)
     assert "[标题1] 三、存在的困难和问题\n[段落] 本单位自定义的不足部分。\n" in text
     assert "[标题1] 一、主要举措和成效" in text  # still the shipped template
@@ -204,7 +204,7 @@ def test_missing_variable_in_user_template_names_file_and_line(tmp_path: Path) -
     mine.mkdir(parents=True)
     (mine / "plans.j2").write_text("@h1 下一步\n\n@p {{ report.plan_list }}\n", encoding="utf-8")
     with pytest.raises(AuthoringError) as info:
-        render_report(write(tmp_path, MINIMAL), templates=tmp_path / "mine")
+        render_report(load_report(write(tmp_path, MINIMAL)), templates=tmp_path / "mine")
     assert str(info.value) == (
         f"{(mine / 'plans.j2').resolve()}:3: 模板中使用了不存在的变量（'dict object' has no attribute 'plan_list'）；"
         "请检查拼写，可用的变量见 templates/README.md"

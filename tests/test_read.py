@@ -12,7 +12,8 @@ import pytest
 import authoring.read as read_mod
 from authoring.blocks import Heading, Paragraph, Signature, Title, blocks_to_text, dump_blocks
 from authoring.errors import InputError
-from authoring.read import classify_line, read_blocks
+from authoring.main import read_file
+from authoring.read import classify_line
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import variants as V  # noqa: E402  (test helper beside this file)
@@ -63,7 +64,7 @@ def test_ordinary_lines_are_paragraphs(line: str) -> None:
 
 
 def test_corpus_web_page_chrome_is_dropped_and_listed() -> None:
-    r = read_blocks(V.CORPUS / "jiulongpo-cgj-2023.txt")
+    r = read_file(V.CORPUS / "jiulongpo-cgj-2023.txt")
     assert r.kind == "text" and r.encoding == "utf-8"
     assert r.chrome[:2] == ["您当前的位置: 首页>政务公开>政府信息公开目录>法治政府建设年度报告 >区城管局", "日期:2024-03-06"]
     assert "扫一扫在手机打开当前页" in r.chrome and r.chrome[-1] == "区(县)政府网站"
@@ -76,13 +77,13 @@ def test_corpus_web_page_chrome_is_dropped_and_listed() -> None:
 
 
 def test_corpus_signature_is_found() -> None:
-    r = read_blocks(V.CORPUS / "chuxiong-zhzf-2024.txt")
+    r = read_file(V.CORPUS / "chuxiong-zhzf-2024.txt")
     assert r.blocks[-1] == Signature("楚雄市综合行政执法局", "2024年11月26日", 28)
     assert r.chrome == []
 
 
 def test_corpus_noise_line_is_chrome() -> None:
-    r = read_blocks(V.CORPUS / "changzhou-cgj-2024.txt")
+    r = read_file(V.CORPUS / "changzhou-cgj-2024.txt")
     assert r.chrome == ["|"]
     assert not any(isinstance(b, (Title, Signature)) for b in r.blocks)
 
@@ -101,23 +102,23 @@ def test_encodings_give_the_same_blocks(tmp_path: Path, path: Path, encoding: st
     text = path.read_text(encoding="utf-8")
     p = tmp_path / "报告.txt"
     p.write_bytes(prefix + text.encode(encoding))
-    r = read_blocks(p)
+    r = read_file(p)
     assert r.encoding == expect
-    assert r.blocks == read_blocks(path).blocks
+    assert r.blocks == read_file(path).blocks
 
 
 @pytest.mark.parametrize("path", V.corpus_files(), ids=lambda p: p.stem)
 def test_docx_markdown_html_give_the_same_blocks(tmp_path: Path, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    want = dump_blocks(read_blocks(path).blocks)
+    want = dump_blocks(read_file(path).blocks)
     docx = V.to_docx(text, tmp_path / "报告.docx", gb9704=True)
     md = _write(tmp_path, "报告.md", V.to_markdown(text))
     html = _write(tmp_path, "报告.html", V.to_html(text))
     styled = V.to_docx(text, tmp_path / "样式.docx", heading_styles=True)
     for p in (docx, md, html, styled):
-        r = read_blocks(p)
+        r = read_file(p)
         assert dump_blocks(r.blocks) == want, p.name
-    assert read_blocks(html).kind == "html" and read_blocks(md).kind == "markdown"
+    assert read_file(html).kind == "html" and read_file(md).kind == "markdown"
 
 
 def test_docx_lines_are_paragraph_numbers(tmp_path: Path) -> None:
@@ -129,13 +130,13 @@ def test_docx_lines_are_paragraph_numbers(tmp_path: Path) -> None:
     for line in text.split("\n")[:-1]:
         d.add_paragraph(line)
     d.save(str(p))
-    r = read_blocks(p)
+    r = read_file(p)
     assert r.blocks == [Heading(1, "主要举措和成效", "一、", 1), Paragraph("正文。", "强化组织领导。", "（一）", 2, 3)]
 
 
 def test_html_drops_scripts_navigation_and_footer(tmp_path: Path) -> None:
     text = V.corpus_text("chuxiong-zhzf-2024")
-    r = read_blocks(_write(tmp_path, "报告.htm", V.to_html(text)))
+    r = read_file(_write(tmp_path, "报告.htm", V.to_html(text)))
     dump = dump_blocks(r.blocks)
     for junk in ("不是标题", "互动交流", "分享到", "版权所有", "document.write"):
         assert junk not in dump
@@ -146,21 +147,21 @@ def test_html_in_gbk_is_decoded(tmp_path: Path) -> None:
     text = V.corpus_text("changzhou-cgj-2024")
     p = tmp_path / "报告.html"
     p.write_bytes(V.to_html(text).replace('charset="utf-8"', 'charset="gbk"').encode("gbk"))
-    r = read_blocks(p)
-    assert r.encoding == "gb18030" and dump_blocks(r.blocks) == dump_blocks(read_blocks(V.CORPUS / "changzhou-cgj-2024.txt").blocks)
+    r = read_file(p)
+    assert r.encoding == "gb18030" and dump_blocks(r.blocks) == dump_blocks(read_file(V.CORPUS / "changzhou-cgj-2024.txt").blocks)
 
 
 def test_added_chrome_is_dropped(tmp_path: Path) -> None:
     for path in V.corpus_files():
         text = path.read_text(encoding="utf-8")
-        r = read_blocks(_write(tmp_path, "报告.txt", V.add_chrome(text)))
-        assert dump_blocks(r.blocks) == dump_blocks(read_blocks(path).blocks)
+        r = read_file(_write(tmp_path, "报告.txt", V.add_chrome(text)))
+        assert dump_blocks(r.blocks) == dump_blocks(read_file(path).blocks)
         assert all(c in r.chrome for c in V.HEAD_CHROME + V.TAIL_CHROME)
 
 
 def test_two_line_title_is_joined(tmp_path: Path) -> None:
     p = _write(tmp_path, "a.txt", "某市城市管理局\n关于2024年度法治政府建设情况的报告\n2024年，某市城市管理局坚持依法行政，取得了积极成效。\n")
-    assert read_blocks(p).blocks[0] == Title("某市城市管理局关于2024年度法治政府建设情况的报告", 1)
+    assert read_file(p).blocks[0] == Title("某市城市管理局关于2024年度法治政府建设情况的报告", 1)
 
 
 # -- docx layout facts -----------------------------------------------------------------------------
@@ -168,14 +169,14 @@ def test_two_line_title_is_joined(tmp_path: Path) -> None:
 
 def test_docx_layout_facts(tmp_path: Path) -> None:
     text = V.corpus_text("jiulongpo-cgj-2023")
-    good = read_blocks(V.to_docx(text, tmp_path / "good.docx", gb9704=True)).docx_layout
+    good = read_file(V.to_docx(text, tmp_path / "good.docx", gb9704=True)).docx_layout
     assert good["page"] == {"width_mm": 210.0, "height_mm": 297.0, "top_mm": 37.0, "bottom_mm": 35.0,
                             "left_mm": 28.0, "right_mm": 26.0, "footer_mm": good["page"]["footer_mm"]}
     assert {k: (v["east_asia"], v["size"]) for k, v in good["fonts"].items()} == {
         "title": ("方正小标宋简体", 22.0), "body": ("仿宋_GB2312", 16.0), "heading1": ("黑体", 16.0),
         "heading2": ("楷体_GB2312", 16.0)}
     assert good["footer"] == {"page_number": True, "odd_even": True, "dashes": True}
-    plain = read_blocks(V.to_docx(text, tmp_path / "plain.docx")).docx_layout
+    plain = read_file(V.to_docx(text, tmp_path / "plain.docx")).docx_layout
     assert (plain["page"]["width_mm"], plain["page"]["height_mm"]) == (215.9, 279.4)
     assert plain["footer"]["page_number"] is False
 
@@ -185,7 +186,7 @@ def test_docx_layout_facts(tmp_path: Path) -> None:
 
 def _refused(path: Path, fragment: str) -> None:
     with pytest.raises(InputError) as e:
-        read_blocks(path)
+        read_file(path)
     assert fragment in str(e.value) and str(path) in str(e.value)
     assert e.value.exit_code == 2
 
@@ -249,7 +250,7 @@ def test_undecodable_bytes_are_refused_naming_the_line(tmp_path: Path) -> None:
     p = tmp_path / "报告.txt"
     p.write_bytes("第一行\n".encode("utf-8") + b"\x81\x30\xff\xff\n")
     with pytest.raises(InputError) as exc:
-        read_blocks(p)
+        read_file(p)
     assert str(exc.value) == f"{p}:2: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取；请在编辑器中另存为 UTF-8 编码"
 
 
@@ -258,7 +259,7 @@ def test_a_damaged_utf8_bom_text_is_checked_and_the_damage_said(tmp_path: Path) 
     more than one character), with U+FFFD in their place and a warning that says how many."""
     p = tmp_path / "报告.txt"
     p.write_bytes(codecs.BOM_UTF8 + "一、主要举措和成效\n共办理".encode("utf-8") + b"\xff\xfe" + "件。\n".encode("utf-8"))
-    r = read_blocks(p)
+    r = read_file(p)
     assert r.encoding == "utf-8-sig"
     assert "共办理\ufffd\ufffd件。" in blocks_to_text(r.blocks)
     assert [str(w) for w in r.warnings] == [f"{p}: 警告：文件以 UTF-8 保存，但有 2 处字节无法读取，已显示为“\ufffd”；请核对原文"]
@@ -273,7 +274,7 @@ def test_yaml_goes_through_render_report() -> None:
     files = sorted(examples.glob("*.yaml"))
     if not files:
         pytest.skip("no examples")
-    r = read_blocks(files[0])
+    r = read_file(files[0])
     assert r.kind == "yaml" and any(isinstance(b, Heading) for b in r.blocks)
 
 
@@ -291,7 +292,7 @@ WEB_COPY = """某某县人民政府 2019年12月3日星期二
 
 
 def test_web_page_header_before_and_around_the_title_is_chrome(tmp_path: Path) -> None:
-    r = read_blocks(_write(tmp_path, "a.txt", WEB_COPY))
+    r = read_file(_write(tmp_path, "a.txt", WEB_COPY))
     assert r.chrome == ["某某县人民政府 2019年12月3日星期二", "无障碍 简体| 繁体", "您所在的位置：政务公开 > 工作报告",
                         "文章来源：司法局 发布时间：2025-03-28 09:18", "工作报告", "某某县2024年度法治政府建设情况报告"]
     assert r.blocks[0] == Title("某某县2024年度法治政府建设情况报告", 5)
@@ -300,7 +301,7 @@ def test_web_page_header_before_and_around_the_title_is_chrome(tmp_path: Path) -
 
 def test_masthead_lines_before_the_title_are_kept(tmp_path: Path) -> None:
     text = "某城管〔2025〕3号\n某市城市管理局\n关于2024年度法治政府建设情况的报告\n2024年，某市城市管理局坚持依法行政，取得了积极成效，现报告如下。\n"
-    r = read_blocks(_write(tmp_path, "a.txt", text))
+    r = read_file(_write(tmp_path, "a.txt", text))
     assert r.chrome == []
     assert r.blocks[:2] == [Paragraph("某城管〔2025〕3号", line=1), Title("某市城市管理局关于2024年度法治政府建设情况的报告", 2)]
 
@@ -315,7 +316,7 @@ def test_docx_tracked_insertions_are_read_and_deletions_are_not(tmp_path: Path) 
     p._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="a"><w:r><w:t>举措和成效</w:t></w:r></w:ins>'))
     p._p.append(parse_xml(f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>（删）</w:delText></w:r></w:del>'))
     d.save(str(tmp_path / "a.docx"))
-    assert read_blocks(tmp_path / "a.docx").blocks == [Heading(1, "主要举措和成效", "一、", 1)]
+    assert read_file(tmp_path / "a.docx").blocks == [Heading(1, "主要举措和成效", "一、", 1)]
 
 
 @pytest.mark.parametrize("title", ["某县司法局2024年度法治政府建设工作总结", "某市城市管理局2024年法治政府建设年度报告",
@@ -323,7 +324,7 @@ def test_docx_tracked_insertions_are_read_and_deletions_are_not(tmp_path: Path) 
 @pytest.mark.parametrize("date", ["2025年1月20日", "二〇二五年一月二十日", "2025年1月"])
 def test_title_and_signature_variants(tmp_path: Path, title: str, date: str) -> None:
     text = f"{title}\n2024年，我局坚持依法行政，取得了积极成效，现将有关情况报告如下。\n一、主要举措和成效\n正文。\n某县司法局\n{date}\n"
-    blocks = read_blocks(_write(tmp_path, "a.txt", text)).blocks
+    blocks = read_file(_write(tmp_path, "a.txt", text)).blocks
     assert blocks[0] == Title(title, 1) and blocks[-1] == Signature("某县司法局", date, 5)
 
 
@@ -332,7 +333,7 @@ def test_html_site_name_in_h1_is_not_the_title(tmp_path: Path) -> None:
             "<h2>某某市城市管理局关于2024年度法治政府建设情况的报告</h2>"
             "<p>2024年，某某市城市管理局坚持依法行政，法治政府建设取得积极成效，现将有关情况报告如下。</p>"
             "<p>一、主要举措和成效</p></body></html>")
-    r = read_blocks(_write(tmp_path, "a.html", html))
+    r = read_file(_write(tmp_path, "a.html", html))
     assert r.blocks[0] == Title("某某市城市管理局关于2024年度法治政府建设情况的报告", 1)
     assert r.chrome == ["某某市人民政府"]
 
@@ -499,14 +500,14 @@ def _report_docx(path: Path, word_numbers: bool) -> Path:
 def test_word_list_numbers_are_read_as_word_shows_them(tmp_path: Path) -> None:
     import docx
 
-    from authoring.check import check_path
+    from authoring.main import check_path
     from authoring.parts import find_parts
 
     listed = _report_docx(tmp_path / "自动编号.docx", word_numbers=True)
     typed = _report_docx(tmp_path / "手写编号.docx", word_numbers=False)
     typed_numbers = [p.text for p in docx.Document(str(listed)).paragraphs if _NUMBER.match(p.text)]
     assert typed_numbers == []  # every number is Word's
-    blocks = read_blocks(listed).blocks
+    blocks = read_file(listed).blocks
     headings = [b.full_text for b in blocks if isinstance(b, Heading)]
     assert headings == ["一、主要举措和成效", "（一）强化组织领导", "（二）规范行政执法", "二、党政主要负责人履行推进法治建设第一责任人职责情况",
                         "三、存在的不足和原因", "四、2025年工作计划"]
@@ -516,9 +517,9 @@ def test_word_list_numbers_are_read_as_word_shows_them(tmp_path: Path) -> None:
     assert Paragraph("执法全过程记录率100%。", "推行行政执法三项制度。", "（1）", 4, 10) in blocks
     assert Paragraph("主要负责人在年终述职中述法，出庭应诉行政案件1件。", "带头尊法学法守法用法。", "（二）", 2, 13) in blocks
     # Exactly what the same report with its numbers typed gives, as a Word file and as text.
-    assert blocks == read_blocks(typed).blocks
+    assert blocks == read_file(typed).blocks
     txt = _write(tmp_path, "报告.txt", "\n".join(text for _, text in _REPORT) + "\n")
-    assert blocks == read_blocks(txt).blocks
+    assert blocks == read_file(txt).blocks
     # The parts, and everything authoring check says, are those of the typed report.
     parts = find_parts(blocks)
     assert parts.missing == [] and [(s.key, s.heading, s.line) for s in parts.spans] == [
@@ -542,7 +543,7 @@ def _labels(tmp_path: Path, build: object, name: str = "a.docx") -> list[str]:
     d = docx.Document()
     build(d)  # type: ignore[operator]
     d.save(str(tmp_path / name))
-    return _shown(read_blocks(tmp_path / name).blocks)
+    return _shown(read_file(tmp_path / name).blocks)
 
 
 def test_word_list_counts_like_word(tmp_path: Path) -> None:
@@ -596,7 +597,7 @@ def test_word_list_number_is_read_straight_before_the_text(tmp_path: Path) -> No
         _list_paragraph(d, "全年开展专项检查三次。", 31, 0)
 
     assert _labels(tmp_path, build) == ["（一）强化组织领导", "A.全年开展专项检查三次。"]
-    assert read_blocks(tmp_path / "a.docx").blocks[0] == Heading(2, "强化组织领导", "（一）", 1)
+    assert read_file(tmp_path / "a.docx").blocks[0] == Heading(2, "强化组织领导", "（一）", 1)
 
 
 def test_word_bullets_are_not_numbered_headings(tmp_path: Path) -> None:
@@ -610,7 +611,7 @@ def test_word_bullets_are_not_numbered_headings(tmp_path: Path) -> None:
         _list_paragraph(d, "存在的不足和原因", 30, 0)
 
     assert _labels(tmp_path, build) == ["一、主要举措和成效", "加强组织领导", "健全工作机制", "二、存在的不足和原因"]
-    blocks = read_blocks(tmp_path / "a.docx").blocks
+    blocks = read_file(tmp_path / "a.docx").blocks
     assert blocks[1] == Paragraph("加强组织领导", line=2) and blocks[2] == Paragraph("健全工作机制", line=3)
 
 
@@ -668,7 +669,7 @@ def test_bad_or_missing_numbering_gives_the_text_without_numbers(tmp_path: Path,
     d.save(str(path))
     if damage in ("missing", "not xml", "no definitions"):
         # The intact file shows its numbers; the same file with numbering.xml damaged does not.
-        assert _shown(read_blocks(path).blocks) == ["一、主要举措和成效", "二、存在的不足和原因"]
+        assert _shown(read_file(path).blocks) == ["一、主要举措和成效", "二、存在的不足和原因"]
         damaged = tmp_path / "坏.docx"
         if damage == "missing":
             _without(path, damaged, drop="word/numbering.xml")
@@ -677,7 +678,7 @@ def test_bad_or_missing_numbering_gives_the_text_without_numbers(tmp_path: Path,
             xml = b"<w:numbering><w:num" if damage == "not xml" else f"<w:numbering {_WXMLNS}/>".encode()
             _without(path, damaged, replace={"word/numbering.xml": xml})
         path = damaged
-    assert _shown(read_blocks(path).blocks) == ["主要举措和成效", "存在的不足和原因"]
+    assert _shown(read_file(path).blocks) == ["主要举措和成效", "存在的不足和原因"]
 
 
 def _corpus_with_word_lists(text: str, path: Path) -> tuple[Path, int]:
@@ -710,10 +711,10 @@ def _corpus_with_word_lists(text: str, path: Path) -> tuple[Path, int]:
 
 def test_corpus_report_numbered_by_word_reads_as_its_text(tmp_path: Path) -> None:
     path = V.CORPUS / "changzhou-cgj-2024.txt"
-    want = read_blocks(path)
+    want = read_file(path)
     docx_path, replaced = _corpus_with_word_lists(path.read_text(encoding="utf-8"), tmp_path / "常州.docx")
     assert replaced == 23  # 4 一、, 10 (一), 9 1.: every heading number is Word's now
-    got = read_blocks(docx_path)
+    got = read_file(docx_path)
     assert dump_blocks(got.blocks) == dump_blocks(want.blocks)
     assert got.blocks == want.blocks  # levels, numbers, run-in headings and line numbers too
     levels = [(type(b).__name__, b.level) for b in got.blocks if isinstance(b, (Heading, Paragraph)) and b.number]

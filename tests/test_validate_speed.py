@@ -14,7 +14,7 @@ import pytest
 
 from authoring import validate
 from authoring.errors import AuthoringError
-from authoring.load import load_report
+from authoring.main import load_report
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = sorted(ROOT.glob("examples/*.yaml")) + sorted((ROOT / "tests" / "bad_inputs").glob("*.yaml"))

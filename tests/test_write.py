@@ -17,7 +17,9 @@ from docx.shared import Pt
 from authoring.blocks import Heading, Paragraph, Signature, Table, Title
 from authoring.errors import AuthoringError, OutputError
 from authoring.resources import load_data
-from authoring.write import build_docx, read_stamp, resolve_layout, write_docx, write_text
+from authoring.fileio import read_stamp
+from authoring.main import docx_bytes, write_docx, write_text
+from authoring.write import build_docx, resolve_layout
 
 TITLE = "常州市城市管理局关于2024年度法治政府建设情况的报告"
 META = {"title": TITLE, "agency": "常州市城市管理局", "year": 2024, "date": "2025-02-20"}
@@ -452,10 +454,10 @@ def test_a_bad_reference_doc_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "模板.doc"
     bad.write_bytes(b"\xd0\xcf\x11\xe0 an old .doc")
     with pytest.raises(AuthoringError) as err:
-        build_docx(report_blocks(), reference_doc=bad)
+        docx_bytes(report_blocks(), reference_doc=bad)
     assert str(err.value) == f"{bad}: 这是旧版 Word（.doc）文件，不是 .docx；请在 Word 中“另存为”Word 文档（.docx）"
     with pytest.raises(AuthoringError) as err:
-        build_docx(report_blocks(), reference_doc=tmp_path / "无.docx")
+        docx_bytes(report_blocks(), reference_doc=tmp_path / "无.docx")
     assert "找不到参考文档" in str(err.value)
 
 
@@ -465,7 +467,7 @@ def test_a_reference_that_lies_about_its_size_stays_bounded(tmp_path: Path, monk
     ref = make_reference(tmp_path / "模板.docx")
     monkeypatch.setattr(write, "_MAX_REFERENCE_BYTES", 10_000)  # the template is ~40 KB
     with pytest.raises(AuthoringError) as err:
-        build_docx(report_blocks(), reference_doc=ref)
+        docx_bytes(report_blocks(), reference_doc=ref)
     assert "不是有效的 Word .docx 文件" in str(err.value)
 
 
@@ -479,7 +481,7 @@ def test_a_dotx_template_serves_as_reference(tmp_path: Path) -> None:
     with zipfile.ZipFile(dotx, "w") as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
-    doc = docx.Document(io.BytesIO(build_docx(report_blocks(), reference_doc=dotx)))
+    doc = docx.Document(io.BytesIO(docx_bytes(report_blocks(), reference_doc=dotx)))
     assert style_east_asia(doc.styles["Normal"]) == "华文仿宋"
 
 

@@ -1,0 +1,126 @@
+"""The files a user names, read for the entry layer (main.py): which kind a suffix is, what is
+refused before anything is read, and reads bounded so that a wrong file cannot fill memory.
+
+Only the entry layer imports this module: every step (load, read, render, …) takes bytes or data.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Union
+
+from authoring.errors import InputError
+from authoring.load import MAX_BYTES as MAX_YAML_BYTES
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+# Suffix → the kind of document the readers take (read.read_blocks, or load for "yaml").
+SUFFIXES = {
+    ".docx": "docx",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+# Formats a clerk's folder often holds that cannot be checked: named, so that a folder check
+# reports them instead of silently skipping them.
+REFUSED_SUFFIXES = {
+    ".doc": "这是旧版 Word（.doc）文件，无法检查；请在 Word 中“另存为”Word 文档（.docx）",
+    ".wps": "这是 WPS 文字（.wps）文件，无法检查；请在 WPS 中“另存为”.docx",
+    ".pdf": "PDF 文件无法可靠地还原段落和标题，无法检查；请提供 Word（.docx）或文本文件",
+}
+
+
+def kind_of(path: PathLike) -> str:
+    """The document kind of a file by its suffix ("docx", "text", "yaml", …), or ""."""
+    return SUFFIXES.get(Path(path).suffix.lower(), "")
+
+
+def is_yaml(path: PathLike) -> bool:
+    """Whether the file is a report YAML (by its suffix)."""
+    return kind_of(path) == "yaml"
+
+
+def read_report_file(path: PathLike) -> bytes:
+    """The bytes of a report YAML, refused with the file named when missing, a folder or too big."""
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputError("找不到这个文件；请检查路径和文件名", file=name) from None
+    except OSError as exc:
+        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
+    if p.is_dir():
+        raise InputError("这是一个文件夹，不是报告文件；请给出 .yaml 文件的路径", file=name)
+    if size > MAX_YAML_BYTES:
+        raise InputError(
+            f"文件过大（{size / 1024 / 1024:.1f} MB）；一份报告的 YAML 通常不到 100 KB，"
+            f"上限为 {MAX_YAML_BYTES // 1024 // 1024} MB：请检查是否选错了文件",
+            file=name,
+        )
+    try:
+        # At most one byte past the limit: a device or pipe (/dev/zero) reports size 0 and never ends.
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_YAML_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise InputError(
+            f"文件超过 {MAX_YAML_BYTES // 1024 // 1024} MB（或不是普通文件）；请给出报告 YAML 文件的路径", file=name
+        )
+    return raw
+
+
+def read_document_file(path: PathLike) -> tuple[bytes, str]:
+    """The bytes and kind of a report document (Word, text, Markdown, web page or YAML), refused
+    with the file named when it is missing, a folder, of a kind no reader takes, or empty."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError("文件不存在", file=name)
+    if p.is_dir():
+        raise InputError("这是一个文件夹，不是报告文件", file=name)
+    suffix = p.suffix.lower()
+    kind = SUFFIXES.get(suffix)
+    if suffix in REFUSED_SUFFIXES:
+        raise InputError(REFUSED_SUFFIXES[suffix], file=name)
+    if kind is None:
+        supported = "、".join(sorted(SUFFIXES))
+        raise InputError(f"不支持的文件类型“{p.suffix or '（无扩展名）'}”，支持：{supported}", file=name)
+    # Sizes are refused before the file is read whole (a 50 MB "text" is not read into memory).
+    # The reader is imported here, not above: `authoring render` reads a YAML and never needs it.
+    from authoring.read import refuse_size
+
+    refuse_size(p.stat().st_size, kind, name)
+    if kind == "yaml":
+        return read_report_file(path), kind
+    return p.read_bytes(), kind
+
+
+def read_reference_doc(path: PathLike) -> bytes:
+    """The bytes of an agency's reference .docx (or .dotx) for --reference-doc."""
+    ref = Path(path)
+    if not ref.is_file():
+        raise InputError("找不到参考文档。请检查 --reference-doc 给出的路径", file=str(ref))
+    return ref.read_bytes()
+
+
+def collect_paths(paths: Iterable[PathLike]) -> list[Path]:
+    """Files to check: files as given, folders expanded to the report files inside them."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and (f.suffix.lower() in SUFFIXES or f.suffix.lower() in REFUSED_SUFFIXES)
+                # Word's lock files (~$报告.docx) and hidden files are not reports.
+                and not f.name.startswith(("~$", "."))
+            ))
+        else:
+            out.append(p)
+    return out
