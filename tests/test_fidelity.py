@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
-from authoring.main import build_blocks
-from authoring.write import resolve_layout, write_docx
+from authoring.main import build_blocks, write_docx
+from authoring.write import resolve_layout
 from pdfpages import MM, Line, convert, pages
 
 ROOT = Path(__file__).resolve().parent.parent
