@@ -214,6 +214,71 @@ def schema_cmd(output: Optional[Path]) -> None:
     _say(f"已写入 {output}", "green")
 
 
+@cli.command("fonts")
+@click.argument("yaml_file", required=False, type=_PathArg())
+@click.option("--fontconfig", "write_fontconfig", is_flag=True,
+              help="（Linux）写入 fontconfig 代替规则，让 LibreOffice、WPS 按表中顺序代替缺少的字体")
+@_handle_errors
+def fonts_cmd(yaml_file: Optional[Path], write_fontconfig: bool) -> None:
+    """查看本机缺少报告所需的哪些字体，以及 Word、WPS、LibreOffice 会用什么字体代替。
+
+    给出报告 YAML 时按其 layout.fonts 检查，否则按默认字体（仿宋_GB2312、方正小标宋简体……）。
+    缺少字体时退出码为 1。
+
+    Example:
+
+        authoring fonts report.yaml
+        authoring fonts --fontconfig
+    """
+    from authoring.fonts import font_report, fontconfig_aliases, user_fontconfig_path
+    from authoring.write import resolve_layout
+
+    overrides = None
+    if yaml_file is not None:
+        from authoring.load import load_report
+
+        overrides = load_report(yaml_file).data.get("layout")
+    layout = resolve_layout(overrides)
+    statuses = font_report(layout)
+    missing = [s for s in statuses if not s.installed]
+    for st in statuses:
+        if st.installed:
+            _say(f"  {st.role_name}：{st.font}　已安装", "green")
+            continue
+        word = ""
+        if st.word:
+            word = f"Word/WPS 改用“{st.word}”" + ("" if st.word_installed else "（本机也没有）")
+        lo = f"LibreOffice 用“{st.libreoffice}”" if st.libreoffice else ""
+        told = "；".join(x for x in (word, lo) if x)
+        _say(f"  {st.role_name}：{st.font}　未安装" + (f"，{told}" if told else ""), "yellow")
+    if not missing:
+        _say("报告所需的字体本机都有。", "green")
+        return
+    names = "、".join(dict.fromkeys(s.font for s in missing))
+    _say(f"本机缺少 {names}。可以：", "bold")
+    _say(f"  1. 安装这些字体（正版字体请向本单位信息化部门索取）；")
+    suggest = [(s.role, s.suggestion) for s in missing if s.suggestion and s.role != "latin"]
+    if suggest:
+        _say("  2. 或在报告 YAML 中改用本机已有的字体（生成的 Word 文件将写明这些字体）：")
+        _say("       layout:\n         fonts:")
+        for role, font in suggest:
+            _say(f"           {role}: {font}")
+    no_serif = [s for s in missing if s.role in ("body", "title", "heading3") and not s.suggestion]
+    if no_serif:
+        _say("  本机没有任何宋体、仿宋类中文字体，正文只能用黑体类字体显示；"
+             "请安装仿宋（FangSong）或 Noto Serif CJK SC（思源宋体）。", "yellow")
+    if write_fontconfig:
+        from authoring.fileio import write_atomic
+
+        target = user_fontconfig_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, fontconfig_aliases(layout).encode("utf-8"))
+        _say(f"已写入 {target}：LibreOffice、WPS 重新启动后按上面的顺序代替缺少的字体。", "green")
+    elif sys.platform.startswith("linux"):
+        _say("  3. Linux 上让 LibreOffice、WPS 用相近的字体代替：authoring fonts --fontconfig")
+    sys.exit(EXIT_ERRORS)
+
+
 def _save_yaml(path: Path, text: str, force: bool) -> None:
     from authoring.main import save_yaml
 

@@ -469,7 +469,8 @@ def _font_table(xml: bytes, layout: Mapping[str, Any], from_reference: bool) -> 
             if font.get(qn("w:name")) not in used:
                 root.remove(font)
     present = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
-    fallbacks = layout.get("font_fallbacks") or {}
+    # A font the base table does not describe gets its first substitute as w:altName.
+    fallbacks = {k: v[0] for k, v in (layout.get("font_substitutes") or {}).items() if v}
     for name in used:
         if name in present:
             continue
