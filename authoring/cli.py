@@ -235,7 +235,7 @@ def fonts_cmd(yaml_file: Optional[Path], write_fontconfig: bool) -> None:
 
     overrides = None
     if yaml_file is not None:
-        from authoring.load import load_report
+        from authoring.main import load_report
 
         overrides = load_report(yaml_file).data.get("layout")
     layout = resolve_layout(overrides)

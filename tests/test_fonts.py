@@ -13,7 +13,8 @@ from authoring.blocks import Heading, Paragraph, Title
 from authoring.cli import cli
 from authoring.fonts import (font_file_families, font_report, fontconfig_aliases,
                              installed_families)
-from authoring.write import resolve_layout, write_docx
+from authoring.main import write_docx
+from authoring.write import resolve_layout
 from fontsetups import make_setup
 from pdfpages import convert, pdf_fonts
 
