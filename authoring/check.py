@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.errors import AuthoringError, Place, Problem
+from authoring.facts import find_agency
 from authoring.parts import PartsResult, classify_heading, find_parts
 from authoring.read import ReadResult, normalize_text
 from authoring.resources import load_data
@@ -222,7 +223,7 @@ class _Context:
         if span is None:
             return ""
         if span.form in ("inline", "preamble"):
-            return span.heading
+            return span.text or span.heading
         return span.heading + "\n" + "\n".join(self.texts[span.start:span.end])
 
     def line(self, i: int) -> Optional[int]:
@@ -517,38 +518,6 @@ def _rate_contradiction(sent: str, units: str) -> str:
 
 
 # -- leftovers ----------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=None)
-def _agency_subject() -> re.Pattern[str]:
-    # The opening's subject: "2024年，（在……下，）楚雄市综合行政执法局坚持……".
-    p = _params()
-    return re.compile(
-        rf"(?:^|[，。；])\s*(?:\d{{4}}年度?[，]?)?\s*([\u4e00-\u9fa5（）]{{2,30}}?(?:{p['agency_suffixes']}))"
-        rf"(?={p['opening_verbs']})"
-    )
-
-
-def find_agency(blocks: Sequence[Block]) -> tuple[str, list[tuple[str, str, Optional[int]]]]:
-    """The report's own agency and where its name was seen (落款, 标题, 开头)."""
-    seen: list[tuple[str, str, Optional[int]]] = []
-    for b in blocks:
-        if isinstance(b, Signature) and b.name:
-            seen.append(("落款", b.name.strip(), b.line))
-    for b in blocks[:3]:
-        if isinstance(b, Title):
-            m = re.match(r"\s*(.+?)(?:关于|\d{4}\s*年)", b.text)
-            if m and len(m.group(1)) >= 2:
-                seen.append(("标题", m.group(1).strip(), b.line))
-    # The opening paragraph: the first long unnumbered one (a 主送 line "市人民政府：" comes first).
-    opening = next((b for b in blocks[:6] if isinstance(b, Paragraph) and not b.number and len(b.text) > 30), None)
-    if opening is not None:
-        m = _agency_subject().search(normalize_text(opening.text))
-        if m:
-            seen.append(("开头", opening.text[m.start(1):m.end(1)], opening.line))
-    if not seen:
-        return "", seen
-    return max((s[1] for s in seen), key=len), seen
 
 
 def _canonical(name: str) -> str:
