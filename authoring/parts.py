@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Title
-from authoring.read import normalize_text
+from authoring.read import is_title_text, normalize_text
 from authoring.resources import load_data
 
 PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
@@ -32,6 +32,8 @@ class PartSpan:
     end: int
     line: Optional[int] = None
     form: str = "heading"
+    # For a part found inside a paragraph ('inline', 'preamble'): the passage that holds it.
+    text: str = ""
 
 
 @dataclass
@@ -60,6 +62,8 @@ def _rx() -> dict[str, Any]:
         "exclude": {k: [re.compile(p) for p in v] for k, v in (data.get("exclude") or {}).items()},
         "year": re.compile(data["heading_year"]),
         "inline": re.compile(data["inline_first_responsible"]),
+        "point": re.compile(data["point_marker"]),
+        "passage": re.compile(data["passage_first_responsible"]),
         "preamble": re.compile(data["preamble_first_responsible"]),
     }
 
@@ -94,29 +98,11 @@ def classify_heading(text: str, year: Optional[int] = None, *, strict: bool = Fa
 
 
 def report_year(blocks: Sequence[Block]) -> Optional[int]:
-    """The report year: from the title ("关于2024年度…"), else the opening "2024年，…"."""
-    for b in blocks[:3]:
-        if isinstance(b, Title):
-            m = re.search(r"(\d{4})\s*年", normalize_text(b.text))
-            if m:
-                return int(m.group(1))
-    for b in blocks[:6]:
-        if isinstance(b, Paragraph) and not b.number:
-            m = re.match(r"\s*(\d{4})\s*年(度)?(以来)?\s*[，,]?", normalize_text(b.text))
-            if m and not m.group(3):
-                return int(m.group(1))
-    for b in blocks:
-        if isinstance(b, Heading):
-            m = re.search(r"(\d{4})\s*年", normalize_text(b.text))
-            if m and classify_heading(b.text) == ["achievements"]:
-                return int(m.group(1))
-    # Last resort: an opening "2024年以来，……" names the year it reports on.
-    for b in blocks[:6]:
-        if isinstance(b, Paragraph) and not b.number:
-            m = re.match(r"\s*(\d{4})\s*年(度)?以来", normalize_text(b.text))
-            if m:
-                return int(m.group(1))
-    return None
+    """The report year (facts.find_year: the title, the opening, …, the 落款 date), or None."""
+    from authoring.facts import find_year  # facts uses classify_heading from here
+
+    found = find_year(blocks)
+    return found.year if found is not None else None
 
 
 def _heading_of(b: Block) -> str:
@@ -129,8 +115,9 @@ def _heading_of(b: Block) -> str:
 
 def _is_bare_part_heading(b: Block) -> bool:
     # A short unnumbered line naming a part ("存在的主要问题") is a part heading whose number was
-    # lost (Word auto-numbering, text copied from a web page).
-    if not isinstance(b, Paragraph) or b.number or b.lead:
+    # lost (Word auto-numbering, text copied from a web page). A line worded like the report's
+    # title ("某局关于2022年法治工作情况暨2023年工作要点的报告") never is.
+    if not isinstance(b, Paragraph) or b.number or b.lead or is_title_text(b.text):
         return False
     norm = normalize_text(b.text).strip()
     return 0 < len(norm) <= 40 and not re.search("[。！？；：]", norm) and bool(classify_heading(norm))
@@ -238,14 +225,42 @@ def _find_subsection(blocks: Sequence[Block], top: int, body_end: int, year: Opt
 
 
 def _find_inline(blocks: Sequence[Block], body_end: int) -> Optional[PartSpan]:
+    """Part two as a 一是… of a paragraph: the sentence that names it, else a whole passage."""
+    paragraphs = [(i, b) for i, b in enumerate(blocks[:body_end]) if isinstance(b, Paragraph)]
     rx = _rx()["inline"]
-    for i, b in enumerate(blocks[:body_end]):
-        if not isinstance(b, Paragraph):
-            continue
+    for i, b in paragraphs:
         text = b.full_text
-        m = rx.search(normalize_text(text))
+        norm = normalize_text(text)
+        m = rx.search(norm)
         if m:
-            return PartSpan("first_responsible", text[m.start():m.end()], i, i + 1, b.line, "inline")
+            after = _rx()["point"].search(norm, m.end())
+            return PartSpan("first_responsible", text[m.start():m.end()], i, i + 1, b.line, "inline",
+                            text[m.start():after.start() if after else len(text)])
+    for i, b in paragraphs:
+        found = _passage_naming_part_two(b.full_text)
+        if found is not None:
+            return PartSpan("first_responsible", found[0], i, i + 1, b.line, "inline", found[1])
+    return None
+
+
+def _passage_naming_part_two(text: str) -> Optional[tuple[str, str]]:
+    """(heading, passage) of the first 一是/二是 passage that names the 第一责任人 after its first
+    sentence; the heading is that first sentence and the one naming it."""
+    norm = normalize_text(text)
+    starts = [m.start() for m in _rx()["point"].finditer(norm)]
+    for start, end in zip(starts, starts[1:] + [len(norm)]):
+        m = _rx()["passage"].search(norm, start, end)
+        if m is None:
+            continue
+        first = re.match(r"[^。；]*[。；]?", norm[start:end])
+        first_end = start + (first.end() if first else 0)
+        if m.start() < first_end:
+            return text[start:first_end].rstrip("。；"), text[start:end]
+        # the clause that names it, from the punctuation before to the punctuation after
+        s_start = max(norm.rfind(p, start, m.start()) for p in "。；，") + 1
+        s_end = min((x for x in (norm.find(p, m.end(), end) for p in "。；，") if x >= 0), default=end)
+        heading = text[start:first_end].rstrip("。；") + "……" + text[s_start:s_end]
+        return heading, text[start:end]
     return None
 
 
@@ -257,5 +272,5 @@ def _find_preamble(blocks: Sequence[Block], first_item: int) -> Optional[PartSpa
         m = rx.search(normalize_text(b.full_text))
         if m:
             clause = b.full_text[m.start():m.end()].strip("，, ")
-            return PartSpan("first_responsible", clause, i, i + 1, b.line, "preamble")
+            return PartSpan("first_responsible", clause, i, i + 1, b.line, "preamble", clause)
     return None

@@ -60,6 +60,9 @@ class ReadResult:
     chrome: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     docx_layout: dict[str, Any] = field(default_factory=dict)
+    # Decisions made on uncertain ground (a line cut where it had no line break, chrome cut out
+    # of a line), each naming its line: `import` shows them as warnings.
+    notes: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def _patterns() -> dict[str, Any]:
         "lead_end": re.compile(data["lead_end"]),
         "max_heading": int(data["max_heading_chars"]),
         "max_lead": int(data["max_lead_chars"]),
-        "title": re.compile(data["title"]),
+        "title": [re.compile(t) for t in data["title"]],
         "max_title": int(data["max_title_chars"]),
         "date": re.compile(data["signature_date"]),
         "agency": re.compile(data["agency_suffix"]),
@@ -126,11 +129,18 @@ def read_blocks(raw: bytes, kind: str, name: str = "") -> ReadResult:
         items = _markdown_items(text)
     else:
         items = [_Item(i, line) for i, line in enumerate(text.splitlines(), start=1)]
-    blocks, chrome = build_blocks(items)
+    cuts: list[tuple[Optional[int], str]] = []
+    blocks, chrome = build_blocks(items, cuts)
     # How the file was saved is the drafter's business, not the checker's: only a change to
     # the text itself (bytes shown as U+FFFD) is worth a warning here.
     warnings = [n for n in notes if n.rule == "encoding-replaced"]
-    return ReadResult(name, kind, blocks, encoding, chrome, warnings)
+    return ReadResult(name, kind, blocks, encoding, chrome, warnings, notes=_cut_notes(name, cuts))
+
+
+def _cut_notes(name: str, cuts: list[tuple[Optional[int], str]]) -> list[Problem]:
+    # rule read.chrome: chrome cut out of a line; read.cut: a line of the report's text cut apart
+    return [Problem(message.removeprefix("chrome:"), Place(name, line), "warning",
+                    "read.chrome" if message.startswith("chrome:") else "read.cut") for line, message in cuts]
 
 
 def _refuse_binary(raw: bytes, name: str) -> None:
@@ -173,28 +183,17 @@ def classify_line(text: str, line: Optional[int] = None, hint: str = "") -> Bloc
     return Paragraph(text, line=line)
 
 
-_LEVEL1_AFTER_SENTENCE = re.compile(r"(?<=[。！？；：])\s*(?=[一二三四五六七八九十]{1,3}\s*、)")
-_LEVEL2_AFTER_SENTENCE = re.compile(r"(?<=[。！？；：])\s*(?=（\s*[一二三四五六七八九十]{1,3}\s*）)")
-# "一、主要举措和成效（一）强化……": a part heading run straight into its first subsection.
-_LEVEL2_AFTER_HEADING = re.compile(r"[一二三四五六七八九十]{1,3}\s*、[^。！？；：（]{2,60}?(?=（\s*一\s*）)")
+def is_title_text(text: str) -> bool:
+    """A line worded like a report title: short, not a sentence (no 。，；), matching headings.yaml's `title`."""
+    pat = _patterns()
+    norm = normalize_text(text).strip()
+    return (0 < len(norm) <= pat["max_title"] and not re.search("[。，；]", norm)
+            and any(rx.search(norm) for rx in pat["title"]))
 
 
-def split_run_together(text: str) -> list[str]:
-    """A whole report run into one line (text taken from a PDF or a web viewer) split again before
-    its 一、 and （一） headings. Only a long line with at least two 一、-style headings after a
-    sentence end is split: ordinary paragraphs never hold "。二、"."""
-    norm = normalize_text(text)
-    if len(text) < 300 or len(_LEVEL1_AFTER_SENTENCE.findall(norm)) < 2:
-        return [text]
-    cuts = sorted({m.start() for m in _LEVEL1_AFTER_SENTENCE.finditer(norm)}
-                  | {m.start() for m in _LEVEL2_AFTER_SENTENCE.finditer(norm)}
-                  | {m.end() for m in _LEVEL2_AFTER_HEADING.finditer(norm)})
-    pieces, last = [], 0
-    for c in cuts:
-        pieces.append(text[last:c].strip())
-        last = c
-    pieces.append(text[last:].strip())
-    return [p for p in pieces if p]
+def max_title_chars() -> int:
+    """The longest a title line can be (headings.yaml)."""
+    return int(_patterns()["max_title"])
 
 
 def _is_date(text: str) -> bool:
@@ -225,14 +224,33 @@ def _is_body_start(text: str) -> bool:
     return len(text) > 40 and bool(re.search(r"[，。]", norm))
 
 
-def build_blocks(items: list[_Item]) -> tuple[list[Block], list[str]]:
-    """Turn lines (or Word paragraphs) into blocks: chrome dropped, title and signature found."""
-    pat = _patterns()
+def build_blocks(items: list[_Item], cuts: Optional[list[tuple[Optional[int], str]]] = None
+                 ) -> tuple[list[Block], list[str]]:
+    """Turn lines (or Word paragraphs) into blocks: chrome dropped, title and signature found.
+    Where a line had to be cut (it ran several lines together), `cuts` gets (line, what was done)."""
     chrome: list[str] = []
-    kept: list[_Item] = []
+    cuts = cuts if cuts is not None else []
+    kept = _unflatten(_content_items(items, chrome), chrome, cuts)
+    head, body = _split_head(kept, chrome)
+    body = _drop_tail(body, chrome)
+    blocks: list[Block] = []
+    blocks.extend(_head_blocks(head, chrome))
+    sig_start, signature = _find_signature(body)
+    for it in body[:sig_start]:
+        if it.table is not None:
+            blocks.append(it.table)
+        else:
+            blocks.append(classify_line(it.text, it.line, it.hint))
+    if signature is not None:
+        blocks.append(signature)
+    return blocks, chrome
+
+
+def _content_items(items: list[_Item], chrome: list[str]) -> list[_Item]:
+    out: list[_Item] = []
     for it in items:
         if it.table is not None:
-            kept.append(it)
+            out.append(it)
             continue
         t = it.text.strip()
         if not t:
@@ -240,21 +258,77 @@ def build_blocks(items: list[_Item]) -> tuple[list[Block], list[str]]:
         if _is_noise(t):
             chrome.append(t)
             continue
-        kept.extend(_Item(it.line, piece, it.hint) for piece in split_run_together(t))
+        out.append(_Item(it.line, t, it.hint))
+    return out
 
-    # Head: page furniture before the body starts (breadcrumbs, 日期:, 字号).
+
+def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[int], str]]) -> list[_Item]:
+    """Lines that hold several lines cut apart: chrome and the title at the start, the 落款 and
+    chrome at the end, headings and paragraphs run together (authoring/unflatten.py)."""
+    from authoring import unflatten  # it uses this module's patterns
+
+    def apply(it: _Item, cut: unflatten.Cut) -> list[_Item]:
+        chrome.extend(cut.chrome)
+        cuts.extend((it.line, "chrome:" + note) for note in cut.chrome_notes)
+        cuts.extend((it.line, note) for note in cut.notes)
+        return [_Item(it.line, piece, it.hint) for piece in cut.pieces]
+
+    out: list[_Item] = []
+    at_head = True
+    for n, it in enumerate(items):
+        if it.table is not None:
+            out.append(it)
+            at_head = False
+            continue
+        pieces = apply(it, _head_cut(it, unflatten.split_head(it.text, first=n == 0))) if at_head else [it]
+        at_head = at_head and not any(_is_body_start(p.text) for p in pieces)
+        for piece in pieces:
+            out.extend(apply(piece, unflatten.split_run_together(piece.text)))
+    last = next((i for i in range(len(out) - 1, -1, -1) if out[i].table is None), None)
+    if last is not None:
+        out[last:last + 1] = apply(out[last], unflatten.split_tail(out[last].text))
+    return [piece for it in out for piece in _split_heading_line(it, cuts, unflatten)]
+
+
+def _head_cut(it: _Item, cut: Any) -> Any:
+    # A line that is all chrome is left to the line-level patterns when they know it, so that
+    # it is listed (and dropped) as the line it is.
+    if not cut.pieces and any(rx.search(normalize_text(it.text)) for rx in _patterns()["head"]):
+        cut.pieces, cut.chrome = [it.text], []
+    return cut
+
+
+def _split_heading_line(it: _Item, cuts: list[tuple[Optional[int], str]], unflatten: Any) -> list[_Item]:
+    """"三、存在问题在看到成绩的同时，……" as a heading line and a paragraph (only where the body
+    starts like one: a line of its own is the writer's choice more often than run-together text)."""
+    if it.table is not None:
+        return [it]
+    pieces = unflatten.split_part_heading(it.text, strict=True)
+    if pieces is None:
+        return [it]
+    cuts.append((it.line, unflatten.heading_note(pieces[0])))
+    return [_Item(it.line, piece, it.hint) for piece in pieces]
+
+
+def _split_head(kept: list[_Item], chrome: list[str]) -> tuple[list[_Item], list[_Item]]:
+    """Head (page furniture before the body starts: breadcrumbs, 日期:, 字号) and body."""
+    pat = _patterns()
     start = 0
     while start < len(kept) and (kept[start].table is None) and not _is_body_start(kept[start].text):
         start += 1
-    head, body = kept[:start], kept[start:]
     head_kept: list[_Item] = []
-    for it in head:
+    for it in kept[:start]:
         if any(rx.search(normalize_text(it.text)) for rx in pat["head"]):
             chrome.append(it.text)
         else:
             head_kept.append(it)
+    return head_kept, kept[start:]
 
-    # Tail: from the first footer marker after the last numbered heading, everything goes.
+
+def _drop_tail(body: list[_Item], chrome: list[str]) -> list[_Item]:
+    """The body without the page footer: from the first footer marker after the last numbered
+    heading, everything goes; then a trailing run of links."""
+    pat = _patterns()
     last_heading = -1
     for i, it in enumerate(body):
         if it.table is None and any(rx.match(normalize_text(it.text)) for _, rx in pat["numbering"]):
@@ -266,20 +340,7 @@ def build_blocks(items: list[_Item]) -> tuple[list[Block], list[str]]:
             cut = i
             break
     chrome.extend(it.text for it in body[cut:] if it.table is None)
-    body = body[:cut]
-    body = _drop_link_run(body, chrome)
-
-    blocks: list[Block] = []
-    blocks.extend(_head_blocks(head_kept, chrome))
-    sig_start, signature = _find_signature(body)
-    for it in body[:sig_start]:
-        if it.table is not None:
-            blocks.append(it.table)
-        else:
-            blocks.append(classify_line(it.text, it.line, it.hint))
-    if signature is not None:
-        blocks.append(signature)
-    return blocks, chrome
+    return _drop_link_run(body[:cut], chrome)
 
 
 def _drop_link_run(body: list[_Item], chrome: list[str]) -> list[_Item]:
@@ -304,8 +365,7 @@ def _head_blocks(head: list[_Item], chrome: list[str]) -> list[Block]:
     pat = _patterns()
 
     def reads_as_title(it: _Item) -> bool:
-        norm = normalize_text(it.text)
-        return len(it.text) <= pat["max_title"] and "。" not in norm and bool(pat["title"].search(norm))
+        return is_title_text(it.text)
 
     # A line worded like a report title wins over a Word "Title" style or an <h1>: web pages
     # often put the site's name in an <h1>.
@@ -537,14 +597,15 @@ def _read_docx(raw: bytes, name: str) -> ReadResult:
             table = DocxTable(element, document)
             rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
             items.append(_Item(number + 1, table=Table(rows, True, number + 1)))
-    blocks, chrome = build_blocks(items)
+    cuts: list[tuple[Optional[int], str]] = []
+    blocks, chrome = build_blocks(items, cuts)
     warnings: list[Problem] = []
     try:
         layout = docx_layout(document, blocks)
     except Exception as e:  # odd styles or sections: the text is still worth checking
         layout = {}
         warnings.append(Problem(f"无法读取版式信息（{type(e).__name__}），版式未检查", Place(name), "warning", "read.layout"))
-    return ReadResult(name, "docx", blocks, "", chrome, warnings, layout)
+    return ReadResult(name, "docx", blocks, "", chrome, warnings, layout, _cut_notes(name, cuts))
 
 
 _SKIP_SUBTREES = {
