@@ -349,16 +349,14 @@ def import_cmd(document: Path, output: Optional[Path], figures: bool, force: boo
         authoring import 2024年报告.docx -o report-2024.yaml --figures
     """
     from authoring.main import import_report
-    from authoring.validate import field_label
 
     target = output or document.with_suffix(".yaml")
     result = import_report(document, figures=figures, output=str(target))
     _save_yaml(target, result.yaml_text, force)
     for warning in result.warnings:
         _say(str(warning), "yellow")
-    parts = "、".join(field_label((key,)).split("（")[0] for key in dict.fromkeys(result.found)) or "（无）"
     numbers = f"，数据 {len(result.data.get('figures') or {})} 项" if figures else ""
-    _say(f"已导入 {target}：找到 {parts}{numbers}；核对后运行 authoring validate {target}", "green")
+    _say(f"已导入 {target}：{result.summary()}{numbers}；核对后运行 authoring validate {target}", "green")
 
 
 @cli.command("compare")

@@ -1,7 +1,6 @@
 """Import a published report (.docx, .txt, .md, .html) into the YAML format, losing nothing."""
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -9,6 +8,7 @@ from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.errors import InputError, Place, Problem
+from authoring.facts import parse_date
 from authoring.parts import find_parts
 from authoring.read import ReadResult
 from authoring.resources import load_data
@@ -27,6 +27,27 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
     chrome: list[str] = field(default_factory=list)
     found: list[str] = field(default_factory=list)
+    # The parts as the YAML has them: in the order it renders them, and how each got there.
+    order: list[str] = field(default_factory=list)
+    how: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """“找到 A、B、C；缺少 D（……）”: the parts in the YAML's order, as a person reads them."""
+        found = [_label(k) + _HOW_SHOWN.get(self.how.get(k, ""), "") for k in self.order if self.how.get(k) != "missing"]
+        missing = [_label(k) for k in self.order if self.how.get(k) == "missing"]
+        text = "找到 " + ("、".join(found) or "（无）")
+        if missing:
+            text += f"；缺少 {'、'.join(missing)}（已填“{_gaps()['missing']}”，生成的是草稿）"
+        return text
+
+
+# How a part came into the YAML, as the summary says it (a part with its own heading: nothing).
+_HOW_SHOWN = {
+    "moved": "（原为其他部分中的小节，已单列）",
+    "inline": "（原文只有一句话，待补写）",
+    "shared": "（与另一部分合写，待分开）",
+    "empty": "（原文只有标题，待补写）",
+}
 
 
 def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[str] = None) -> ImportResult:
@@ -36,11 +57,14 @@ def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[s
     parts = find_parts(read.blocks)
     builder = _Builder(read.blocks, parts, name)
     data = builder.run()
-    warnings = list(read.warnings)
-    if read.chrome:
-        shown = "｜".join(_clip(c, 24) for c in read.chrome)
+    warnings = list(read.warnings) + [Problem(n.message, n.place, "warning", "import-read") for n in read.notes]
+    # Chrome cut out of a line is told with its line (in read.notes); whole lines are listed here.
+    inline = "".join(n.message for n in read.notes if n.rule == "read.chrome")
+    lines = [c for c in read.chrome if c not in inline]
+    if lines:
+        shown = "｜".join(_clip(c, 24) for c in lines)
         warnings.append(Problem(
-            f"已略去 {len(read.chrome)} 行网页栏目等非正文内容：{shown}", Place(name), "warning", "import-chrome"
+            f"已略去 {len(lines)} 行网页栏目等非正文内容：{shown}", Place(name), "warning", "import-chrome"
         ))
     if figures:
         _lift_figures(data, builder.notes)
@@ -52,7 +76,7 @@ def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[s
     text = dump_report(data, schema=schema_ref(output), notes=builder.notes, header=header)
     warnings.sort(key=lambda p: p.place.line or 0)
     found = [s.key for s in parts.spans]
-    return ImportResult(data, text, warnings, list(read.chrome), found)
+    return ImportResult(data, text, warnings, list(read.chrome), found, builder.order, builder.how)
 
 
 def refuse_yaml(name: str) -> InputError:
@@ -66,6 +90,11 @@ def _clip(text: str, n: int) -> str:
 
 def _rules() -> dict[str, Any]:
     return load_data("import.yaml")
+
+
+def _gaps() -> dict[str, str]:
+    """The placeholders import writes where the report has nothing (import.yaml `gaps`)."""
+    return {k: str(v) for k, v in _rules()["gaps"].items()}
 
 
 def _level(b: Block) -> int:
@@ -144,6 +173,16 @@ def _with_points(entry: dict[str, Any]) -> dict[str, Any]:
 
 # -- blocks → entries ---------------------------------------------------------------------------
 
+@dataclass
+class _Placed:
+    """One part as the YAML will hold it, and where it came from (for layout and messages)."""
+
+    value: Any
+    how: str  # "heading", "moved", "inline", "shared", "empty", "missing"
+    heading: str = ""
+    line: Optional[int] = None
+
+
 class _Builder:
     """Walks the blocks once, placing each in the report's structure, and notes what it could not."""
 
@@ -154,6 +193,9 @@ class _Builder:
         self.used = [False] * len(self.blocks)
         self.warnings: list[Problem] = []
         self.notes: dict[FieldPath, str] = {}
+        self.placed: dict[str, _Placed] = {}
+        self.order: list[str] = []
+        self.how: dict[str, str] = {}
 
     def warn(self, message: str, line: Optional[int], rule: str, note_at: Optional[FieldPath] = None) -> None:
         self.warnings.append(Problem(message, Place(self.file, line), "warning", rule))
@@ -161,126 +203,213 @@ class _Builder:
             self.notes[note_at] = "请核对：" + message
 
     def run(self) -> dict[str, Any]:
-        """The report data."""
-        blocks = self.blocks
-        data: dict[str, Any] = {}
-        title = next((i for i, b in enumerate(blocks) if isinstance(b, Title)), None)
-        signature = next((i for i, b in enumerate(blocks) if isinstance(b, Signature)), None)
+        """The report data: frame, parts, opening, identity, first-responsible facts, the rest."""
+        title, signature = self.take_frame()
+        self.place_parts()
+        preamble = self.take_preamble()
+        data = self.identity(title, preamble)
+        self.put_parts(data)
+        self.put_first_responsible(data)
+        self.put_unplaced(data)
+        if signature is not None:
+            data["signature"] = self.signature(self.blocks[signature])  # type: ignore[arg-type]
+        self.put_layout(data)
+        return _tidy_all(data)
+
+    # -- the frame and the opening ----------------------------------------------------------------
+
+    def take_frame(self) -> tuple[Optional[int], Optional[int]]:
+        """The title and the 落款 blocks, taken so that no part holds them."""
+        title = next((i for i, b in enumerate(self.blocks) if isinstance(b, Title)), None)
+        signature = next((i for i, b in enumerate(self.blocks) if isinstance(b, Signature)), None)
         for i in (title, signature):
             if i is not None:
                 self.used[i] = True
-        parts: dict[str, Any] = {}
-        headings: dict[str, str] = {}
-        order: list[str] = []
-        spans = list(self.parts.spans)
-        # A part written inside another (a （二） of part one) is taken out of its host first.
-        for span in sorted(spans, key=lambda s: s.form == "heading"):
-            if span.key in parts:
-                continue
-            if span.form in ("inline", "preamble"):
-                self.warn(
-                    f"第一责任人只在一句话中提到（“{_clip(span.heading, 30)}”），没有单列一部分；"
-                    "原文留在原处，first_responsible.duties 需要补写",
-                    span.line, "import-first-responsible-inline", ("first_responsible",),
-                )
-                parts[span.key] = self.empty(span.key)
-                continue
-            shared = [s for s in spans if (s.start, s.end) == (span.start, span.end) and s.key != span.key]
-            if shared and any(s.key in parts for s in shared):
-                other = next(s for s in shared if s.key in parts)
-                self.warn(
-                    f"“{span.heading}”一节同时是{_label(other.key)}和{_label(span.key)}，内容已全部放入"
-                    f" {other.key}；请把属于{_label(span.key)}的内容移到 {span.key}",
-                    span.line, "import-shared-part", (span.key,),
-                )
-                parts[span.key] = self.empty(span.key)
-                order.append(span.key)
-                continue
-            head = self.heading_index(span)
-            if head is not None:
-                self.used[head] = True
-            content = [i for i in range(span.start, span.end) if not self.used[i]]
-            for i in content:
-                self.used[i] = True
-            parts[span.key] = self.part(span.key, content, span)
-            headings[span.key] = span.heading
-            if span.form == "heading":
-                order.append(span.key)
-            else:
-                self.warn(
-                    f"第一责任人原为其他部分中的小节（“{span.heading}”），已移为单独的第二部分",
-                    span.line, "import-first-responsible-moved", ("first_responsible",),
-                )
-        # The opening paragraphs: everything before the first part's heading that no part took.
-        starts: list[int] = []
-        for span in spans:
+        return title, signature
+
+    def take_preamble(self) -> list[int]:
+        """The opening paragraphs: everything before the first part heading that no part took."""
+        starts = []
+        for span in self.parts.spans:
             if span.form == "heading":
                 head = self.heading_index(span)
                 starts.append(span.start if head is None else head)
-        first_head = min(starts, default=len(blocks))
-        preamble = [i for i in range(0, first_head) if not self.used[i] and not isinstance(blocks[i], Table)]
+        first_head = min(starts, default=len(self.blocks))
+        preamble = [i for i in range(first_head) if not self.used[i] and not isinstance(self.blocks[i], Table)]
         for i in preamble:
             self.used[i] = True
+        return preamble
 
-        year = self.parts.year
-        agency, short = self.agency(title, signature, preamble)
-        data["agency"] = {"name": agency or "【待填：单位全称】"}
-        if short:
-            data["agency"]["short_name"] = short
-        if not agency:
-            self.warn("未能从原文识别单位名称，请在 agency.name 填写单位全称", None, "import-agency", ("agency", "name"))
-        elif short is None and not (title is not None or signature is not None):
-            self.warn(f"单位名称“{agency}”取自开头段，可能是简称；请核对并填写全称", None, "import-agency", ("agency", "name"))
-        data["year"] = year
-        if year is None:
-            self.warn("未能从标题或开头段识别报告年度，请填写 year", None, "import-year", ("year",))
+    def identity(self, title: Optional[int], preamble: list[int]) -> dict[str, Any]:
+        """agency, year, title and preamble: from the same places `check` reads them."""
+        data: dict[str, Any] = {"agency": self.agency(), "year": self.year()}
         if title is not None:
-            data["title"] = blocks[title].text  # type: ignore[union-attr]
+            data["title"] = self.blocks[title].text  # type: ignore[union-attr]
         if preamble:
-            data["preamble"] = _join(*(block_text(blocks[i]) for i in preamble))
+            data["preamble"] = _join(*(block_text(self.blocks[i]) for i in preamble))
         else:
             self.warn("原文没有开头段；生成时会按年度和会议自动补写一段，请核对", None, "import-preamble")
+        return data
 
+    def agency(self) -> dict[str, str]:
+        """The agency as check names it (facts.find_agency), with the opening's shorter name."""
+        from authoring.facts import find_agency
+
+        name, seen = find_agency(self.blocks)
+        if not name:
+            self.warn("未能从标题、开头段或落款识别单位名称，请在 agency.name 填写单位全称", None, "import-agency",
+                      ("agency", "name"))
+            return {"name": _gaps()["agency"]}
+        subject = next(((n, line) for where, n, line in seen if where == "开头"), None)
+        out = {"name": name}
+        if subject is not None and len(subject[0]) < len(name):
+            out["short_name"] = subject[0]
+        elif subject is not None and len(seen) == 1:
+            self.warn(f"单位名称“{name}”取自开头段，可能是简称；请核对并填写全称", subject[1], "import-agency",
+                      ("agency", "name"))
+        return out
+
+    def year(self) -> Optional[int]:
+        """The report year as check reads it (facts.find_year); a guess is said, naming its line."""
+        from authoring.facts import find_year
+
+        found = find_year(self.blocks)
+        if found is None:
+            self.warn("未能从标题、正文或落款识别报告年度，请填写 year", None, "import-year", ("year",))
+            return None
+        if not found.certain:
+            why = {"正文": f"正文中最常提到的年份（如“{found.example}”）", "落款日期": f"落款日期“{found.example}”",
+                   "开头": f"开头的“{found.example}”"}.get(found.source, found.source)
+            self.warn(f"标题和开头没有写明年度，按{why}定为 {found.year} 年；请核对", found.line, "import-year", ("year",))
+        return found.year
+
+    # -- the parts ----------------------------------------------------------------------------------
+
+    def place_parts(self) -> None:
+        """Each part's content, taken from the blocks; a part inside another first."""
+        spans = list(self.parts.spans)
+        for span in sorted(spans, key=lambda s: s.form == "heading"):
+            if span.key in self.placed:
+                continue  # a part written twice: the second stays for the unplaced content
+            shared = [s for s in spans if (s.start, s.end) == (span.start, span.end) and s.key in self.placed]
+            if span.form in ("inline", "preamble"):
+                self.place_inline(span)
+            elif shared:
+                self.place_shared(span, shared[0])
+            else:
+                self.place_span(span)
+
+    def place_inline(self, span: Any) -> None:
+        self.warn(
+            f"第一责任人只在一句话中提到（“{_clip(span.heading, 30)}”），没有单列一部分；"
+            f"原文留在原处，first_responsible.duties 已填“{_gaps()['first_responsible']}”，需要补写",
+            span.line, "import-first-responsible-inline", ("first_responsible",),
+        )
+        self.placed[span.key] = _Placed({"duties": [_gaps()["first_responsible"]]}, "inline", "", span.line)
+
+    def place_shared(self, span: Any, other: Any) -> None:
+        self.warn(
+            f"“{span.heading}”一节同时是{_label(other.key)}和{_label(span.key)}，内容已全部放入"
+            f" {other.key}；请把属于{_label(span.key)}的内容移到 {span.key}",
+            span.line, "import-shared-part", (span.key,),
+        )
+        self.placed[span.key] = _Placed(self.gap(span.key, "shared"), "shared", "", span.line)
+        self.order.append(span.key)
+
+    def place_span(self, span: Any) -> None:
+        head = self.heading_index(span)
+        if head is not None:
+            self.used[head] = True
+        content = [i for i in range(span.start, span.end) if not self.used[i]]
+        for i in content:
+            self.used[i] = True
+        value = self.part(span.key, content, span)
+        how = "heading" if span.form == "heading" else "moved"
+        if _is_empty(value):
+            self.warn(f"“{span.heading}”部分只有标题，没有内容；已填“{_gaps()['empty']}”，需要补写", span.line,
+                      "import-empty-part", (span.key,))
+            value, how = self.gap(span.key, "empty"), "empty"
+        self.placed[span.key] = _Placed(value, how, span.heading, span.line)
+        if span.form == "heading":
+            self.order.append(span.key)
+
+    def gap(self, key: str, kind: str) -> Any:
+        """What stands for a part the report does not give: a placeholder validate and check flag."""
+        text = _gaps()[kind]
+        return {"duties": [text]} if key == "first_responsible" else [text]
+
+    def put_parts(self, data: dict[str, Any]) -> None:
+        """Every part into the data; a required part the report lacks becomes a marked gap, so that
+        the report renders as a draft before anyone fills it."""
         for key in PART_KEYS:
-            if key in parts:
-                data[key] = parts[key]
-                content = parts[key].get("duties") if isinstance(parts[key], dict) else parts[key]
-                span = self.parts.get(key)
-                if not content and span is not None and span.form in ("heading", "subsection"):
-                    self.warn(f"“{span.heading}”部分只有标题，没有内容；validate 会要求补写", span.line,
-                              "import-empty-part", (key,))
-                    if key == "other":
-                        del data[key]  # optional: better absent than an empty list validate refuses
+            if key in self.placed:
+                if key == "other" and self.placed[key].how == "empty":
+                    continue  # optional: better absent than a gap to fill
+                data[key] = self.placed[key].value
             elif key in self.parts.missing:
-                data[key] = self.empty(key)
-                self.warn(
-                    f"原文没有找到“{_label(key)}”部分，已留空；validate 会要求补写", None, "import-missing-part", (key,)
-                )
+                self.placed[key] = _Placed(self.gap(key, "missing"), "missing")
+                data[key] = self.placed[key].value
+                self.warn(f"原文没有找到“{_label(key)}”部分，已填“{_gaps()['missing']}”；生成的是草稿，validate 会提醒补写",
+                          None, "import-missing-part", (key,))
+
+    def put_first_responsible(self, data: dict[str, Any]) -> None:
+        """Part two's own facts. The leader's title is lifted from the text here; this is the
+        step where further 第一责任人 facts read from part two belong."""
         if "first_responsible" in data:
             data["first_responsible"] = {"leader": self.leader(), **data["first_responsible"]}
+
+    def put_unplaced(self, data: dict[str, Any]) -> None:
+        """Blocks no part took, kept in `other` under a heading that says so."""
         unplaced = self.unplaced()
         if unplaced:
             data.setdefault("other", [])
             at = len(data["other"])
             data["other"].extend(unplaced)
             self.notes[("other", at)] = "请核对：导入时未能归入任何部分的内容，请移到合适的位置或删除"
-        if signature is not None:
-            data["signature"] = self.signature(blocks[signature])  # type: ignore[arg-type]
-        layout = self.layout(headings, order, data)
+
+    def put_layout(self, data: dict[str, Any]) -> None:
+        """The report's own part headings (they are its words) and its order if not the default;
+        a part moved out of another is said where it now stands."""
+        self.order = self.yaml_order(data)
+        self.how = {k: self.placed[k].how if k in self.placed else "heading" for k in self.order}
+        layout: dict[str, Any] = {}
+        default = [k for k in PART_KEYS if k in data]
+        if self.order != default:
+            layout["order"] = self.order
+        headings = {k: p.heading for k, p in self.placed.items() if p.heading and p.how != "shared"}
+        if headings:
+            layout["headings"] = {k: headings[k] for k in PART_KEYS if k in headings}
         if layout:
             data["layout"] = layout
-        return _tidy_all(data)
+        for key, placed in self.placed.items():
+            if placed.how == "moved":
+                self.warn(f"第一责任人原为其他部分中的小节（“{placed.heading}”），已移出，"
+                          f"单列为第{_cn(self.order.index(key) + 1)}部分", placed.line,
+                          "import-first-responsible-moved", ("first_responsible",))
+
+    def yaml_order(self, data: dict[str, Any]) -> list[str]:
+        """The parts in the order the YAML renders them: those with their own heading as the report
+        has them; any other at its default place, after the part that precedes it by default."""
+        order = [k for k in self.order if k in data]
+        for key in (k for k in PART_KEYS if k in data and k not in order):
+            before = [k for k in PART_KEYS[:PART_KEYS.index(key)] if k in order]
+            order.insert(order.index(before[-1]) + 1 if before else 0, key)
+        return order
+
+    # -- one part's content -----------------------------------------------------------------------
 
     def heading_index(self, span: Any) -> Optional[int]:
-        """The block holding a part's own heading line, when it stands apart from the content."""
+        """The block holding a part's own heading line, when it stands apart from the content: a
+        heading, or an unnumbered line that is only the heading ("存在的主要问题")."""
         i = span.start - 1
-        if span.form in ("heading", "subsection") and i >= 0 and isinstance(self.blocks[i], Heading):
-            if self.blocks[i].text == span.heading:
-                return i
+        if span.form not in ("heading", "subsection") or i < 0:
+            return None
+        b = self.blocks[i]
+        if isinstance(b, Heading) and b.text == span.heading:
+            return i
+        if isinstance(b, Paragraph) and not b.number and not b.lead and b.text == span.heading:
+            return i
         return None
-
-    def empty(self, key: str) -> Any:
-        return {"duties": []} if key == "first_responsible" else []
 
     def part(self, key: str, content: list[int], span: Any) -> Any:
         """One part's content as the YAML holds it."""
@@ -304,44 +433,15 @@ class _Builder:
 
     def entries(self, content: list[int]) -> tuple[list[str], list[Any]]:
         """(plain paragraphs before the first numbered one, entries with their items)."""
-        blocks = self.blocks
-        levels = [_level(blocks[i]) for i in content if _level(blocks[i])]
-        top = min(levels) if levels else 0
-        leads: list[str] = []
-        entries: list[dict[str, Any]] = []
-        entry: Optional[dict[str, Any]] = None
-        item: Optional[dict[str, Any]] = None
-        item_level = 0
+        levels = [_level(self.blocks[i]) for i in content if _level(self.blocks[i])]
+        walk = _Entries(min(levels) if levels else 0)
         for i in content:
-            b = blocks[i]
-            level = _level(b)
-            if isinstance(b, Table):
-                rows = [list(r) for r in b.rows]
-                target = item if item is not None else entry
-                if target is not None and "table" not in target:
-                    target["table"] = rows
-                else:
-                    entry, item = {"table": rows}, None
-                    entries.append(entry)
-                continue
-            if level and (level <= top or entry is None):
-                entry, item, item_level = _new_entry(b), None, 0
-                entries.append(entry)
-            elif level and entry is not None and (not item_level or level <= item_level):
-                item_level = level
-                item = _new_entry(b)
-                entry.setdefault("items", []).append(item)
-            elif level:
-                # deeper than the schema's items: kept, number and all, as text of the item
-                target = item if item is not None else entry
-                assert target is not None
-                target["text"] = _join(target.get("text"), block_text(b))
-            elif entry is None:
-                leads.append(block_text(b))
-            else:
-                target = item if item is not None else (entry["items"][-1] if entry.get("items") else entry)
-                target["text"] = _join(target.get("text"), block_text(b))
-        return leads, [_finish(e) for e in entries]
+            walk.add(self.blocks[i])
+        bare = [line for line, entry in walk.heads if set(entry) == {"heading"}]
+        if bare:
+            self.warn(f"第 {bare[0]} 行起有 {len(bare)} 项只有一句标题、没有正文，已作为正文导入"
+                      "（生成时不带“（一）”这样的编号）；如需编号，请为各项补写 text", bare[0], "import-bare-heading")
+        return walk.leads, [_entry_or_text(_finish(e)) for e in walk.entries]
 
     def leader(self) -> str:
         """The main leader's title as the report names it, else the default (flagged)."""
@@ -359,28 +459,6 @@ class _Builder:
         self.warn(f"未能从原文识别主要负责人的职务，已填“{default}”；请核对", None, "import-leader",
                   ("first_responsible", "leader"))
         return default
-
-    def agency(self, title: Optional[int], signature: Optional[int], preamble: list[int]) -> tuple[str, Optional[str]]:
-        """(full name, short name) from the title, the signature and the opening sentence."""
-        rules = _rules()
-        names: list[str] = []
-        if title is not None:
-            m = re.match(rules["agency_in_title"], self.blocks[title].text)  # type: ignore[union-attr]
-            if m:
-                names.append(m.group(1).strip())
-        if signature is not None and self.blocks[signature].name:  # type: ignore[union-attr]
-            names.append(self.blocks[signature].name.strip())  # type: ignore[union-attr]
-        subject = None
-        if preamble:
-            m = re.search(rules["agency_in_preamble"], block_text(self.blocks[preamble[0]])[:120])
-            if m:
-                subject = m.group(1)
-                names.append(subject)
-        if not names:
-            return "", None
-        full = max(names, key=len)
-        short = subject if subject and subject != full and len(subject) < len(full) else None
-        return full, (short if names[:-1] or short else None)
 
     def signature(self, sig: Signature) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -417,16 +495,54 @@ class _Builder:
                 self.used[i] = True
         return out
 
-    def layout(self, headings: dict[str, str], order: list[str], data: dict[str, Any]) -> dict[str, Any]:
-        """The report's own part headings (always: they are its words) and its order if not the default."""
-        layout: dict[str, Any] = {}
-        default_order = [k for k in PART_KEYS if k != "other" or data.get("other")]
-        full = [k for k in order if k in default_order] + [k for k in default_order if k not in order]
-        if full != default_order:
-            layout["order"] = full
-        if headings:
-            layout["headings"] = {k: headings[k] for k in PART_KEYS if k in headings}
-        return layout
+
+class _Entries:
+    """The entries of one part, built block by block: numbered blocks at the part's top level open
+    an entry, deeper ones an item of it; text goes to the entry or item it follows."""
+
+    def __init__(self, top: int) -> None:
+        self.top = top
+        self.leads: list[str] = []
+        self.entries: list[dict[str, Any]] = []
+        self.heads: list[tuple[Optional[int], dict[str, Any]]] = []  # (line, entry) of each entry
+        self.entry: Optional[dict[str, Any]] = None
+        self.item: Optional[dict[str, Any]] = None
+        self.item_level = 0
+
+    def add(self, b: Block) -> None:
+        """Place one block."""
+        level = _level(b)
+        if isinstance(b, Table):
+            self.table(b)
+        elif level and (level <= self.top or self.entry is None):
+            self.entry, self.item, self.item_level = _new_entry(b), None, 0
+            self.entries.append(self.entry)
+            self.heads.append((b.line, self.entry))
+        elif level and (not self.item_level or level <= self.item_level):
+            assert self.entry is not None
+            self.item_level = level
+            self.item = _new_entry(b)
+            self.entry.setdefault("items", []).append(self.item)
+        elif level:
+            self.append(block_text(b), self.item)  # deeper than the schema's items: kept, number and all
+        elif self.entry is None:
+            self.leads.append(block_text(b))
+        else:
+            self.append(block_text(b), self.item if self.item is not None else (self.entry.get("items") or [None])[-1])
+
+    def table(self, b: Table) -> None:
+        rows = [list(r) for r in b.rows]
+        target = self.item if self.item is not None else self.entry
+        if target is not None and "table" not in target:
+            target["table"] = rows
+        else:
+            self.entry, self.item = {"table": rows}, None
+            self.entries.append(self.entry)
+
+    def append(self, text: str, target: Optional[dict[str, Any]]) -> None:
+        target = target if target is not None else self.entry
+        assert target is not None
+        target["text"] = _join(target.get("text"), text)
 
 
 def _new_entry(b: Block) -> dict[str, Any]:
@@ -444,8 +560,14 @@ def _new_entry(b: Block) -> dict[str, Any]:
 def _finish(entry: dict[str, Any]) -> dict[str, Any]:
     out = _with_points(entry)
     if out.get("items"):
-        out["items"] = [_entry_or_text(_with_points(i)) for i in out["items"]]
-    return out
+        out["items"] = [_entry_or_text(_with_points(_bare_as_text(i))) for i in out["items"]]
+    return _bare_as_text(out)
+
+
+def _bare_as_text(entry: dict[str, Any]) -> dict[str, Any]:
+    # "（一）开展执法能力提升行动。" with nothing under it is a one-sentence entry: its text (an
+    # entry with only a heading would not validate, and the report could not be rendered).
+    return {"text": entry["heading"]} if set(entry) == {"heading"} else entry
 
 
 def _entry_or_text(entry: dict[str, Any]) -> Any:
@@ -457,33 +579,8 @@ def _label(key: str) -> str:
     return next(p["label"] for p in load_data("parts.yaml")["parts"] if p["key"] == key)
 
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
-
-
-def parse_date(text: str) -> Optional[_dt.date]:
-    """“2024年11月26日” or “二〇二四年十一月二十六日” → a date (None when it is not one)."""
-    t = re.sub(r"\s+", "", text)
-    m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t)
-    if m:
-        parts = [int(x) for x in m.groups()]
-    else:
-        m = re.fullmatch(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日", t)
-        if not m:
-            return None
-        parts = [int("".join(str(_CN_DIGIT[c]) for c in m.group(1))), _cn_value(m.group(2)), _cn_value(m.group(3))]
-    try:
-        return _dt.date(*parts)
-    except ValueError:
-        return None
-
-
-def _cn_value(text: str) -> int:
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
-    return _CN_DIGIT[text]
+def _is_empty(value: Any) -> bool:
+    return not (value.get("duties") or value.get("text")) if isinstance(value, dict) else not value
 
 
 # -- tidying: punctuation, template braces ------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional, Sequence
 
-from authoring.blocks import Block, Heading, Paragraph, Signature, Title
+from authoring.blocks import Block, Heading, Paragraph, Signature
 from authoring.read import is_title_text, normalize_text
 from authoring.resources import load_data
 

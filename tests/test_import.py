@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import difflib
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,7 +14,9 @@ import pytest
 import yaml
 
 import variants as V
-from authoring.blocks import Block, Heading, Paragraph, Signature, Table, blocks_to_text
+from retention import han_text as _cjk
+from retention import retention
+from authoring.blocks import Block, Table, blocks_to_text
 from authoring.check import check_blocks
 from authoring.importer import parse_date, split_points, tidy_punctuation
 from authoring.main import import_report, load_report, read_file
@@ -27,33 +28,6 @@ CORPUS = V.corpus_files()
 FUZZ_EXAMPLES = int(os.environ.get("AUTHORING_FUZZ_EXAMPLES", "150"))
 NAMES = [p.stem for p in CORPUS]
 RETENTION_BAR = 0.99
-
-
-def _cjk(blocks: list[Block]) -> str:
-    """The Chinese characters a reader sees, heading numbers (一、（一）1.) left out."""
-    out = []
-    for b in blocks:
-        if isinstance(b, Heading):
-            out.append(b.text)
-        elif isinstance(b, Paragraph):
-            out.append(b.lead + b.text)
-        elif isinstance(b, Table):
-            out.extend("".join(row) for row in b.rows)
-        elif isinstance(b, Signature):
-            out.append(b.name + b.date)
-        else:
-            out.append(b.text)
-    return "".join(re.findall(r"[\u4e00-\u9fff]", "".join(out)))
-
-
-def retention(original: list[Block], rendered: list[Block]) -> tuple[float, float]:
-    """(multiset, in-order) share of the original's Chinese characters found in the rendering."""
-    a, b = _cjk(original), _cjk(rendered)
-    ca, cb = Counter(a), Counter(b)
-    multiset = sum(min(n, cb[c]) for c, n in ca.items()) / len(a)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    in_order = sum(m.size for m in matcher.get_matching_blocks()) / len(a)
-    return multiset, in_order
 
 
 def _round_trip(source: Path, tmp_path: Path, figures: bool = False) -> tuple[object, list, list[Block]]:
@@ -147,20 +121,29 @@ def test_website_chrome_is_left_out_and_listed(tmp_path: Path) -> None:
     assert "扫一扫" not in result.yaml_text and "便民地图" not in result.yaml_text
 
 
-def test_a_missing_part_imports_empty_and_validate_says_so(tmp_path: Path) -> None:
+def test_a_missing_part_imports_as_a_marked_gap_that_renders_as_a_draft(tmp_path: Path) -> None:
+    # Issue 13, class 6: the clerk sees the report before filling the gap; validate and check flag it.
     source = tmp_path / "no-shortcomings.txt"
     source.write_text(V.delete_part(V.corpus_text("changzhou-cgj-2024"), "shortcomings"), encoding="utf-8")
     result = import_report(source, output=str(tmp_path / "r.yaml"))
-    assert result.data["shortcomings"] == []
+    assert result.data["shortcomings"] == ["【待补：原文没有这一部分】"]
     assert [w.message for w in result.warnings if w.rule == "import-missing-part"] == [
-        "原文没有找到“存在的不足和原因”部分，已留空；validate 会要求补写"
+        "原文没有找到“存在的不足和原因”部分，已填“【待补：原文没有这一部分】”；生成的是草稿，validate 会提醒补写"
     ]
-    assert "  # 请核对：原文没有找到“存在的不足和原因”部分" in result.yaml_text or \
-        "# 请核对：原文没有找到“存在的不足和原因”部分，已留空；validate 会要求补写" in result.yaml_text
+    assert "# 请核对：原文没有找到“存在的不足和原因”部分，已填“【待补：原文没有这一部分】”；生成的是草稿，validate 会提醒补写" \
+        in result.yaml_text
+    assert result.summary() == ("找到 主要举措和成效、第一责任人、下一年度主要安排；缺少 存在的不足和原因"
+                                "（已填“【待补：原文没有这一部分】”，生成的是草稿）")
     out = tmp_path / "r.yaml"
     out.write_text(result.yaml_text, encoding="utf-8")
-    errors = [str(p) for p in validate_report(load_report(out)) if p.severity == "error"]
-    assert len(errors) == 1 and "存在的不足和原因（shortcomings）：至少需要 1 项" in errors[0]
+    problems = validate_report(load_report(out))
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert any(p.rule == "placeholder" and "【待补：原文没有这一部分】" in p.message for p in problems)
+    rendered = render_report(load_report(out))
+    verdict = check_blocks(rendered, source="rendered")
+    assert verdict.missing == []
+    assert [f.message for f in verdict.findings if f.rule == "leftovers.placeholder"] == ["残留占位符“【待补：原文没有这一部分】”"]
+    assert [f.severity for f in verdict.findings if f.rule == "leftovers.placeholder"] == ["error"]
 
 
 def test_part_two_inside_part_one_is_moved_out_with_a_warning(tmp_path: Path) -> None:
@@ -177,8 +160,10 @@ def test_part_two_as_one_sentence_stays_in_place_and_is_flagged(tmp_path: Path) 
     source = tmp_path / "inline.txt"
     source.write_text(V.demote_to_inline(V.corpus_text("changzhou-cgj-2024")), encoding="utf-8")
     result = import_report(source)
-    assert result.data["first_responsible"]["duties"] == []
+    # a marked gap (class 6): the report renders as a draft, validate and check flag the gap
+    assert result.data["first_responsible"]["duties"] == ["【待补：第一责任人履职情况】"]
     assert any(w.rule == "import-first-responsible-inline" for w in result.warnings)
+    assert "第一责任人（原文只有一句话，待补写）" in result.summary()
     assert "三是主要负责人履行推进法治建设第一责任人职责情况" in result.yaml_text
 
 
@@ -308,7 +293,7 @@ def test_a_word_table_stays_with_its_section(tmp_path: Path) -> None:
 
 # -- nothing lost, whatever the input ------------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = st.sampled_from([
@@ -323,8 +308,16 @@ _LINES = st.lists(st.lists(_PIECES, min_size=1, max_size=8).map("".join), min_si
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=_LINES, figures=st.booleans())
+# Found on a fresh run (issue 13): "一是。二是一、" imports as points ["。", "一、"], whose 一是/二是 the
+# renderer writes back; the property counted only the YAML's strings, so any 一是/二是 run "lost"
+# its markers. The markers are structure, like the heading numbers _cjk leaves out: they are
+# counted as the renderer writes them. (The same input also put the bare part heading
+# "主要举措和成效" into both the preamble and layout.headings: import now takes it as the heading.)
+@example(lines=["主要举措和成效", "一是。二是一、"], figures=False)
+@example(lines=["主要举措和成效", "一是。二是一、"], figures=True)
 def test_import_never_loses_text_and_always_writes_loadable_yaml(lines: list[str], figures: bool, tmp_path: Path) -> None:
     from authoring.errors import AuthoringError
+    from authoring.render import points_text
 
     source = tmp_path / "fuzz.txt"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -341,8 +334,11 @@ def test_import_never_loses_text_and_always_writes_loadable_yaml(lines: list[str
         elif isinstance(value, _dt.date):
             kept.append(f"{value.year}年{value.month}月{value.day}日")
         elif isinstance(value, dict):
-            for v in value.values():
-                strings(v)
+            for k, v in value.items():
+                if k == "points" and isinstance(v, list):
+                    kept.append(points_text(v))  # 一是……二是……, as the report shows them
+                else:
+                    strings(v)
         elif isinstance(value, list):
             for v in value:
                 strings(v)

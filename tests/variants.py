@@ -201,6 +201,26 @@ def add_chrome(text: str) -> str:
     return "\n".join(HEAD_CHROME) + "\n\n" + text.rstrip("\n") + "\n\n" + "\n".join(TAIL_CHROME) + "\n"
 
 
+def one_line(text: str) -> str:
+    """The report with every line break lost, as many CMS pages give it when copied."""
+    return "".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
+
+
+WEB_HEAD = "当前位置： 首页 > 政务公开 > 法治政府建设 > 正文"
+WEB_META = "时间：2025-03-31 10:09 微信 微博 QQ空间"
+WEB_SOURCE = "来源：某市人民政府办公室"
+
+
+def web_copy(text: str) -> str:
+    """The report as a one-line web copy: breadcrumb, the lines before the first 一、 heading
+    (title, opening) with the page's date and share links, then the body with no line breaks at
+    all, and the page's 来源 at the end."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = next(i for i, line in enumerate(lines) if _TOP.match(line))
+    head = " ".join([WEB_HEAD] + lines[:first - 1] + [WEB_META] + lines[first - 1:first])
+    return head + "".join(lines[first:]) + " " + WEB_SOURCE + "\n"
+
+
 def to_markdown(text: str) -> str:
     """The report as Markdown: # title, ## part headings, ### subsections, other lines as text."""
     out = []
