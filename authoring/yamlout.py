@@ -164,13 +164,17 @@ def _pattern(path: FieldPath) -> str:
 class _Emitter:
     """Writes one value at a time; every scalar is checked to load back as itself."""
 
-    def __init__(self, notes: Mapping[FieldPath, str]) -> None:
+    def __init__(self, notes: Mapping[FieldPath, str], *, help: bool = True, seq_indent: int = 2) -> None:
         self.notes = notes
+        self.help = help
+        # Where a list's dashes stand relative to its key: 2 ("key:\n  - a", what this module
+        # writes), or 0 ("key:\n- a") when an edit goes into a file written that way.
+        self.seq_indent = seq_indent
 
     def comments(self, path: FieldPath, indent: int, scalar: bool) -> list[str]:
         """The field's help (at its first occurrence only) and a note on a non-scalar."""
         out: list[str] = []
-        if not any(isinstance(p, int) and p > 0 for p in path):
+        if self.help and not any(isinstance(p, int) and p > 0 for p in path):
             help_text = FIELD_COMMENTS.get(_pattern(path))
             if help_text:
                 out.append(_comment(help_text, indent))
@@ -191,7 +195,7 @@ class _Emitter:
         elif isinstance(value, list) and value:
             out.append(head)
             for i, item in enumerate(value):
-                out += self.item(item, path + (i,), indent + 2)
+                out += self.item(item, path + (i,), indent + self.seq_indent)
         else:
             out += self.scalar(head, value, path, indent + 2)
         return out
@@ -233,6 +237,48 @@ class _Emitter:
         return lines
 
 
+def emit_entry(key: str, value: Any, indent: int, *, seq_indent: int = 2) -> list[str]:
+    """The lines of `key: value` at `indent`, without help comments (for an edit in a user's file)."""
+    return _Emitter({}, help=False, seq_indent=seq_indent).entry(key, value, (), indent)
+
+
+def emit_item(value: Any, indent: int, *, seq_indent: int = 2) -> list[str]:
+    """The lines of one `- value` list entry with its dash at `indent`, without help comments."""
+    return _Emitter({}, help=False, seq_indent=seq_indent).item(value, (), indent)
+
+
+def emit_scalar(value: Any, indent: int) -> list[str]:
+    """A scalar as written after `key:` (the first line without the space after the colon); a
+    block scalar's further lines are indented by `indent`."""
+    lines = _scalar("", value, indent)
+    lines[0] = lines[0].lstrip(" ")
+    return lines
+
+
+def emit_quoted(text: str) -> str:
+    """A text as a double-quoted scalar on one line."""
+    return _quoted(text)
+
+
+def emit_flow(value: Any) -> str:
+    """A list or mapping on one line (a table row, `order: [...]`), each text quoted as needed."""
+    if isinstance(value, list) and all(not isinstance(c, (list, Mapping)) for c in value):
+        return "[" + ", ".join(_flow_cell(c) for c in value) + "]"
+    if isinstance(value, Mapping) and all(not isinstance(c, (list, Mapping)) for c in value.values()):
+        return "{" + ", ".join(f"{_flow_cell(k)}: {_flow_cell(v)}" for k, v in value.items()) + "}"
+    return _flow(value)
+
+
+_FLOW_RESERVED = re.compile(r"[,\[\]{}]")
+
+
+def _flow_cell(value: Any) -> str:
+    """One value inside [ ] or { }: plain where it reads back as itself there (`order: [plans]`)."""
+    if isinstance(value, str) and _plain_ok(value) and not _FLOW_RESERVED.search(value):
+        return value
+    return _cell(value)
+
+
 def _cell(value: Any) -> str:
     """One table cell in a flow sequence."""
     if value is None or isinstance(value, (bool, int, float, _dt.date)):
@@ -242,7 +288,7 @@ def _cell(value: Any) -> str:
 
 def _flow(value: Any) -> str:
     """Any value on one line in PyYAML's flow style."""
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30).strip().removesuffix("...").strip()
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 30, sort_keys=False).strip().removesuffix("...").strip()
 
 
 def _key(key: str) -> str:
