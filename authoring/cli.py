@@ -505,6 +505,58 @@ def _print_check_summary(reports: Any) -> None:
     _say(f"共检查 {len(reports)} 个文件：{_check_totals(reports)}", "bold")
 
 
+@cli.command("serve")
+@click.argument("yaml_file", required=False, type=_PathArg())
+@click.option("--port", type=int, help="端口；默认从 8765 起第一个空闲的")
+@click.option("--host", help="监听的地址；默认只有本机（127.0.0.1）能访问。给出其他地址时局域网内的电脑也能访问，会有警告")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器（打印地址，自己打开）")
+@click.option("--folder", "folders", multiple=True, type=_PathArg(),
+              help="工作台还可以打开、保存的文件夹（可重复）；默认只有报告所在的文件夹")
+@click.option("--templates", type=_PathArg(), help="自定义模板文件夹（同 render --templates）")
+@click.option("--reference-doc", type=_PathArg(), help="参考 Word 文件（同 render --reference-doc）")
+@_handle_errors
+def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str], no_browser: bool,
+              folders: tuple[Path, ...], templates: Optional[Path], reference_doc: Optional[Path]) -> None:
+    """在浏览器中打开工作台：用表单起草报告、看排好的页面、按提示改正、生成 Word 文件，不需要命令行和 YAML。
+
+    给出报告文件时直接打开它（文件不存在则新建）；不给时打开首页：新建、打开、导入去年的 Word 文件。
+    只在本机使用；每次启动的地址都带一个口令，请用打印出的完整地址。按 Ctrl+C 停止（未保存的修改会暂存）。
+
+    Example:
+
+        authoring serve report-2025.yaml
+        authoring serve
+    """
+    from authoring.web.server import prepare, run
+
+    def create(path: Path) -> None:
+        import datetime
+        import re
+
+        from authoring.draft import FILL, init_scaffold
+        from authoring.fileio import write_atomic
+
+        # report-2025.yaml is the report on 2025; otherwise last year's, the one written now.
+        named = re.search(r"(?<!\d)(20\d\d)(?!\d)", path.stem)
+        year = int(named.group(1)) if named else datetime.date.today().year - 1
+        write_atomic(path, init_scaffold(FILL, year, output=str(path)).encode("utf-8"))
+        _say(f"已新建 {path}（{year} 年度的空白报告）", "green")
+
+    bind = host or "127.0.0.1"
+    if host and host not in ("127.0.0.1", "localhost", "::1"):
+        _say(f"警告：工作台监听 {host}，同一网络中的其他电脑也能连接（仍需要地址中的口令）。"
+             "报告未公开前请只在本机使用（不加 --host）。", "bold yellow", stderr=True)
+    config = prepare(yaml_file, folders=folders, host=bind, port=port, templates=templates,
+                     reference_doc=reference_doc, create=create)
+
+    def ready(url: str) -> None:
+        _say(f"工作台已启动：{url}", "green")
+        _say("（如果浏览器没有自动打开，请复制上面的完整地址到浏览器；按 Ctrl+C 停止）")
+
+    run(config, open_browser=not no_browser, on_ready=ready)
+    _say("工作台已停止")
+
+
 # -- more commands above --
 
 

@@ -411,3 +411,21 @@ def _map_strings(value: Any, path: FieldPath, fn: Callable[[str, FieldPath], str
     if isinstance(value, list):
         return [_map_strings(v, path + (i,), fn) for i, v in enumerate(value)]
     return value
+
+
+_FIGURE_NOTE = re.compile(r"^待填（(\d{4})年：([^）]*)）")
+
+
+def figure_note(comment: str) -> Optional[tuple[int, Any]]:
+    """Last year's value of a figure, read back from the comment `init --from` writes beside it
+    (“待填（2024年：917）：……”), as (year, value); None for any other comment."""
+    match = _FIGURE_NOTE.match(comment.strip())
+    if not match:
+        return None
+    import yaml
+
+    try:
+        value = yaml.safe_load(match.group(2))
+    except yaml.YAMLError:
+        value = match.group(2)
+    return int(match.group(1)), value

@@ -494,6 +494,16 @@ def _suspended_place(stream: Any) -> tuple[Optional[str], Optional[int]]:
     return place
 
 
+def part_order(data: dict[str, Any]) -> list[str]:
+    """The parts a report prints, in order: its `layout.order`, else the default order of
+    parts.yaml (其他需要报告的情况 only when the report has it)."""
+    layout = data.get("layout") if isinstance(data.get("layout"), dict) else {}
+    given = layout.get("order") if isinstance(layout, dict) else None
+    if isinstance(given, list) and given:
+        return [k for k in given if isinstance(k, str)]
+    return [p["key"] for p in load_data("parts.yaml")["parts"] if p["key"] != "other" or data.get("other")]
+
+
 def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport] = None) -> dict[str, Any]:
     """The variables templates see (documented in templates/README.md)."""
     year = int(data["year"])
@@ -504,7 +514,7 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
     filled = _fill_prose(data, prose_context, env, report)
     parts = load_data("parts.yaml")["parts"]
     layout = data.get("layout") or {}
-    order = list(layout.get("order") or [p["key"] for p in parts if p["key"] != "other" or filled.get("other")])
+    order = part_order(filled)
     headings = {p["key"]: p["heading"].format(year=year, next_year=year + 1) for p in parts}
     headings.update(layout.get("headings") or {})
 

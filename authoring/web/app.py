@@ -1,0 +1,440 @@
+"""The workbench's pages and the requests they make (Starlette): a thin skin over the library.
+
+Pages are rendered on the server (Jinja2); the page's script sends each edit as a small JSON
+request and puts back what comes: the preview, the validator's problems, and the form when its
+shape changed. Every handler calls the library through pipeline.py, the form through form.py,
+and the file through workspace.py.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import quote, unquote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from authoring import __version__
+from authoring.errors import AuthoringError, Problem
+from authoring.web import form as forms
+from authoring.web import pipeline
+from authoring.web.security import Folders, Guard
+from authoring.web.workspace import Conflict, OpenReport, Workspace
+
+_HERE = Path(__file__).resolve().parent
+
+# The files the page may offer for download: what the tool writes, nothing else.
+DOWNLOADABLE = {".docx", ".txt", ".html", ".pdf", ".csv", ".xlsx", ".yaml", ".yml"}
+_MEDIA = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".yaml": "text/yaml; charset=utf-8",
+    ".yml": "text/yaml; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
+
+
+@dataclass
+class Config:
+    """How the server was started."""
+
+    folders: Folders
+    token: str
+    port: int
+    host: str = "127.0.0.1"
+    report: Optional[Path] = None
+    templates: Optional[Path] = None
+    reference_doc: Optional[Path] = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Workbench:
+    """The application: configuration, open reports and the page templates."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.workspace = Workspace()
+        self.env = Environment(loader=FileSystemLoader(str(_HERE / "templates")),
+                               autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(version=__version__, path_key=forms.path_key)
+        self.env.filters["json_path"] = forms.path_key
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def page(self, name: str, **context: Any) -> HTMLResponse:
+        """A rendered page, never cached (it shows the file's state now)."""
+        body = self.env.get_template(name).render(**context)
+        return HTMLResponse(body, headers={"cache-control": "no-store"})
+
+    def report_for(self, name: str) -> OpenReport:
+        """The open report a request names (refused outside the allowed folders)."""
+        path = self.config.folders.resolve(name)
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise AuthoringError("只能打开报告 YAML 文件（.yaml）", file=name)
+        return self.workspace.open(path)
+
+    def display_name(self, path: Path) -> str:
+        """A file as the page names it: relative to the first folder when inside it."""
+        try:
+            return path.relative_to(self.config.folders.home).as_posix()
+        except ValueError:
+            return str(path)
+
+    def state(self, report: OpenReport) -> dict[str, Any]:
+        """The file's state for the page's status line."""
+        recovery = report.recovery() if not report.dirty else None
+        return {
+            "file": self.display_name(report.path),
+            "dirty": report.dirty,
+            "changed_on_disk": report.changed_on_disk(),
+            "recovery": {"saved_at": recovery["saved_at"], "disk_changed": recovery["disk_changed"]} if recovery else None,
+        }
+
+    def analysis(self, report: OpenReport) -> pipeline.Analysis:
+        """Validate and render the page's text now."""
+        loaded = report.doc.loaded(encoding=report.encoding) if report.doc is not None else None
+        templates = str(self.config.templates) if self.config.templates else None
+        try:
+            return pipeline.analyze(loaded, report.load_error, templates=templates)
+        except AuthoringError as exc:
+            return pipeline.Analysis(list(exc.problems))
+
+    def form(self, report: OpenReport) -> list[forms.Field]:
+        """The form over the report's data."""
+        if report.doc is None or not isinstance(report.doc.data, dict):
+            return []
+        from authoring.render import part_order
+        return forms.build_form(report.doc.data, part_order(report.doc.data), self.part_labels(report))
+
+    def part_labels(self, report: OpenReport) -> dict[str, str]:
+        """The parts named as printed: 一、主要举措和成效 … in the report's order."""
+        from authoring.render import chinese_number, part_order
+        from authoring.validate import schema_document
+
+        schema = schema_document()
+        data = report.doc.data if report.doc is not None and isinstance(report.doc.data, dict) else {}
+        out = {}
+        for i, key in enumerate(part_order(data), 1):
+            title = (schema.get(key, {}).get("meta") or {}).get("title", key)
+            out[key] = f"{chinese_number(i)}、{title}"
+        return out
+
+    def problems_json(self, analysis: pipeline.Analysis, fields: list[forms.Field]) -> list[dict[str, Any]]:
+        """The validator's problems for the page: message, severity, where, and the field each
+        is shown beside."""
+        keys = forms.field_keys(fields)
+        out = []
+        for p in analysis.problems:
+            path = forms.problem_path(p)
+            out.append({
+                "severity": p.severity,
+                "message": p.message,
+                "field": p.place.field,
+                "line": p.place.line,
+                "column": p.place.column,
+                "anchor": forms.anchor(path, keys),
+                "text": str(p),
+            })
+        return out
+
+    def render_form(self, report: OpenReport, fields: list[forms.Field]) -> str:
+        """The form's HTML (the editor page's left side)."""
+        data = report.doc.data if report.doc is not None else {}
+        figure_notes = self.figure_notes(report, data)
+        return self.env.get_template("form.html").render(fields=fields, doc=report.doc, notes=figure_notes)
+
+    def figure_notes(self, report: OpenReport, data: Any) -> dict[str, dict[str, Any]]:
+        """For each figure: the comment beside it (its 说明) and last year's value where the
+        file came from `init --from`."""
+        from authoring.draft import figure_note
+
+        out: dict[str, dict[str, Any]] = {}
+        figures = data.get("figures") if isinstance(data, dict) else None
+        if report.doc is None or not isinstance(figures, dict):
+            return out
+        for name in figures:
+            try:
+                comment = report.doc.comment(("figures", name))
+            except AuthoringError:
+                comment = ""
+            out[str(name)] = {"comment": comment, "last_year": figure_note(comment)}
+        return out
+
+    def update(self, report: OpenReport, *, with_form: bool) -> dict[str, Any]:
+        """What the page needs after a change: problems, preview, state, and the form if asked."""
+        analysis = self.analysis(report)
+        fields = self.form(report)
+        out: dict[str, Any] = {"ok": True, "problems": self.problems_json(analysis, fields),
+                               "errors": analysis.errors, "warnings": analysis.warnings,
+                               "state": self.state(report), "yaml_ok": report.doc is not None}
+        if analysis.blocks is not None:
+            layout = analysis.report.data.get("layout") if analysis.report else None
+            out["preview"] = pipeline.preview_html(analysis.blocks, layout if isinstance(layout, dict) else None)
+        if with_form:
+            out["form"] = self.render_form(report, fields)
+        return out
+
+
+def _write_new(target: Path, text: str) -> None:
+    """A new report YAML: never over an existing file (the clerk is told to pick another name)."""
+    from authoring.fileio import write_atomic
+
+    if target.exists():
+        raise AuthoringError("已有同名的文件；请换一个文件名，或在“打开报告”中打开它", file=target.name)
+    write_atomic(target, text.encode("utf-8"))
+
+
+def _opt(path: Optional[Path]) -> Optional[str]:
+    return str(path) if path is not None else None
+
+
+def _problems(exc: AuthoringError) -> list[dict[str, Any]]:
+    return [{"severity": p.severity, "message": p.message, "field": p.place.field, "line": p.place.line,
+             "text": str(p)} for p in (exc.problems or [Problem(str(exc))])]
+
+
+def _error(exc: AuthoringError, status: int = 400, **extra: Any) -> JSONResponse:
+    return JSONResponse({"ok": False, "problems": _problems(exc), **extra}, status_code=status)
+
+
+def build_app(config: Config) -> Guard:
+    """The ASGI application, guarded by the run's secret and the Host/Origin checks."""
+    wb = Workbench(config)
+
+    async def json_body(request: Request, limit: int = 4 * 1024 * 1024) -> Any:
+        raw = await _read_limited(request, limit)
+        import json
+
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise AuthoringError("请求内容不是有效的 JSON") from None
+
+    async def home(request: Request) -> Response:
+        if config.report is not None and "start" not in request.query_params:
+            return RedirectResponse(f"/edit?file={quote(wb.display_name(config.report))}", status_code=303)
+        files = []
+        for p in config.folders.reports():
+            st = p.stat()
+            files.append({"name": wb.display_name(p),
+                          "modified": _dt.datetime.fromtimestamp(st.st_mtime).strftime("%Y-%m-%d %H:%M")})
+        return wb.page("start.html", files=files, folders=[str(r) for r in config.folders.roots],
+                       year=_dt.date.today().year - 1)
+
+    async def edit(request: Request) -> Response:
+        name = request.query_params.get("file", "")
+        try:
+            report = wb.report_for(name)
+        except AuthoringError as exc:
+            return wb.page("error.html", problems=_problems(exc))
+        with report.lock:
+            update = wb.update(report, with_form=True)
+        form_html = update.pop("form")
+        return wb.page("edit.html", file=wb.display_name(report.path), update=update, form_html=form_html,
+                       text=report.text, folder=str(report.path.parent))
+
+    async def api_edit(request: Request) -> Response:
+        body = await json_body(request)
+        try:
+            report = wb.report_for(str(body.get("file", "")))
+        except AuthoringError as exc:
+            return _error(exc, 404)
+        edits = body.get("edits") or []
+        structural = False
+        with report.lock:
+            if report.doc is None:
+                return _error(AuthoringError("文件现在无法解析，请先在“YAML”页中改正"), 409)
+            try:
+                for e in edits:
+                    if e.get("op") not in ("set", "comment"):
+                        structural = True
+                    forms.apply_edit(report.doc, e)
+            except AuthoringError as exc:
+                # The edit was refused; the page gets the form back as the file is.
+                return JSONResponse({**wb.update(report, with_form=True), "ok": False, "refused": _problems(exc)})
+            report.changed()
+            return JSONResponse(wb.update(report, with_form=structural or bool(body.get("form"))))
+
+    async def api_yaml(request: Request) -> Response:
+        body = await json_body(request)
+        report = wb.report_for(str(body.get("file", "")))
+        text = body.get("text")
+        if not isinstance(text, str):
+            return _error(AuthoringError("缺少 YAML 文字"))
+        with report.lock:
+            report.set_text(text)
+            report.changed()
+            return JSONResponse(wb.update(report, with_form=True))
+
+    async def api_state(request: Request) -> Response:
+        report = wb.report_for(request.query_params.get("file", ""))
+        with report.lock:
+            out = wb.state(report)
+            if request.query_params.get("text"):
+                out["text"] = report.text
+            return JSONResponse(out)
+
+    async def api_save(request: Request) -> Response:
+        body = await json_body(request)
+        report = wb.report_for(str(body.get("file", "")))
+        with report.lock:
+            try:
+                report.save()
+            except Conflict as exc:
+                return _error(exc, 409, conflict=True)
+            except AuthoringError as exc:
+                return _error(exc, 500)
+            return JSONResponse({"ok": True, "state": wb.state(report)})
+
+    async def api_reload(request: Request) -> Response:
+        body = await json_body(request)
+        report = wb.report_for(str(body.get("file", "")))
+        with report.lock:
+            report.reload()
+            return JSONResponse({**wb.update(report, with_form=True), "text": report.text})
+
+    async def api_keep_both(request: Request) -> Response:
+        body = await json_body(request)
+        report = wb.report_for(str(body.get("file", "")))
+        with report.lock:
+            old = report.path
+            target = report.save_copy()
+            wb.workspace.rename(report, old)
+            name = wb.display_name(target)
+            return JSONResponse({"ok": True, "file": name, "url": f"/edit?file={quote(name)}",
+                                 "message": f"本页的修改已另存为 {target.name}；{old.name} 保留了其他人的修改"})
+
+    async def api_restore(request: Request) -> Response:
+        body = await json_body(request)
+        report = wb.report_for(str(body.get("file", "")))
+        with report.lock:
+            if body.get("discard"):
+                report.drop_recovery()
+            else:
+                report.restore()
+            return JSONResponse({**wb.update(report, with_form=True), "text": report.text})
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        root = _HERE / "static"
+        target = (root / name).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return Response("找不到", status_code=404)
+        return Response(target.read_bytes(), media_type=_MEDIA.get(target.suffix, "application/octet-stream"),
+                        headers={"cache-control": "no-cache"})
+
+    async def download(request: Request) -> Response:
+        name = request.query_params.get("file", "")
+        try:
+            path = config.folders.resolve(name)
+        except AuthoringError as exc:
+            return _error(exc, 403)
+        if path.suffix.lower() not in DOWNLOADABLE or not path.is_file():
+            return _error(AuthoringError("没有这个文件", file=name), 404)
+        return Response(path.read_bytes(), media_type=_MEDIA.get(path.suffix.lower(), "application/octet-stream"),
+                        headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(path.name)}",
+                                 "cache-control": "no-store"})
+
+    async def api_deliver(request: Request) -> Response:
+        body = await json_body(request)
+        report = wb.report_for(str(body.get("file", "")))
+        kind = str(body.get("kind", "docx"))
+        if kind not in pipeline.DELIVERABLES:
+            return _error(AuthoringError(f"不认识的输出格式：{kind}"))
+        with report.lock:
+            if report.doc is None:
+                return _error(report.load_error or AuthoringError("文件无法解析"), 400)
+            loaded = report.doc.loaded(encoding=report.encoding)
+            target = report.path.with_suffix(pipeline.DELIVERABLES[kind])
+        try:
+            data = pipeline.deliverable(loaded, kind, templates=_opt(config.templates),
+                                        reference_doc=_opt(config.reference_doc))
+        except AuthoringError as exc:
+            return _error(exc, 400)
+        try:
+            backup = pipeline.save_deliverable(target, data, kind, force=bool(body.get("force")))
+        except AuthoringError as exc:
+            guarded = target.exists() and not body.get("force")
+            return _error(exc, 409 if guarded else 500, guarded=guarded)
+        name = wb.display_name(target)
+        message = f"已生成 {target.name}（保存在 {target.parent}）"
+        if backup is not None:
+            message += f"；原文件已备份为 {Path(backup).name}"
+        return JSONResponse({"ok": True, "file": name, "message": message,
+                             "backup": Path(backup).name if backup else None})
+
+    async def api_new(request: Request) -> Response:
+        body = await json_body(request)
+        from authoring.draft import init_scaffold
+
+        agency, year = str(body.get("agency") or "").strip(), body.get("year")
+        name = str(body.get("name") or f"report-{year}.yaml").strip()
+        if not name.lower().endswith((".yaml", ".yml")):
+            name += ".yaml"
+        target = config.folders.resolve(name)
+        if not isinstance(year, int) or isinstance(year, bool):
+            return _error(AuthoringError("请填写报告年度（四位数字）", field="year"))
+        text = init_scaffold(agency, year, output=str(target))
+        _write_new(target, text)
+        shown = wb.display_name(target)
+        return JSONResponse({"ok": True, "file": shown, "url": f"/edit?file={quote(shown)}"})
+
+    routes = [
+        Route("/", home),
+        Route("/edit", edit),
+        Route("/static/{name:path}", static),
+        Route("/download", download),
+        Route("/api/edit", api_edit, methods=["POST"]),
+        Route("/api/yaml", api_yaml, methods=["POST"]),
+        Route("/api/state", api_state),
+        Route("/api/save", api_save, methods=["POST"]),
+        Route("/api/reload", api_reload, methods=["POST"]),
+        Route("/api/keep-both", api_keep_both, methods=["POST"]),
+        Route("/api/restore", api_restore, methods=["POST"]),
+        Route("/api/deliver", api_deliver, methods=["POST"]),
+        Route("/api/new", api_new, methods=["POST"]),
+    ]
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, AuthoringError):
+            return _error(exc, 400)
+        raise exc
+
+    app = Starlette(routes=routes, exception_handlers={AuthoringError: on_error})
+    app.state.workbench = wb
+    return Guard(app, token=config.token, port=config.port, host=config.host)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    """A request's body, refused past `limit` bytes (read no further than that)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise AuthoringError(f"上传的内容过大（{int(declared) / 1024 / 1024:.1f} MB），上限为 {limit // 1024 // 1024} MB")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise AuthoringError(f"上传的内容过大，上限为 {limit // 1024 // 1024} MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def file_name(header: Optional[str]) -> str:
+    """An uploaded file's name from the X-Filename header (percent-encoded UTF-8), without folders."""
+    name = unquote(header or "")
+    return os.path.basename(name.replace("\\", "/")) or "上传的文件"

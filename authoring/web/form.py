@@ -1,0 +1,397 @@
+"""The 起草 form, built from the report schema (schemas/report.schema.yaml and its Chinese titles),
+so that a field added to the schema appears on the page without a change here.
+
+A form is a tree of `Field`s over the report's data: each knows its path in the YAML, its label,
+what kind of input shows it and its value. What a typed input means is read as the YAML file
+would read it (`coerce`); the edits the form sends become `yamledit` edits (`apply_edit`).
+Nothing here decides what a report must contain: the validator says that, beside the fields.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence, Union
+
+import yaml
+
+from authoring.errors import AuthoringError
+from authoring.validate import schema_document
+from authoring.yamledit import YamlDocument
+
+Path = tuple[Union[str, int], ...]
+
+# What a new entry, point, item or table holds until the clerk writes it: the placeholder that
+# `authoring validate` warns about (a warning, not an error, so a new entry is not a red form).
+FILL = "【待填】"
+
+
+@dataclass
+class Field:
+    """One field of the form: where it is in the YAML, how it is labelled and shown."""
+
+    path: Path
+    label: str
+    kind: str  # group, text, integer, number, date, boolean, flag_text, entries, entry, strings,
+    #            table, figures, choices, unknown, raw
+    value: Any = None
+    hint: str = ""
+    required: bool = False
+    present: bool = True
+    children: list["Field"] = field(default_factory=list)
+    rule: dict[str, Any] = field(default_factory=dict)
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The path as the page names it (a data-path attribute)."""
+        return path_key(self.path)
+
+    @property
+    def types(self) -> list[str]:
+        """The schema types of the field."""
+        t = self.rule.get("type")
+        return list(t) if isinstance(t, list) else ([t] if t else [])
+
+
+def path_key(path: Sequence[Union[str, int]]) -> str:
+    """A field path as the page names it: JSON, so that any key survives."""
+    return json.dumps(list(path), ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_key(key: str) -> Path:
+    """The page's name of a field back to its path."""
+    value = json.loads(key)
+    if not isinstance(value, list) or not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in value):
+        raise AuthoringError("字段路径无效", field=key)
+    return tuple(value)
+
+
+def _meta(rule: dict[str, Any]) -> dict[str, Any]:
+    return rule.get("meta") or {}
+
+
+def _is_entry_rule(rule: dict[str, Any]) -> bool:
+    """An entry of a part: a text, or a mapping with heading/text/points/items/table."""
+    types = rule.get("type")
+    return isinstance(types, list) and "string" in types and "dict" in types and isinstance(rule.get("schema"), dict)
+
+
+def build_form(data: Any, order: Sequence[str], labels: dict[str, str]) -> list[Field]:
+    """The form's sections for a report's data: the schema's top-level fields, the parts in
+    `order` (the report's order, numbered as printed), then the rest; unknown keys at the end."""
+    schema = schema_document()
+    data = data if isinstance(data, dict) else {}
+    keys = list(schema)
+    parts = [k for k in order if k in schema]
+    # Top-level fields in schema order, with the parts moved to where the first part stands.
+    first_part = min((keys.index(k) for k in parts), default=len(keys))
+    head = [k for k in keys[:first_part] if k not in parts]
+    tail = [k for k in keys[first_part:] if k not in parts]
+    out: list[Field] = []
+    for key in head + parts + tail:
+        label = labels.get(key) or _meta(schema[key]).get("title") or key
+        out.append(_field((key,), schema[key], data.get(key), key in data, label, root=schema))
+    for key in data:
+        if key not in schema:
+            out.append(Field((key,), str(key), "unknown", data[key]))
+    return out
+
+
+def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: str = "",
+           root: Optional[dict[str, Any]] = None, siblings: Optional[dict[str, Any]] = None) -> Field:
+    meta = _meta(rule)
+    label = label or meta.get("title") or str(path[-1])
+    f = Field(path, label, "text", value, meta.get("description", ""), bool(rule.get("required")), present, rule=rule)
+    types = f.types
+    inner = rule.get("schema")
+    if _is_entry_rule(rule):
+        f.kind = "entry"
+        if isinstance(value, dict) and isinstance(inner, dict):
+            f.children = _mapping_children(path, inner, value, root)
+        elif value is not None and not isinstance(value, str):
+            f.kind = "raw"
+        return f
+    if types == ["dict"] or (isinstance(inner, dict) and "type" not in inner and "dict" in types):
+        if value is not None and not isinstance(value, dict):
+            f.kind = "raw"
+            return f
+        if "valuesrules" in rule:
+            f.kind = "figures"
+            return f
+        f.kind = "group"
+        f.children = _mapping_children(path, inner or {}, value or {}, root)
+        return f
+    if "list" in types:
+        if value is not None and not isinstance(value, list):
+            f.kind = "raw"
+            return f
+        item = inner if isinstance(inner, dict) else {}
+        if _is_entry_rule(item):
+            f.kind = "entries"
+            f.children = [_field(path + (i,), item, v, True, f"第 {i + 1} 项", root) for i, v in enumerate(value or [])]
+        elif "allowed" in item:
+            f.kind = "choices"
+            f.options = [(v, _choice_label(v, siblings, root)) for v in item["allowed"]]
+        elif item.get("type") == "list":
+            f.kind = "table"
+        else:
+            f.kind = "strings"
+        return f
+    if types == ["boolean"]:
+        f.kind = "boolean"
+    elif "boolean" in types and "string" in types:
+        f.kind = "flag_text"
+    elif types == ["integer"]:
+        f.kind = "integer"
+    elif types == ["date"]:
+        f.kind = "date"
+    elif "string" not in types and any(t in ("integer", "float", "number") for t in types):
+        f.kind = "number"
+    else:
+        f.kind = "text"
+    return f
+
+
+def _mapping_children(path: Path, schema: dict[str, Any], value: dict[str, Any],
+                      root: Optional[dict[str, Any]]) -> list[Field]:
+    out = [_field(path + (k,), r, value.get(k), k in value, root=root, siblings=schema) for k, r in schema.items()]
+    out += [Field(path + (k,), str(k), "unknown", v) for k, v in value.items() if k not in schema]
+    return out
+
+
+def _choice_label(value: str, siblings: Optional[dict[str, Any]], root: Optional[dict[str, Any]]) -> str:
+    """An allowed value named as the field it stands for (`plans` → 下一年度主要安排)."""
+    for table in (siblings, root):
+        if table and isinstance(table.get(value), dict):
+            title = _meta(table[value]).get("title")
+            if title:
+                return str(title)
+    return value
+
+
+# -- what a typed value means --------------------------------------------------------------------
+
+
+def rule_at(path: Path) -> dict[str, Any]:
+    """The schema rule of the field at `path` ({} when the schema does not know it)."""
+    node: Any = {"type": "dict", "schema": schema_document()}
+    for part in path:
+        inner = node.get("schema") if isinstance(node, dict) else None
+        if isinstance(part, int):
+            node = inner if isinstance(inner, dict) else {}
+        elif isinstance(inner, dict) and "type" not in inner:
+            node = inner.get(part, {})
+        elif "valuesrules" in node:
+            node = node["valuesrules"]
+        else:
+            return {}
+    return node if isinstance(node, dict) else {}
+
+
+def coerce(path: Path, raw: Any) -> Any:
+    """A value typed into the field at `path`, read as the YAML file would read it: "917" is a
+    number where the schema wants one, "2025-02-20" a date; text stays text. Anything that is
+    not what the schema wants is kept as typed, for the validator to say so."""
+    if not isinstance(raw, str):
+        return raw
+    rule = rule_at(path)
+    types = rule.get("type") or []
+    types = list(types) if isinstance(types, list) else [types]
+    if not raw.strip() and "string" not in types:
+        return None
+    if types == ["string"] or not types:
+        return raw
+    try:
+        read = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    wanted: dict[str, Any] = {"integer": int, "float": (int, float), "number": (int, float), "boolean": bool,
+                              "date": _dt.date}
+    for t in types:
+        kind = wanted.get(t)
+        if kind is not None and isinstance(read, kind) and not (isinstance(read, bool) and t != "boolean"):
+            return read
+    return raw
+
+
+# -- edits from the page -------------------------------------------------------------------------
+
+
+def key_order(path: Path) -> list[str]:
+    """The order of a mapping's keys in the schema (where a new key is written)."""
+    inner = rule_at(path).get("schema") if path else schema_document()
+    if isinstance(inner, dict) and "type" not in inner:
+        return list(inner)
+    from authoring.yamlout import TOP_ORDER
+
+    return list(TOP_ORDER) if not path else []
+
+
+def new_value(kind: str) -> Any:
+    """What the page's "add" buttons put in: an entry, a point, an item, a table, a figure."""
+    values: dict[str, Any] = {
+        "entry": {"heading": FILL, "text": FILL},
+        "paragraph": FILL,
+        "point": FILL,
+        "points": [FILL],
+        "items": [{"heading": FILL, "text": FILL}],
+        "item": {"heading": FILL, "text": FILL},
+        "table": [["项目", "数量"], [FILL, ""]],
+        "row": None,  # filled by the caller with as many cells as the table has columns
+    }
+    if kind not in values:
+        raise AuthoringError(f"不认识的新增内容：{kind}")
+    return values[kind]
+
+
+def apply_edit(doc: YamlDocument, edit: dict[str, Any]) -> None:
+    """Make one edit the page sent: set, delete, insert, move, comment, heading (an entry that
+    was a text gets a heading), row/column of a table."""
+    op = edit.get("op")
+    path = parse_key(edit["path"]) if isinstance(edit.get("path"), str) else tuple(edit.get("path") or ())
+    if op == "set":
+        value = coerce(path, edit.get("value"))
+        if value is None and path and isinstance(path[-1], str) and not rule_at(path).get("nullable") \
+                and not _required(path) and path[0] != "figures":
+            # An optional field emptied is a field not written: the default applies.
+            if doc.has(path):
+                _delete(doc, path)
+            return
+        if isinstance(value, str) and value == "" and path and isinstance(path[-1], str) and not _required(path):
+            if doc.has(path):
+                _delete(doc, path)
+            return
+        doc.set(path, value, order=key_order(path[:-1]))
+    elif op == "delete":
+        _delete(doc, path)
+    elif op == "insert":
+        kind = str(edit.get("kind") or "entry")
+        if not doc.has(path):
+            doc.set(path, [new_value(kind)] if kind not in ("points", "items", "table") else new_value(kind),
+                    order=key_order(path[:-1]))
+            return
+        items = doc.get(path)
+        index = int(edit.get("index", len(items) if isinstance(items, list) else 0))
+        doc.insert(path, index, new_value(kind))
+    elif op == "add":  # a key of an entry: points, items, table
+        kind = str(edit.get("kind"))
+        doc.set(path, new_value(kind), order=key_order(path[:-1]))
+    elif op == "move":
+        doc.move(path, int(edit["index"]))
+    elif op == "comment":
+        doc.set_comment(path, str(edit.get("value") or ""))
+    elif op == "heading":  # a plain text entry becomes {heading, text}
+        old = doc.get(path)
+        doc.set(path, {"heading": FILL, "text": old} if isinstance(old, str) else old)
+    elif op == "figure":  # a new figure: name and value
+        name = str(edit.get("name") or "").strip()
+        if not name:
+            raise AuthoringError("请填写数据的名称（英文字母、数字和下划线，如 licenses）", field="figures")
+        if doc.has(("figures", name)):
+            raise AuthoringError(f"已有名为“{name}”的数据", field="figures")
+        doc.set(("figures", name), coerce(("figures", name), str(edit.get("value") or "")), order=key_order(()))
+        if edit.get("comment"):
+            doc.set_comment(("figures", name), str(edit["comment"]))
+    elif op == "row":
+        table = doc.get(path)
+        width = max((len(r) for r in table if isinstance(r, list)), default=1)
+        doc.insert(path, int(edit.get("index", len(table))), [""] * width)
+    elif op == "column":
+        table = [list(r) if isinstance(r, list) else [r] for r in doc.get(path)]
+        at = int(edit.get("index", max(len(r) for r in table)))
+        if edit.get("remove"):
+            table = [r[:at] + r[at + 1:] for r in table]
+            if not any(table):
+                _delete(doc, path)
+                return
+        else:
+            table = [r[:at] + ["" if i else "新列"] + r[at:] for i, r in enumerate(table)]
+        doc.set(path, table)
+    elif op == "choices":
+        values = edit.get("value")
+        if not isinstance(values, list):
+            raise AuthoringError("选项无效", field=format_key(path))
+        if not values and not _required(path):
+            if doc.has(path):
+                _delete(doc, path)
+            return
+        doc.set(path, [str(v) for v in values], order=key_order(path[:-1]))
+    else:
+        raise AuthoringError(f"不认识的操作：{op}")
+
+
+def format_key(path: Path) -> str:
+    """A path as messages write it (achievements[1].heading)."""
+    from authoring.load import format_path
+
+    return format_path(path)
+
+
+def _required(path: Path) -> bool:
+    return bool(rule_at(path).get("required"))
+
+
+def _delete(doc: YamlDocument, path: Path) -> None:
+    """Delete a field or entry; a list or mapping left empty that the schema does not require
+    (points, items, table, an optional section) goes too, rather than stay as [] or {}."""
+    doc.delete(path)
+    parent = path[:-1]
+    while parent and doc.has(parent):
+        value = doc.get(parent)
+        if value not in ([], {}) or _required(parent) or isinstance(parent[-1], int):
+            break
+        rule = rule_at(parent)
+        if rule.get("minlength") is None and value == {}:
+            break
+        doc.delete(parent)
+        parent = parent[:-1]
+
+
+# -- problems beside their fields ----------------------------------------------------------------
+
+
+def problem_path(problem: Any) -> Path:
+    """The field path a validation problem names."""
+    path = getattr(problem.place, "path", None)
+    if isinstance(path, tuple):
+        return path
+    label = problem.place.field or ""
+    inner = label[label.find("（") + 1:-1] if label.endswith("）") and "（" in label else label
+    return parse_path(inner)
+
+
+def parse_path(text: str) -> Path:
+    """`achievements[2].heading` → ("achievements", 1, "heading") (format_path's 1-based
+    indices back to 0-based)."""
+    import re
+
+    out: list[Union[str, int]] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text):
+        out.append(int(index) - 1 if index else name)
+    return tuple(out)
+
+
+def anchor(path: Path, keys: set[str]) -> str:
+    """The form field a problem at `path` is shown beside: the deepest field of the form on
+    its path (a problem inside a text shows at the text; a missing part at the part)."""
+    for n in range(len(path), 0, -1):
+        k = path_key(path[:n])
+        if k in keys:
+            return k
+    return ""
+
+
+def field_keys(fields: Sequence[Field]) -> set[str]:
+    """The data-path of every field in a form (figures rows included)."""
+    out: set[str] = set()
+    for f in fields:
+        out.add(f.key)
+        if f.kind == "figures" and isinstance(f.value, dict):
+            out.update(path_key(f.path + (k,)) for k in f.value)
+        if f.kind in ("strings", "table") and isinstance(f.value, list):
+            out.update(path_key(f.path + (i,)) for i in range(len(f.value)))
+            if f.kind == "table":
+                out.update(path_key(f.path + (i, j)) for i, r in enumerate(f.value) if isinstance(r, list) for j in range(len(r)))
+        out |= field_keys(f.children)
+    return out

@@ -1,0 +1,86 @@
+"""Start the workbench: pick the port, print the address with its secret, open the browser."""
+from __future__ import annotations
+
+import socket
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from authoring.errors import AuthoringError
+from authoring.web.app import Config, build_app
+from authoring.web.security import Folders, new_token
+
+DEFAULT_PORT = 8765
+
+
+def free_port(host: str = "127.0.0.1", start: int = DEFAULT_PORT) -> int:
+    """The first port from `start` that nothing listens on (another workbench may have one)."""
+    for port in range(start, start + 50):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise AuthoringError(f"从 {start} 起的 50 个端口都被占用；请用 --port 指定一个空闲的端口")
+
+
+def prepare(report: Optional[Path], *, folders: Sequence[Path] = (), host: str = "127.0.0.1",
+            port: Optional[int] = None, templates: Optional[Path] = None,
+            reference_doc: Optional[Path] = None, create: Optional[Callable[[Path], None]] = None) -> Config:
+    """The server's configuration: the report (created by `create` when absent), the folders the
+    page may use (the report's own first), the port and the run's secret."""
+    roots: list[Path] = []
+    if report is not None:
+        report = report.resolve()
+        if not report.exists():
+            if create is None:
+                raise AuthoringError("找不到这个文件", file=str(report))
+            create(report)
+        roots.append(report.parent)
+    roots += [Path(f) for f in folders]
+    if not roots:
+        roots.append(Path.cwd())
+    for root in roots:
+        if not Path(root).is_dir():
+            raise AuthoringError("文件夹不存在", file=str(root))
+    chosen = port if port else free_port(host)
+    return Config(Folders(roots), new_token(), chosen, host, report, templates, reference_doc)
+
+
+def url_of(config: Config) -> str:
+    """The address to open: this machine, the port, and the run's secret."""
+    shown = "127.0.0.1" if config.host in ("127.0.0.1", "0.0.0.0", "::", "localhost") else config.host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{config.port}/?token={config.token}"
+
+
+def run(config: Config, *, open_browser: bool = True, on_ready: Optional[Callable[[str], None]] = None) -> None:
+    """Serve until Ctrl+C; unsaved changes are written to their recovery files on the way out."""
+    import uvicorn
+
+    app = build_app(config)
+    server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_level="warning",
+                                           access_log=False, lifespan="off", server_header=False))
+    url = url_of(config)
+
+    def announce() -> None:
+        # Wait until the socket listens, then say where, and open the browser there.
+        while not server.started and not server.should_exit:
+            threading.Event().wait(0.05)
+        if server.started:
+            if on_ready is not None:
+                on_ready(url)
+            if open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, daemon=True).start()
+    try:
+        server.run()
+    finally:
+        app_state = getattr(app, "app", None)
+        wb = getattr(getattr(app_state, "state", None), "workbench", None)
+        if wb is not None:
+            wb.workspace.flush()

@@ -1,0 +1,478 @@
+/* The 起草 page: every edit goes to the server, which writes it into the YAML text, validates
+   and renders it; the page puts back the preview, the problems beside their fields and, when
+   the form's shape changed, the form. */
+"use strict";
+
+(() => {
+  const { api, toast, ask, problemText, download } = Workbench;
+  const main = document.querySelector("main.editor");
+  let file = main.dataset.file;
+  const formPane = document.getElementById("form-pane");
+  const yamlPane = document.getElementById("yaml-pane");
+  const yamlBox = document.getElementById("yaml");
+  const problemsBox = document.getElementById("problems");
+  const counts = document.getElementById("counts");
+  const statusEl = document.getElementById("status");
+  const banner = document.getElementById("banner");
+  const preview = document.getElementById("preview");
+  const previewNote = document.getElementById("preview-note");
+
+  let state = {};
+  let pending = new Map();      // data-path → edit waiting to be sent (typing)
+  let timer = null;
+  let inflight = Promise.resolve();
+  let lastText = null;          // the last focused text field, for “插入正文”
+  let yamlTimer = null;
+
+  // -- sending edits -------------------------------------------------------------------------
+
+  function queue(edit, delay) {
+    pending.set(edit.op + edit.path, edit);
+    clearTimeout(timer);
+    timer = setTimeout(flush, delay === undefined ? 300 : delay);
+    setStatus("editing");
+  }
+
+  function flush() {
+    clearTimeout(timer);
+    if (!pending.size) return inflight;
+    const edits = Array.from(pending.values());
+    pending = new Map();
+    return send(edits);
+  }
+
+  function send(edits, extra) {
+    inflight = inflight.then(async () => {
+      const { status, body } = await api("/api/edit", Object.assign({ file, edits }, extra || {}));
+      if (status === 0 || !body) { toast(problemText(body), "error"); return; }
+      if (body.refused) toast(problemText({ problems: body.refused }), "error");
+      apply(body);
+    });
+    return inflight;
+  }
+
+  // -- applying what the server says ---------------------------------------------------------
+
+  function apply(update) {
+    if (update.form !== undefined) replaceForm(update.form);
+    if (update.preview !== undefined) showPreview(update.preview);
+    previewNote.textContent = update.preview === undefined && update.errors ? "有错误时预览停在上一次无错的样子；改正后自动更新" : "";
+    if (update.problems) showProblems(update.problems, update.errors, update.warnings);
+    if (update.state) setState(update.state);
+    if (update.text !== undefined && document.activeElement !== yamlBox) yamlBox.value = update.text;
+    if (update.yaml_ok === false) {
+      formPane.classList.add("stale");
+    } else {
+      formPane.classList.remove("stale");
+    }
+  }
+
+  function replaceForm(html) {
+    const active = document.activeElement;
+    const key = active && active.dataset ? active.dataset.path : null;
+    const start = active && active.selectionStart;
+    const scroll = formPane.scrollTop;
+    formPane.innerHTML = html;
+    formPane.scrollTop = scroll;
+    growAll();
+    if (key) {
+      const again = formPane.querySelector(`[data-edit="set"][data-path="${cssEscape(key)}"]`);
+      if (again) {
+        again.focus();
+        if (typeof start === "number" && again.setSelectionRange) again.setSelectionRange(start, start);
+      }
+    }
+  }
+
+  function showPreview(html) {
+    const doc = preview.contentDocument;
+    const y = doc && doc.scrollingElement ? doc.scrollingElement.scrollTop : 0;
+    if (!doc || !doc.body || !preview.dataset.ready) {
+      preview.srcdoc = html;
+      preview.dataset.ready = "1";
+      preview.onload = () => fitPreview();
+      return;
+    }
+    const parsed = new DOMParser().parseFromString(html, "text/html");
+    doc.head.innerHTML = parsed.head.innerHTML;
+    doc.body.innerHTML = parsed.body.innerHTML;
+    doc.scrollingElement.scrollTop = y;
+    fitPreview();
+  }
+
+  function fitPreview() {
+    // Pages are 210 mm wide; scale them to the pane so that a whole line shows.
+    const doc = preview.contentDocument;
+    if (!doc || !doc.body) return;
+    const page = doc.querySelector(".page");
+    if (!page) return;
+    const room = preview.clientWidth - 24;
+    const scale = Math.min(1, room / page.offsetWidth);
+    doc.documentElement.style.setProperty("zoom", String(scale));
+  }
+  window.addEventListener("resize", fitPreview);
+
+  function showProblems(problems, errors, warnings) {
+    for (const el of formPane.querySelectorAll(".msgs")) el.innerHTML = "";
+    for (const el of formPane.querySelectorAll(".has-error, .has-warning")) el.classList.remove("has-error", "has-warning");
+    problemsBox.innerHTML = "";
+    counts.textContent = errors || warnings ? `${errors} 个错误、${warnings} 个警告` : "没有发现问题";
+    counts.className = "counts " + (errors ? "bad" : warnings ? "warn" : "good");
+    if (!problems.length) { problemsBox.hidden = true; return; }
+    problemsBox.hidden = false;
+    const list = document.createElement("ul");
+    for (const p of problems) {
+      const li = document.createElement("li");
+      li.className = p.severity;
+      const where = p.field ? p.field + "：" : (p.line ? `第 ${p.line} 行：` : "");
+      li.textContent = (p.severity === "error" ? "错误　" : "警告　") + where + p.message;
+      li.tabIndex = 0;
+      li.title = "点击跳到这个字段";
+      li.addEventListener("click", () => jumpTo(p));
+      li.addEventListener("keydown", (e) => { if (e.key === "Enter") jumpTo(p); });
+      list.appendChild(li);
+      const holder = p.anchor ? formPane.querySelector(`[data-path="${cssEscape(p.anchor)}"]`) : null;
+      if (holder) {
+        const slot = ownSlot(holder);
+        if (slot) {
+          const msg = document.createElement("div");
+          msg.className = "msg " + p.severity;
+          msg.textContent = p.message;
+          slot.appendChild(msg);
+        }
+        holder.classList.add(p.severity === "error" ? "has-error" : "has-warning");
+      }
+    }
+    problemsBox.appendChild(list);
+  }
+
+  function ownSlot(holder) {
+    // The message slot of this field itself (not of a field inside it).
+    if (holder.tagName === "TR") {
+      const next = holder.nextElementSibling;
+      if (next && next.classList.contains("fig-msgs")) return next.querySelector(".msgs");
+    }
+    for (const child of holder.children) if (child.classList.contains("msgs")) return child;
+    const inner = holder.querySelector(".msgs");
+    return inner;
+  }
+
+  function jumpTo(p) {
+    if (!yamlPane.hidden && p.line) { selectLine(p.line); return; }
+    if (!p.anchor) { if (p.line) { showTab("yaml"); selectLine(p.line); } return; }
+    const holder = formPane.querySelector(`[data-path="${cssEscape(p.anchor)}"]`);
+    if (!holder) return;
+    for (let d = holder.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
+    holder.scrollIntoView({ block: "center", behavior: "smooth" });
+    const input = holder.matches("[data-edit]") ? holder : holder.querySelector("textarea, input");
+    if (input) setTimeout(() => input.focus({ preventScroll: true }), 250);
+    holder.classList.add("flash");
+    setTimeout(() => holder.classList.remove("flash"), 1500);
+  }
+
+  function selectLine(line) {
+    const lines = yamlBox.value.split("\n");
+    let at = 0;
+    for (let i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+    yamlBox.focus();
+    yamlBox.setSelectionRange(at, at + (lines[line - 1] || "").length);
+    const lineHeight = parseFloat(getComputedStyle(yamlBox).lineHeight) || 18;
+    yamlBox.scrollTop = Math.max(0, (line - 5) * lineHeight);
+  }
+
+  // -- the file's state ----------------------------------------------------------------------
+
+  function setState(s) {
+    state = s;
+    if (s.file && s.file !== file) { file = s.file; main.dataset.file = file; }
+    setStatus();
+    if (s.changed_on_disk) showConflict();
+    else if (banner.dataset.kind === "conflict") hideBanner();
+    if (s.recovery && !banner.dataset.kind) showRecovery(s.recovery);
+  }
+
+  function setStatus(editing) {
+    if (editing === "editing") { statusEl.textContent = "正在更新…"; statusEl.className = "status busy"; return; }
+    if (state.dirty) { statusEl.textContent = "有未保存的修改（已暂存，关闭页面不会丢失）"; statusEl.className = "status dirty"; }
+    else { statusEl.textContent = "已保存"; statusEl.className = "status saved"; }
+  }
+
+  function hideBanner() { banner.hidden = true; banner.innerHTML = ""; delete banner.dataset.kind; }
+
+  function showBanner(kind, text, buttons) {
+    banner.dataset.kind = kind;
+    banner.className = "banner " + kind;
+    banner.innerHTML = "";
+    const p = document.createElement("span");
+    p.textContent = text;
+    banner.appendChild(p);
+    for (const b of buttons) {
+      const btn = document.createElement("button");
+      btn.type = "button";
+      btn.textContent = b.label;
+      btn.addEventListener("click", b.action);
+      banner.appendChild(btn);
+    }
+    banner.hidden = false;
+  }
+
+  function showConflict() {
+    if (banner.dataset.kind === "conflict") return;
+    showBanner("conflict", "这个文件在本页打开后被其他程序或其他人修改过。为免丢失任何一方的修改，本页不会覆盖它。",
+      [{ label: "重新载入（放弃本页的修改）", action: reload }, { label: "两份都保留（本页的修改另存为新文件）", action: keepBoth }]);
+  }
+
+  function showRecovery(r) {
+    const note = r.disk_changed ? "（之后文件本身也被修改过，恢复后保存时会提示两份都保留）" : "";
+    showBanner("recovery", `发现上次（${r.saved_at}）未保存的修改${note}。`, [
+      { label: "恢复这些修改", action: () => restore(false) },
+      { label: "丢弃", action: () => restore(true) },
+    ]);
+  }
+
+  async function restore(discard) {
+    const { body } = await api("/api/restore", { file, discard });
+    hideBanner();
+    if (body) apply(body);
+    toast(discard ? "已丢弃上次未保存的修改" : "已恢复上次未保存的修改（尚未保存到文件）");
+  }
+
+  async function reload() {
+    const { body } = await api("/api/reload", { file });
+    hideBanner();
+    if (body) apply(body);
+    toast("已重新载入文件");
+  }
+
+  async function keepBoth() {
+    await flush();
+    const { body } = await api("/api/keep-both", { file });
+    if (!body || !body.ok) { toast(problemText(body), "error"); return; }
+    hideBanner();
+    toast(body.message);
+    window.location.href = body.url;
+  }
+
+  async function save() {
+    await flush();
+    if (yamlTimer) { clearTimeout(yamlTimer); await sendYaml(); }
+    const { status, body } = await api("/api/save", { file });
+    if (status === 409) { showConflict(); return false; }
+    if (!body || !body.ok) { toast(problemText(body), "error"); return false; }
+    setState(body.state);
+    toast("已保存到 " + file);
+    return true;
+  }
+
+  async function poll() {
+    if (document.hidden) return;
+    const { status, body } = await api("/api/state?file=" + encodeURIComponent(file));
+    if (status === 200 && body) {
+      state = Object.assign(state, body);
+      setStatus();
+      if (body.changed_on_disk) showConflict();
+    }
+  }
+  setInterval(poll, 4000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });
+
+  // -- the YAML tab --------------------------------------------------------------------------
+
+  function showTab(name) {
+    for (const t of document.querySelectorAll(".tab")) {
+      const on = t.dataset.tab === name;
+      t.classList.toggle("active", on);
+      t.setAttribute("aria-selected", on ? "true" : "false");
+    }
+    formPane.hidden = name !== "form";
+    yamlPane.hidden = name !== "yaml";
+    if (name === "yaml") {
+      flush().then(async () => {
+        const { body } = await api("/api/state?text=1&file=" + encodeURIComponent(file));
+        if (body && typeof body.text === "string" && document.activeElement !== yamlBox) yamlBox.value = body.text;
+      });
+    }
+  }
+  for (const t of document.querySelectorAll(".tab")) t.addEventListener("click", () => showTab(t.dataset.tab));
+
+  function sendYaml() {
+    yamlTimer = null;
+    inflight = inflight.then(async () => {
+      const { body } = await api("/api/yaml", { file, text: yamlBox.value });
+      if (body) { delete body.text; apply(body); }
+    });
+    return inflight;
+  }
+  yamlBox.addEventListener("input", () => {
+    clearTimeout(yamlTimer);
+    setStatus("editing");
+    yamlTimer = setTimeout(sendYaml, 500);
+  });
+
+  // -- the form's inputs ---------------------------------------------------------------------
+
+  function valueOf(el) {
+    if (el.type === "checkbox") return el.checked;
+    return el.value;
+  }
+
+  formPane.addEventListener("input", (e) => {
+    const el = e.target;
+    if (el.classList.contains("grow")) grow(el);
+    if (!el.dataset || !el.dataset.edit) return;
+    if (el.dataset.edit === "set" || el.dataset.edit === "comment") {
+      queue({ op: el.dataset.edit, path: el.dataset.path, value: valueOf(el) });
+    }
+  });
+
+  formPane.addEventListener("change", (e) => {
+    const el = e.target;
+    if (el.type === "checkbox" && el.closest("[data-edit-choices]")) { sendChoices(el.closest("[data-edit-choices]")); return; }
+    if (el.type === "checkbox" || el.type === "date") {
+      queue({ op: "set", path: el.dataset.path, value: valueOf(el) }, 0);
+    }
+  });
+
+  formPane.addEventListener("focusin", (e) => {
+    const el = e.target;
+    if (el.tagName === "TEXTAREA" && el.dataset.edit === "set") {
+      lastText = el;
+      // A new entry's 【待填】 is selected, so that typing replaces it.
+      if (el.value === "【待填】") setTimeout(() => el.select(), 0);
+    }
+  });
+
+  formPane.addEventListener("click", async (e) => {
+    const btn = e.target.closest("button");
+    if (!btn) return;
+    if (btn.dataset.gotoYaml) { showTab("yaml"); return; }
+    if (btn.dataset.insertFigure) { insertFigure(btn.dataset.insertFigure); return; }
+    if (btn.dataset.addFigure) { addFigure(btn); return; }
+    if (btn.dataset.choiceMove) { moveChoice(btn); return; }
+    const op = btn.dataset.edit;
+    if (!op) return;
+    if (op === "delete" && btn.closest(".entry") && btn.closest(".entry-head")) {
+      const head = btn.closest(".entry").querySelector(".entry-preview");
+      const what = head && head.textContent.trim() ? `“${head.textContent.trim()}”` : "这一项";
+      const ok = await ask(`删除${what}？它的全部内容（含小标题、分项和表格）都会从报告中去掉。`, [
+        { label: "删除", value: true, primary: true }, { label: "取消", value: false }]);
+      if (!ok) return;
+    }
+    const edit = { op, path: btn.dataset.path };
+    if (btn.dataset.kind) edit.kind = btn.dataset.kind;
+    if (btn.dataset.index !== undefined) edit.index = Number(btn.dataset.index);
+    if (btn.dataset.remove) edit.remove = true;
+    await flush();
+    await send([edit], { form: true });
+    if (op === "insert" || op === "add" || op === "heading") focusNew(btn.dataset.path, op);
+  });
+
+  function focusNew(path, op) {
+    // After adding, the cursor goes to the new field.
+    const holder = formPane.querySelector(`[data-path="${cssEscape(path)}"]`);
+    if (!holder) return;
+    const fields = holder.querySelectorAll("textarea[data-edit='set']");
+    const target = op === "insert" ? fields[fields.length - 1] && lastOf(holder) : fields[0];
+    if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
+  }
+
+  function lastOf(holder) {
+    const items = holder.querySelectorAll(":scope > .entry, :scope .points > .point");
+    const last = items[items.length - 1];
+    return last ? last.querySelector("textarea[data-edit='set']") : null;
+  }
+
+  function insertFigure(name) {
+    const el = lastText && document.body.contains(lastText) ? lastText : null;
+    if (!el) { toast("请先点一下要插入数字的正文位置，再点“插入正文”"); return; }
+    const ref = `{{ figures.${name} }}`;
+    const s = el.selectionStart, t = el.selectionEnd;
+    el.value = el.value.slice(0, s) + ref + el.value.slice(t);
+    el.focus();
+    el.setSelectionRange(s + ref.length, s + ref.length);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  async function addFigure(btn) {
+    const row = btn.closest("tr");
+    const name = row.querySelector(".new-figure-name").value.trim();
+    const value = row.querySelector(".new-figure-value").value;
+    const comment = row.querySelector(".new-figure-comment").value;
+    await flush();
+    await send([{ op: "figure", path: btn.dataset.addFigure, name, value, comment }], { form: true });
+  }
+
+  function moveChoice(btn) {
+    const li = btn.closest("li");
+    const step = Number(btn.dataset.choiceMove);
+    const other = step < 0 ? li.previousElementSibling : li.nextElementSibling;
+    if (!other) return;
+    if (step < 0) li.parentNode.insertBefore(li, other); else li.parentNode.insertBefore(other, li);
+    sendChoices(li.closest("[data-edit-choices]"));
+  }
+
+  function sendChoices(box) {
+    const values = Array.from(box.querySelectorAll("li")).filter((li) => li.querySelector("input").checked).map((li) => li.dataset.value);
+    flush().then(() => send([{ op: "choices", path: box.dataset.editChoices, value: values }], { form: true }));
+  }
+
+  // -- text areas that fit their text --------------------------------------------------------
+
+  function grow(el) {
+    el.style.height = "auto";
+    el.style.height = el.scrollHeight + 2 + "px";
+  }
+  function growAll() { for (const el of formPane.querySelectorAll("textarea.grow")) grow(el); }
+
+  function cssEscape(s) { return window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/["\\]/g, "\\$&"); }
+
+  // -- the top bar ---------------------------------------------------------------------------
+
+  document.getElementById("save").addEventListener("click", save);
+  document.addEventListener("keydown", (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); save(); }
+  });
+
+  for (const btn of document.querySelectorAll("[data-deliver]")) {
+    btn.addEventListener("click", () => deliver(btn.dataset.deliver, false));
+  }
+
+  async function deliver(kind, force) {
+    await flush();
+    if (state.dirty && !(await save())) return;
+    toast("正在生成…");
+    const { status, body } = await api("/api/deliver", { file, kind, force });
+    if (status === 409 && body && body.guarded) {
+      const choice = await ask(problemText(body), [
+        { label: "覆盖（原文件先备份）", value: "force", primary: true }, { label: "取消", value: "" }]);
+      if (choice === "force") deliver(kind, true);
+      return;
+    }
+    if (!body || !body.ok) { toast(problemText(body), "error"); return; }
+    download(body.file);
+    toast(body.message);
+  }
+
+  document.getElementById("next-year").addEventListener("click", async () => {
+    await flush();
+    if (state.dirty && !(await save())) return;
+    const { body } = await api("/api/next-year", { file });
+    if (!body || !body.ok) { toast(problemText(body), "error"); return; }
+    window.location.href = body.url;
+  });
+
+  // Closing the tab: what is still being typed goes to the server (kept in the recovery file).
+  window.addEventListener("pagehide", () => {
+    if (!pending.size) return;
+    const edits = Array.from(pending.values());
+    pending = new Map();
+    navigator.sendBeacon("/api/edit", new Blob([JSON.stringify({ file, edits })], { type: "application/json" }));
+  });
+
+  // -- start ---------------------------------------------------------------------------------
+
+  const initial = JSON.parse(document.getElementById("initial").textContent);
+  growAll();
+  apply(initial);
+  if (initial.yaml_ok === false) showTab("yaml");
+})();

@@ -1,0 +1,288 @@
+"""The workbench's server (authoring serve) through its requests: what the page sends and gets,
+what ends up in the files, and what it refuses. The page itself is driven in a real browser in
+test_workbench_browser.py."""
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx is what Debian has
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from authoring.cli import cli
+from authoring.web.app import Config, build_app
+from authoring.web.form import path_key
+from authoring.web.security import Folders, cookie_name
+
+ROOT = Path(__file__).resolve().parents[1]
+CHUXIONG = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
+PORT = 8799
+TOKEN = "secret-token-for-tests"
+
+
+def _client(folder: Path, report: Path | None = None, **kw: Any) -> TestClient:
+    config = Config(Folders([folder]), TOKEN, PORT, "127.0.0.1", report, **kw)
+    client = TestClient(build_app(config), base_url=f"http://127.0.0.1:{PORT}")
+    client.cookies.set(cookie_name(PORT), TOKEN)
+    return client
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    shutil.copy(CHUXIONG, tmp_path / "report.yaml")
+    return tmp_path
+
+
+@pytest.fixture()
+def client(folder: Path) -> TestClient:
+    return _client(folder, folder / "report.yaml")
+
+
+def _edit(client: TestClient, *edits: dict[str, Any], file: str = "report.yaml") -> dict[str, Any]:
+    response = client.post("/api/edit", json={"file": file, "edits": list(edits)})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# -- security ---------------------------------------------------------------------------------
+
+
+def test_a_request_without_the_secret_is_refused_in_chinese(folder: Path) -> None:
+    client = TestClient(build_app(Config(Folders([folder]), TOKEN, PORT)), base_url=f"http://127.0.0.1:{PORT}")
+    response = client.get("/edit?file=report.yaml")
+    assert response.status_code == 403
+    assert "缺少或错误的访问口令" in response.text
+    assert client.get("/?token=wrong").status_code == 403
+    assert client.get("/static/app.js").status_code == 403
+
+
+def test_the_secret_in_the_address_becomes_a_cookie_and_leaves_the_address(folder: Path) -> None:
+    client = TestClient(build_app(Config(Folders([folder]), TOKEN, PORT)), base_url=f"http://127.0.0.1:{PORT}")
+    response = client.get(f"/?token={TOKEN}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert f"{cookie_name(PORT)}={TOKEN}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert client.get("/", headers={"x-authoring-token": TOKEN}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example:8799", "127.0.0.1:80", "localhost.evil.example:8799", "127.0.0.1"])
+def test_another_host_is_refused_before_the_secret_is_looked_at(client: TestClient, host: str) -> None:
+    response = client.get("/edit?file=report.yaml", headers={"host": host})
+    assert response.status_code == 403
+    assert "不是本机" in response.text
+
+
+def test_a_cross_site_origin_is_refused(client: TestClient) -> None:
+    for headers in ({"origin": "http://evil.example"}, {"origin": "null"}, {"sec-fetch-site": "cross-site"},
+                    {"origin": f"http://127.0.0.1:{PORT + 1}"}):
+        response = client.post("/api/save", json={"file": "report.yaml"}, headers=headers)
+        assert response.status_code == 403, headers
+        assert "其他网站" in response.text
+    ok = client.post("/api/save", json={"file": "report.yaml"}, headers={"origin": f"http://127.0.0.1:{PORT}"})
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["../outside.yaml", "/etc/passwd", "sub/../../outside.yaml"])
+def test_no_path_outside_the_folders_is_read_or_written(client: TestClient, folder: Path, name: str) -> None:
+    (folder.parent / "outside.yaml").write_text("year: 2024\n", encoding="utf-8")
+    page = client.get("/edit", params={"file": name})
+    assert "工作台只能打开和保存这些文件夹中的文件" in page.text
+    assert client.get("/download", params={"file": name}).status_code == 403
+    response = client.post("/api/new", json={"agency": "某局", "year": 2024, "name": name})
+    assert response.status_code == 400 and "只能打开和保存" in response.text
+
+
+def test_a_symbolic_link_out_of_the_folder_is_refused(client: TestClient, folder: Path) -> None:
+    outside = folder.parent / "secret.yaml"
+    outside.write_text("year: 2024\n", encoding="utf-8")
+    (folder / "link.yaml").symlink_to(outside)
+    assert "只能打开和保存" in client.get("/edit", params={"file": "link.yaml"}).text
+
+
+def test_only_what_the_tool_writes_can_be_downloaded(client: TestClient, folder: Path) -> None:
+    (folder / "notes.py").write_text("x = 1\n", encoding="utf-8")
+    assert client.get("/download", params={"file": "notes.py"}).status_code == 404
+    assert client.get("/download", params={"file": "report.yaml"}).status_code == 200
+
+
+def test_an_oversized_request_is_refused(client: TestClient) -> None:
+    big = b"x" * (5 * 1024 * 1024)
+    response = client.post("/api/edit", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert "过大" in response.json()["problems"][0]["message"]
+
+
+# -- editing ----------------------------------------------------------------------------------
+
+
+def test_an_edit_changes_the_preview_and_the_file_only_on_save(client: TestClient, folder: Path) -> None:
+    before = (folder / "report.yaml").read_text(encoding="utf-8")
+    out = _edit(client, {"op": "set", "path": path_key(("agency", "name")), "value": "楚雄市某某局"})
+    assert "楚雄市某某局" in out["preview"]
+    assert out["state"]["dirty"] is True
+    assert (folder / "report.yaml").read_text(encoding="utf-8") == before
+    assert client.post("/api/save", json={"file": "report.yaml"}).json()["ok"]
+    after = (folder / "report.yaml").read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [("  name: 楚雄市综合行政执法局", "  name: 楚雄市某某局")]
+
+
+def test_an_error_is_placed_beside_its_field_with_the_validators_words(client: TestClient) -> None:
+    out = _edit(client, {"op": "set", "path": path_key(("figures", "licenses")), "value": "九百"})
+    errors = [p for p in out["problems"] if p["severity"] == "error"]
+    assert errors and errors[0]["anchor"] == path_key(("figures", "licenses"))
+    assert errors[0]["message"] == "应为整数或数字，实际是文字“九百”"
+    assert "preview" not in out  # the preview stays as it last rendered without errors
+    out = _edit(client, {"op": "set", "path": path_key(("figures", "licenses")), "value": "917"})
+    assert out["errors"] == 0 and "preview" in out
+
+
+def test_the_same_verdict_as_authoring_validate(client: TestClient, folder: Path) -> None:
+    out = _edit(client, {"op": "set", "path": path_key(("achievements", 0, "points", 0)), "value": "共{{ figures.licence }}件"})
+    assert client.post("/api/save", json={"file": "report.yaml"}).json()["ok"]
+    result = CliRunner().invoke(cli, ["validate", str(folder / "report.yaml")])
+    cli_lines = [ln.split(": ", 1)[1] for ln in result.output.splitlines() if ln.startswith(str(folder))]
+    page_lines = [p["text"].split(": ", 1)[1] for p in out["problems"]]
+    assert page_lines == cli_lines and any("figures.licence" in ln for ln in page_lines)
+
+
+def test_adding_moving_and_deleting_entries_rebuilds_the_form(client: TestClient) -> None:
+    out = _edit(client, {"op": "insert", "path": path_key(("plans",)), "kind": "entry", "index": 1})
+    assert "form" in out and out["errors"] == 0
+    assert any(p["anchor"] == path_key(("plans", 1, "heading")) and "待填" in p["message"] for p in out["problems"])
+    out = _edit(client, {"op": "move", "path": path_key(("plans", 1)), "index": 0})
+    assert "（一）【待填】" in out["preview"] or "【待填】" in out["preview"]
+    out = _edit(client, {"op": "delete", "path": path_key(("plans", 0))})
+    assert not any("待填" in p["message"] for p in out["problems"])
+
+
+def test_a_figure_is_added_with_its_note_and_last_years_value_is_shown_for_a_draft(tmp_path: Path) -> None:
+    runner = CliRunner()
+    shutil.copy(CHUXIONG, tmp_path / "report-2024.yaml")
+    assert runner.invoke(cli, ["init", "--from", str(tmp_path / "report-2024.yaml")]).exit_code == 0
+    client = _client(tmp_path, tmp_path / "report-2025.yaml")
+    page = client.get("/edit", params={"file": "report-2025.yaml"}).text
+    assert '<td class="fig-last"><span title="2024年的数值">917</span></td>' in page
+    out = _edit(client, {"op": "figure", "path": path_key(("figures",)), "name": "new_cases", "value": "12",
+                         "comment": "新增案件（件）"}, file="report-2025.yaml")
+    assert "new_cases" in out["form"]
+    assert client.post("/api/save", json={"file": "report-2025.yaml"}).json()["ok"]
+    text = (tmp_path / "report-2025.yaml").read_text(encoding="utf-8")
+    assert "  new_cases: 12  # 新增案件（件）\n" in text
+    assert "  licenses:  # 待填（2024年：917）" in text
+
+
+def test_saving_keeps_every_comment_and_the_hints_of_init_from(tmp_path: Path) -> None:
+    shutil.copy(CHUXIONG, tmp_path / "report-2024.yaml")
+    assert CliRunner().invoke(cli, ["init", "--from", str(tmp_path / "report-2024.yaml")]).exit_code == 0
+    before = (tmp_path / "report-2025.yaml").read_text(encoding="utf-8")
+    client = _client(tmp_path, tmp_path / "report-2025.yaml")
+    _edit(client, {"op": "set", "path": path_key(("figures", "licenses")), "value": "950"},
+          {"op": "set", "path": path_key(("achievements", 0, "items", 0, "text")), "value": "已全部落实。"},
+          {"op": "move", "path": path_key(("plans", 2)), "index": 1}, file="report-2025.yaml")
+    assert client.post("/api/save", json={"file": "report-2025.yaml"}).json()["ok"]
+    after = (tmp_path / "report-2025.yaml").read_text(encoding="utf-8")
+    comments = lambda t: sorted(ln.strip() for ln in t.splitlines() if ln.strip().startswith("#"))  # noqa: E731
+    assert comments(after) == comments(before)
+    assert "  licenses: 950  # 待填（2024年：917）" in after
+
+
+def test_a_file_changed_on_disk_is_never_overwritten(client: TestClient, folder: Path) -> None:
+    _edit(client, {"op": "set", "path": path_key(("year",)), "value": "2025"})
+    theirs = (folder / "report.yaml").read_text(encoding="utf-8").replace("楚雄市综合行政执法局", "别人改的局", 1)
+    (folder / "report.yaml").write_text(theirs, encoding="utf-8")
+    assert client.get("/api/state", params={"file": "report.yaml"}).json()["changed_on_disk"] is True
+    response = client.post("/api/save", json={"file": "report.yaml"})
+    assert response.status_code == 409 and response.json()["conflict"] is True
+    assert "没有保存" in response.json()["problems"][0]["message"]
+    assert (folder / "report.yaml").read_text(encoding="utf-8") == theirs
+    both = client.post("/api/keep-both", json={"file": "report.yaml"}).json()
+    assert both["file"] == "report.网页修改-1.yaml"
+    assert "year: 2025" in (folder / "report.网页修改-1.yaml").read_text(encoding="utf-8")
+    assert (folder / "report.yaml").read_text(encoding="utf-8") == theirs
+
+
+def test_reload_takes_the_file_from_disk(client: TestClient, folder: Path) -> None:
+    _edit(client, {"op": "set", "path": path_key(("year",)), "value": "2025"})
+    out = client.post("/api/reload", json={"file": "report.yaml"}).json()
+    assert out["state"]["dirty"] is False and "year: 2024" in out["text"]
+
+
+def test_unsaved_typing_survives_a_new_page_and_a_new_server(folder: Path) -> None:
+    client = _client(folder, folder / "report.yaml")
+    _edit(client, {"op": "set", "path": path_key(("agency", "short_name")), "value": "市执法局"})
+    wb = client.app.app.state.workbench  # type: ignore[attr-defined]
+    wb.workspace.flush()  # what the server does when it stops (and, a moment after each edit, anyway)
+    recovery = folder / ".report.yaml.未保存"
+    assert json.loads(recovery.read_text(encoding="utf-8"))["text"].count("short_name: 市执法局") == 1
+    fresh = _client(folder, folder / "report.yaml")
+    state = fresh.get("/api/state", params={"file": "report.yaml"}).json()
+    assert state["recovery"] is not None and state["dirty"] is False
+    out = fresh.post("/api/restore", json={"file": "report.yaml"}).json()
+    assert "short_name: 市执法局" in out["text"] and out["state"]["dirty"] is True
+    assert fresh.post("/api/save", json={"file": "report.yaml"}).json()["ok"]
+    assert not recovery.exists()
+
+
+def test_the_yaml_tab_takes_text_and_names_the_line_of_a_mistake(client: TestClient) -> None:
+    text = CHUXIONG.read_text(encoding="utf-8").replace("year: 2024", "year: 2024\nyear: 2025", 1)
+    out = client.post("/api/yaml", json={"file": "report.yaml", "text": text}).json()
+    assert out["yaml_ok"] is False
+    assert out["problems"][0]["line"] == 15 and "重复出现" in out["problems"][0]["message"]
+    fixed = client.post("/api/yaml", json={"file": "report.yaml", "text": CHUXIONG.read_text(encoding="utf-8")}).json()
+    assert fixed["yaml_ok"] is True and fixed["errors"] == 0
+
+
+# -- delivering --------------------------------------------------------------------------------
+
+
+def test_the_word_file_is_the_same_bytes_authoring_render_writes(client: TestClient, folder: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    out = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx"}).json()
+    assert out["ok"] and out["file"] == "report.docx"
+    downloaded = client.get("/download", params={"file": "report.docx"}).content
+    elsewhere = tmp_path_factory.mktemp("cli")
+    shutil.copy(folder / "report.yaml", elsewhere / "report.yaml")
+    assert CliRunner().invoke(cli, ["render", str(elsewhere / "report.yaml")]).exit_code == 0
+    assert downloaded == (elsewhere / "report.docx").read_bytes()
+    text = client.post("/api/deliver", json={"file": "report.yaml", "kind": "txt"}).json()
+    assert text["ok"] and (folder / "report.txt").read_text(encoding="utf-8").startswith("楚雄市综合行政执法局关于2024年度")
+
+
+def test_the_overwrite_guard_applies_as_on_the_command_line(client: TestClient, folder: Path) -> None:
+    (folder / "report.docx").write_bytes(b"a Word file the clerk edited")
+    response = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx"})
+    assert response.status_code == 409 and response.json()["guarded"] is True
+    assert "没有覆盖" in response.json()["problems"][0]["message"]
+    assert (folder / "report.docx").read_bytes() == b"a Word file the clerk edited"
+    forced = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx", "force": True}).json()
+    assert forced["ok"] and forced["backup"] == "report.bak-1.docx"
+    assert (folder / "report.bak-1.docx").read_bytes() == b"a Word file the clerk edited"
+
+
+def test_a_report_with_errors_is_not_delivered(client: TestClient, folder: Path) -> None:
+    _edit(client, {"op": "set", "path": path_key(("year",)), "value": "二〇二四"})
+    response = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx"})
+    assert response.status_code == 400
+    assert "年度" in response.json()["problems"][0]["text"]
+    assert not (folder / "report.docx").exists()
+
+
+# -- the start page ---------------------------------------------------------------------------
+
+
+def test_a_new_report_is_created_and_never_over_an_existing_one(folder: Path) -> None:
+    client = _client(folder)
+    out = client.post("/api/new", json={"agency": "某市城市管理局", "year": 2025, "name": "report-2025.yaml"}).json()
+    assert out["url"] == "/edit?file=report-2025.yaml"
+    assert "name: 某市城市管理局" in (folder / "report-2025.yaml").read_text(encoding="utf-8")
+    again = client.post("/api/new", json={"agency": "别的局", "year": 2025, "name": "report-2025.yaml"})
+    assert again.status_code == 400 and "已有同名的文件" in again.text
+    assert "report-2025.yaml" in client.get("/").text
