@@ -19,7 +19,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.errors import AuthoringError
-from authoring.load import format_path, parse_yaml
+from authoring.load import LoadedReport, format_path, load_report, parse_yaml
 from authoring.yamlout import emit_entry, emit_flow, emit_item, emit_quoted, emit_scalar
 
 Path = tuple[Union[str, int], ...]
@@ -49,7 +49,10 @@ class YamlDocument:
     def __init__(self, text: str, name: str = "report.yaml") -> None:
         self.name = name
         self.text = normalize_newlines(text)
-        self.data: Any = self._parse(self.text)
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.end: tuple[int, int] = (1, 1)
+        self.data: Any = None
+        self._set_text(self.text, self._parse(self.text))
         self._tree: Optional[Node] = None
         self._starts: Optional[list[int]] = None
 
@@ -214,28 +217,35 @@ class YamlDocument:
     def replace_text(self, text: str) -> None:
         """Take a whole new text (typed in the YAML tab), if it parses; the data follows it."""
         text = normalize_newlines(text)
-        data = self._parse(text)
-        self._set_text(text, data)
+        self._set_text(text, self._parse(text))
 
     # -- the check --------------------------------------------------------------------------
 
-    def _parse(self, text: str) -> Any:
-        data, _positions, _end, problems = parse_yaml(text, self.name)
+    def _parse(self, text: str) -> tuple[Any, dict[Path, tuple[int, int]], tuple[int, int]]:
+        data, positions, end, problems = parse_yaml(text, self.name)
         if problems:
             raise AuthoringError(problems=problems)
-        return data
+        return data, positions, end
+
+    def loaded(self, warnings: Sequence[Any] = (), encoding: str = "utf-8") -> LoadedReport:
+        """The text as `load_report` reads it (data and the line of every field), for the
+        validator and the renderer: the verdict of `authoring validate` on this text."""
+        if not isinstance(self.data, dict):
+            load_report(self.name, text=self.text)  # raises the loader's own message
+        return LoadedReport(self.name, self.data, dict(self.positions), self.end, encoding, list(warnings))
 
     def _commit(self, text: str, expected: Any) -> None:
         try:
-            data = self._parse(text)
+            parsed = self._parse(text)
         except AuthoringError:
-            data = _UNPARSABLE
-        if not _same_value(data, expected):
+            parsed = (_UNPARSABLE, {}, (1, 1))
+        if not _same_value(parsed[0], expected):
             raise EditError("这一修改无法在文件中准确写出，文件没有改动；请在“YAML”页中修改", file=self.name)
-        self._set_text(text, data)
+        self._set_text(text, parsed)
 
-    def _set_text(self, text: str, data: Any) -> None:
-        self.text, self.data = text, data
+    def _set_text(self, text: str, parsed: tuple[Any, dict[Path, tuple[int, int]], tuple[int, int]]) -> None:
+        self.text = text
+        self.data, self.positions, self.end = parsed
         self._tree = None
         self._starts = None
 
