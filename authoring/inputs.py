@@ -85,13 +85,7 @@ def read_document_file(path: PathLike) -> tuple[bytes, str]:
         raise InputError("文件不存在", file=name)
     if p.is_dir():
         raise InputError("这是一个文件夹，不是报告文件", file=name)
-    suffix = p.suffix.lower()
-    kind = SUFFIXES.get(suffix)
-    if suffix in REFUSED_SUFFIXES:
-        raise InputError(REFUSED_SUFFIXES[suffix], file=name)
-    if kind is None:
-        supported = "、".join(sorted(SUFFIXES))
-        raise InputError(f"不支持的文件类型“{p.suffix or '（无扩展名）'}”，支持：{supported}", file=name)
+    kind = document_kind(path)
     # Sizes are refused before the file is read whole (a 50 MB "text" is not read into memory).
     # The reader is imported here, not above: `authoring render` reads a YAML and never needs it.
     from authoring.read import refuse_size
@@ -100,6 +94,19 @@ def read_document_file(path: PathLike) -> tuple[bytes, str]:
     if kind == "yaml":
         return read_report_file(path), kind
     return p.read_bytes(), kind
+
+
+def document_kind(name: PathLike) -> str:
+    """The kind of a report document by its file name (a path, or an uploaded file's name);
+    refused, naming the file, when no reader takes it (.doc, .pdf … are named)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in REFUSED_SUFFIXES:
+        raise InputError(REFUSED_SUFFIXES[suffix], file=str(name))
+    kind = SUFFIXES.get(suffix)
+    if kind is None:
+        supported = "、".join(sorted(SUFFIXES))
+        raise InputError(f"不支持的文件类型“{Path(name).suffix or '（无扩展名）'}”，支持：{supported}", file=str(name))
+    return kind
 
 
 def read_reference_doc(path: PathLike) -> bytes:

@@ -261,6 +261,14 @@ def check_document(raw: bytes, kind: str, name: str = "", ignore: Iterable[str] 
     return _checked(lambda: read_document(raw, kind, name), name, kind, ignore)
 
 
+def check_named(raw: bytes, name: str, ignore: Iterable[str] = ()) -> CheckReport:
+    """One document's bytes whose kind its name tells (an uploaded file) → read → checked; a
+    name no reader takes gives an unreadable report, as check_path gives for such a file."""
+    from authoring.inputs import document_kind
+
+    return _checked(lambda: read_document(raw, document_kind(name), name), name, kind_of(name), ignore)
+
+
 def check_path(path: PathLike, ignore: Iterable[str] = ()) -> CheckReport:
     """Read one file and check it; an unreadable file gives a report with an 'unreadable' error."""
     return _checked(lambda: read_file(path), str(path), kind_of(path), ignore)
