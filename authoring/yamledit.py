@@ -19,7 +19,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.errors import AuthoringError
-from authoring.load import LoadedReport, format_path, load_report, parse_yaml
+from authoring.load import LoadedReport, format_path, load_text, parse_yaml
 from authoring.yamlout import emit_entry, emit_flow, emit_item, emit_quoted, emit_scalar
 
 Path = tuple[Union[str, int], ...]
@@ -228,10 +228,10 @@ class YamlDocument:
         return data, positions, end
 
     def loaded(self, warnings: Sequence[Any] = (), encoding: str = "utf-8") -> LoadedReport:
-        """The text as `load_report` reads it (data and the line of every field), for the
+        """The text as `load_text` reads it (data and the line of every field), for the
         validator and the renderer: the verdict of `authoring validate` on this text."""
         if not isinstance(self.data, dict):
-            load_report(self.name, text=self.text)  # raises the loader's own message
+            load_text(self.text, self.name)  # raises the loader's own message
         return LoadedReport(self.name, self.data, dict(self.positions), self.end, encoding, list(warnings))
 
     def _commit(self, text: str, expected: Any) -> None:

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from authoring.draft import init_from
-from authoring.importer import import_report
-from authoring.load import load_report
+
+
+from authoring.main import import_report, init_from, load_report
 from authoring.yamledit import EditError, YamlDocument
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -72,6 +72,27 @@ class Workbench:
                                autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(version=__version__, path_key=forms.path_key)
         self.env.filters["json_path"] = forms.path_key
+        self.batches: dict[str, list[Any]] = {}
+        self.notes: dict[Path, dict[str, Any]] = {}
+        self._last_year: dict[Path, tuple[int, Any]] = {}
+        self._pool: Any = None
+
+    async def run_check(self, raw: bytes, name: str) -> Any:
+        """Check one upload in a worker process: a batch of a hundred files keeps one core busy
+        and leaves the other to the page the clerk is typing in."""
+        import asyncio
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, pipeline.check_upload, raw, name)
+
+    def close(self) -> None:
+        """Stop the worker process."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -133,6 +154,35 @@ class Workbench:
             out[key] = f"{chinese_number(i)}、{title}"
         return out
 
+    def part_label(self, key: str) -> str:
+        """What a clerk calls a part (主要举措和成效)."""
+        from authoring.check import part_labels
+
+        return part_labels().get(key, key)
+
+    def last_year(self, report: OpenReport) -> Optional[dict[str, Any]]:
+        """Last year's report data, for a draft made by init --from whose source is beside it."""
+        from authoring.draft import draft_source
+
+        source = draft_source(report.text)
+        if source is None:
+            return None
+        path = report.path.with_name(source[0])
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            return None
+        cached = self._last_year.get(path)
+        if cached is None or cached[0] != mtime:
+            from authoring.main import load_report
+
+            try:
+                data = load_report(path).data
+            except AuthoringError:
+                return None
+            cached = self._last_year[path] = (mtime, data)
+        return cached[1] if isinstance(cached[1], dict) else None
+
     def problems_json(self, analysis: pipeline.Analysis, fields: list[forms.Field]) -> list[dict[str, Any]]:
         """The validator's problems for the page: message, severity, where, and the field each
         is shown beside."""
@@ -186,6 +236,13 @@ class Workbench:
             out["preview"] = pipeline.preview_html(analysis.blocks, layout if isinstance(layout, dict) else None)
         if with_form:
             out["form"] = self.render_form(report, fields)
+        old = self.last_year(report)
+        if old is not None and report.doc is not None and isinstance(report.doc.data, dict):
+            keys = forms.field_keys(fields)
+            checklist = pipeline.plans_checklist(old, report.doc.data)
+            for item in checklist:
+                item["anchor"] = forms.anchor(forms.parse_path(item["where"]), keys) if item["where"] else ""
+            out["checklist"] = checklist
         return out
 
 
@@ -196,6 +253,16 @@ def _write_new(target: Path, text: str) -> None:
     if target.exists():
         raise AuthoringError("已有同名的文件；请换一个文件名，或在“打开报告”中打开它", file=target.name)
     write_atomic(target, text.encode("utf-8"))
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """The first name not taken in a folder: 报告.yaml, 报告-2.yaml, 报告-3.yaml …"""
+    candidate = folder / f"{stem}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate
 
 
 def _opt(path: Optional[Path]) -> Optional[str]:
@@ -245,7 +312,7 @@ def build_app(config: Config) -> Guard:
             update = wb.update(report, with_form=True)
         form_html = update.pop("form")
         return wb.page("edit.html", file=wb.display_name(report.path), update=update, form_html=form_html,
-                       text=report.text, folder=str(report.path.parent))
+                       text=report.text, folder=str(report.path.parent), note=wb.notes.pop(report.path, None))
 
     async def api_edit(request: Request) -> Response:
         body = await json_body(request)
@@ -393,6 +460,68 @@ def build_app(config: Config) -> Guard:
         shown = wb.display_name(target)
         return JSONResponse({"ok": True, "file": shown, "url": f"/edit?file={quote(shown)}"})
 
+    async def check_page(request: Request) -> Response:
+        from authoring.check import part_columns
+
+        columns = [(k, v) for k, v in part_columns().items() if k != "other"]
+        return wb.page("check.html", columns=columns)
+
+    async def api_check(request: Request) -> Response:
+        name = file_name(request.headers.get("x-filename"))
+        raw = await _read_limited(request, pipeline.upload_limit(name))
+        report = await wb.run_check(raw, name)
+        batch = request.query_params.get("batch", "")
+        wb.batches.setdefault(batch, []).append(report)
+        while len(wb.batches) > 20:  # the oldest batches go; a page keeps its own rows
+            wb.batches.pop(next(iter(wb.batches)))
+        return JSONResponse({"ok": True, "report": pipeline.check_row(report)})
+
+    async def api_check_summary(request: Request) -> Response:
+        batch = wb.batches.get(request.query_params.get("batch", ""), [])
+        fmt = "xlsx" if request.query_params.get("format") == "xlsx" else "csv"
+        if not batch:
+            return _error(AuthoringError("这一批还没有检查过任何文件"), 404)
+        data = pipeline.summary_bytes(batch, fmt)
+        name = f"检查汇总.{fmt}"
+        return Response(data, media_type=_MEDIA[f".{fmt}"], headers={
+            "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}", "cache-control": "no-store"})
+
+    async def api_import(request: Request) -> Response:
+        name = file_name(request.headers.get("x-filename"))
+        raw = await _read_limited(request, pipeline.upload_limit(name))
+        stem = name.rsplit(".", 1)[0] or "导入的报告"
+        target = _free_name(config.folders.home, stem, ".yaml")
+        result = pipeline.import_upload(raw, name, figures=bool(request.query_params.get("figures")),
+                                        output=str(target))
+        _write_new(target, result.yaml_text)
+        found = "、".join(wb.part_label(k) for k in dict.fromkeys(result.found)) or "（无）"
+        items = [f"已导入 {name}：找到 {found}。请逐项核对（标有“请核对”的是导入时拿不准的地方）。"]
+        items += [p.message for p in result.warnings]
+        wb.notes[target] = {"title": "导入说明", "items": items}
+        shown = wb.display_name(target)
+        return JSONResponse({"ok": True, "file": shown, "url": f"/edit?file={quote(shown)}"})
+
+    async def api_next_year(request: Request) -> Response:
+        body = await json_body(request)
+        report = wb.report_for(str(body.get("file", "")))
+        with report.lock:
+            if report.doc is None:
+                return _error(report.load_error or AuthoringError("文件无法解析"))
+            loaded = report.doc.loaded(encoding=report.encoding)
+            year = loaded.data.get("year")
+            target = report.path.with_name(f"report-{year + 1}.yaml") if isinstance(year, int) else None
+        if target is None or not isinstance(year, int):
+            return _error(AuthoringError("需要年度（year: 2024 这样的四位数字）才能起草下一年度", field="year"))
+        if target.exists():
+            return _error(AuthoringError(f"已有 {target.name}；请直接打开它，或先把它改名", file=target.name), 409)
+        draft = pipeline.next_year(loaded, str(target))
+        _write_new(target, draft.yaml_text)
+        items = [f"已由 {report.path.name} 起草 {target.name}（{year + 1} 年度）。"]
+        items += [p.message for p in draft.changes]
+        wb.notes[target] = {"title": "起草下一年度", "items": items}
+        shown = wb.display_name(target)
+        return JSONResponse({"ok": True, "file": shown, "url": f"/edit?file={quote(shown)}"})
+
     routes = [
         Route("/", home),
         Route("/edit", edit),
@@ -407,6 +536,11 @@ def build_app(config: Config) -> Guard:
         Route("/api/restore", api_restore, methods=["POST"]),
         Route("/api/deliver", api_deliver, methods=["POST"]),
         Route("/api/new", api_new, methods=["POST"]),
+        Route("/api/import", api_import, methods=["POST"]),
+        Route("/api/next-year", api_next_year, methods=["POST"]),
+        Route("/check", check_page),
+        Route("/api/check", api_check, methods=["POST"]),
+        Route("/api/check/summary", api_check_summary),
     ]
 
     async def on_error(request: Request, exc: Exception) -> Response:

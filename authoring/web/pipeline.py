@@ -88,31 +88,114 @@ def deliverable(loaded: LoadedReport, kind: str, *, templates: Optional[str] = N
                 reference_doc: Optional[str] = None) -> bytes:
     """The bytes `authoring render -o 报告<suffix>` writes for this report (refused with every
     problem when the report has errors, as the command refuses)."""
-    problems = validate_report(loaded)
-    if any(p.severity == "error" for p in problems):
-        raise AuthoringError(problems=problems)
-    blocks = render_report(loaded, templates=templates)
+    from authoring.main import output_bytes, render
+
+    result = render(loaded, templates=templates)
     if kind == "docx":
-        # TODO(orchestration): main.output_bytes(result, "docx") once the entry layer lands.
-        from authoring.write import build_docx
+        reference = None
+        if reference_doc is not None:
+            from authoring.inputs import read_reference_doc
 
-        data = loaded.data
-        signature = data.get("signature") or {}
-        meta = {"title": next((b.text for b in blocks if isinstance(b, Title)), ""),
-                "agency": data["agency"]["name"], "year": data["year"], "date": signature.get("date")}
-        return build_docx(blocks, layout=data.get("layout"), reference_doc=reference_doc, meta=meta)
+            reference = read_reference_doc(reference_doc)
+        return output_bytes(result, "docx", reference_doc=reference, reference_name=reference_doc or "")
     if kind == "txt":
-        from authoring.blocks import blocks_to_text
-
-        return blocks_to_text(blocks).encode("utf-8")
+        return output_bytes(result, "text")
     raise AuthoringError(f"本版本还不能生成 {DELIVERABLES.get(kind, kind)} 文件")
 
 
 def save_deliverable(target: Any, data: bytes, kind: str, *, force: bool) -> Any:
     """Write a deliverable beside the report atomically, with the command line's overwrite guard;
     returns the backup made when `force` replaced an edited file."""
-    from authoring.fileio import guard_overwrite, write_atomic
+    from authoring.main import save_output
 
-    backup = guard_overwrite(target, force, same_as=None if kind == "docx" else data)
-    write_atomic(target, data)
-    return backup
+    return save_output(target, data, force=force, stamped=kind == "docx")
+
+
+# -- 检查: uploaded reports, checked as `authoring check` checks files ---------------------------
+
+
+def upload_limit(name: str) -> int:
+    """The most bytes an upload of this kind may have: the command line's limits."""
+    from authoring.inputs import kind_of
+    from authoring.load import MAX_BYTES
+    from authoring.read import MAX_DOCX_UNPACKED, MAX_TEXT_BYTES
+
+    kind = kind_of(name)
+    if kind == "docx":
+        return MAX_DOCX_UNPACKED
+    if kind == "yaml":
+        return MAX_BYTES
+    return MAX_TEXT_BYTES
+
+
+def check_upload(raw: bytes, name: str) -> Any:
+    """One uploaded report checked: `authoring check` on its bytes (an unreadable file is a
+    report too, with the reason). Runs in a worker process, so it must stay a plain function."""
+    from authoring.main import check_named
+
+    return check_named(raw, name)
+
+
+def check_row(report: Any) -> dict[str, Any]:
+    """A checked report for the page: the summary's marks and counts, each part found and each
+    finding with its place as the command line names it."""
+    from authoring.check import part_columns, part_labels, part_marks, report_to_dict
+    from authoring.resources import load_data
+
+    out = report_to_dict(report)
+    labels = part_labels()
+    forms = load_data("rules.yaml")["display"]["forms"]
+    names = {"error": "错误", "warning": "警告", "info": "提示"}
+    out["unreadable"] = report.unreadable
+    out["marks"] = {k: v for k, v in part_marks(report).items() if k in part_columns() and k != "other"}
+    out["missing_labels"] = [labels[k] for k in report.missing]
+    out["parts"] = [
+        {"label": labels[s.key], "form_label": forms[s.form] if s.form != "heading" else "",
+         "place": report.place_label(s.line), "heading": s.heading}
+        for s in sorted(report.parts.spans, key=lambda s: (s.start, s.key))
+    ]
+    for f, finding in zip(out["findings"], report.findings):
+        f["place"] = "　".join(x for x in (report.place_label(finding.line), finding.heading) if x)
+        f["severity_label"] = names.get(finding.severity, finding.severity)
+    return out
+
+
+def summary_bytes(reports: Sequence[Any], fmt: str) -> bytes:
+    """The summary of a batch: one row per file, as `authoring check --format csv` prints it."""
+    from authoring.check import report_to_csv
+
+    if fmt != "csv":
+        raise AuthoringError("本版本的汇总只能下载 CSV")
+    # With a BOM, so that Excel on Chinese Windows opens it without mojibake.
+    return report_to_csv(list(reports)).encode("utf-8-sig")
+
+
+# -- 导入 / 下一年度 ----------------------------------------------------------------------------
+
+
+def import_upload(raw: bytes, name: str, *, figures: bool, output: str) -> Any:
+    """Last year's Word, text or web report (its bytes) → report YAML: `authoring import`."""
+    from authoring.inputs import document_kind
+    from authoring.main import import_document
+
+    return import_document(raw, document_kind(name), name, figures=figures, output=output)
+
+
+def next_year(loaded: LoadedReport, output: str) -> Any:
+    """Next year's draft of the report: `authoring init --from` on the data in memory."""
+    from authoring.main import draft_report
+    from authoring.yamlout import schema_ref
+
+    return draft_report(loaded, output=output, schema=schema_ref(output))
+
+
+def plans_checklist(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Last year's plans and where this year's report answers each (`authoring compare`)."""
+    from authoring.compare import STATUS_LABELS, compare
+
+    try:
+        result = compare(old, new)
+    except AuthoringError:
+        return []
+    return [{"plan": m.plan, "status": m.status, "label": STATUS_LABELS.get(m.status, m.status),
+             "where": m.where, "passage": m.passage} for m in result.plans]

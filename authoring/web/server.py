@@ -84,3 +84,4 @@ def run(config: Config, *, open_browser: bool = True, on_ready: Optional[Callabl
         wb = getattr(getattr(app_state, "state", None), "workbench", None)
         if wb is not None:
             wb.workspace.flush()
+            wb.close()
