@@ -429,3 +429,13 @@ def figure_note(comment: str) -> Optional[tuple[int, Any]]:
     except yaml.YAMLError:
         value = match.group(2)
     return int(match.group(1)), value
+
+
+_DRAFT_SOURCE = re.compile(r"^# \d{4} 年度报告草稿，由 (.+?)（(\d{4}) 年度）生成：authoring init --from$", re.M)
+
+
+def draft_source(text: str) -> Optional[tuple[str, int]]:
+    """The file and year a draft was made from, read back from the header `init --from` writes
+    (“2025 年度报告草稿，由 report-2024.yaml（2024 年度）生成”); None for any other file."""
+    match = _DRAFT_SOURCE.search(text[:2000])
+    return (match.group(1), int(match.group(2))) if match else None

@@ -286,3 +286,100 @@ def test_a_new_report_is_created_and_never_over_an_existing_one(folder: Path) ->
     again = client.post("/api/new", json={"agency": "别的局", "year": 2025, "name": "report-2025.yaml"})
     assert again.status_code == 400 and "已有同名的文件" in again.text
     assert "report-2025.yaml" in client.get("/").text
+
+
+# -- 检查, 导入, 下一年度 ---------------------------------------------------------------------
+
+CORPUS = Path("/work/shared/corpus")
+
+
+def _upload(client: TestClient, url: str, path: Path, name: str = "") -> Any:
+    from urllib.parse import quote
+
+    return client.post(url, content=path.read_bytes(), headers={"x-filename": quote(name or path.name)})
+
+
+def test_a_dropped_report_gets_the_findings_of_authoring_check(client: TestClient, folder: Path) -> None:
+    from authoring.main import check_path
+
+    response = _upload(client, "/api/check?batch=b1", folder / "report.yaml")
+    row = response.json()["report"]
+    expected = check_path(folder / "report.yaml")
+    assert [f["message"] for f in row["findings"]] == [f.message for f in expected.findings]
+    assert row["marks"] == {"achievements": "✓", "first_responsible": "✓", "shortcomings": "✓", "plans": "✓"}
+    assert [p["label"] for p in row["parts"]][:2] == ["主要举措和成效", "第一责任人"]
+    text = CORPUS / "changzhou-cgj-2024.txt"
+    if text.exists():  # a text report's parts and findings are placed by line, as the command places them
+        row = _upload(client, "/api/check?batch=b1", text).json()["report"]
+        assert all(p["place"].startswith("第 ") and p["place"].endswith(" 行") for p in row["parts"])
+
+
+def test_many_reports_one_row_each_and_the_summary_is_the_command_lines_csv(client: TestClient, folder: Path) -> None:
+    from authoring.check import report_to_csv
+    from authoring.main import check_path
+
+    files = [folder / "report.yaml"] + sorted(CORPUS.glob("*.txt"))[:2]
+    for f in files:
+        assert _upload(client, "/api/check?batch=b2", f).status_code == 200
+    csv = client.get("/api/check/summary", params={"batch": "b2", "format": "csv"})
+    assert csv.headers["content-disposition"].startswith("attachment; filename*=UTF-8''")
+    expected = report_to_csv([check_path(f) for f in files])
+    names = {str(f): f.name for f in files}
+    for full, short in names.items():
+        expected = expected.replace(full, short)
+    assert csv.content.decode("utf-8-sig") == expected
+
+
+def test_a_file_no_reader_takes_is_a_row_that_says_why(client: TestClient, tmp_path: Path) -> None:
+    (tmp_path / "旧报告.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    row = _upload(client, "/api/check?batch=b3", tmp_path / "旧报告.doc").json()["report"]
+    assert row["unreadable"] is True
+    assert "另存为" in row["findings"][0]["message"]
+
+
+def test_a_word_upload_has_the_command_lines_zip_bomb_limit(client: TestClient, tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"<" + b"a" * (5 * 1024 * 1024))
+    (tmp_path / "bomb.docx").write_bytes(buf.getvalue())
+    row = _upload(client, "/api/check?batch=b4", tmp_path / "bomb.docx").json()["report"]
+    assert row["unreadable"] is True and "压缩炸弹" in row["findings"][0]["message"]
+
+
+@pytest.mark.skipif(not (CORPUS / "jiulongpo-cgj-2023.txt").exists(), reason="the shared corpus is not here")
+def test_last_years_report_is_imported_into_a_new_yaml(folder: Path) -> None:
+    client = _client(folder)
+    out = _upload(client, "/api/import?figures=1", CORPUS / "jiulongpo-cgj-2023.txt").json()
+    assert out["file"] == "jiulongpo-cgj-2023.yaml"
+    text = (folder / "jiulongpo-cgj-2023.yaml").read_text(encoding="utf-8")
+    from authoring.main import import_report
+
+    assert text == import_report(CORPUS / "jiulongpo-cgj-2023.txt", figures=True,
+                                 output=str(folder / "jiulongpo-cgj-2023.yaml")).yaml_text
+    page = client.get(out["url"]).text
+    assert "导入说明" in page and "找到 主要举措和成效" in page
+    again = _upload(client, "/api/import?figures=1", CORPUS / "jiulongpo-cgj-2023.txt").json()
+    assert again["file"] == "jiulongpo-cgj-2023-2.yaml"
+
+
+def test_next_years_draft_is_what_init_from_writes_and_shows_last_years_plans(client: TestClient, folder: Path) -> None:
+    out = client.post("/api/next-year", json={"file": "report.yaml"}).json()
+    assert out["file"] == "report-2025.yaml"
+    shutil.copy(folder / "report.yaml", folder / "cli.yaml")
+    from authoring.main import init_from
+
+    expected = init_from(folder / "report.yaml", output=str(folder / "report-2025.yaml")).yaml_text
+    assert (folder / "report-2025.yaml").read_text(encoding="utf-8") == expected
+    page = client.get(out["url"]).text
+    assert "起草下一年度" in page and "已更新：年度 2024 → 2025" in page
+    update = _edit(client, {"op": "set", "path": path_key(("achievements", 0, "items", 0, "text")),
+                            "value": "全面落实党建引领，法治建设列入党组重要议事日程，专题研究4次。"}, file="report-2025.yaml")
+    plans = update["checklist"]
+    assert len(plans) == 5 and plans[0]["plan"] == "坚持党建引领，大力推进法治政府建设"
+    assert plans[0]["status"] == "matched" and plans[0]["anchor"] == path_key(("achievements", 0, "items", 0))
+    assert all(p["status"] == "to_fill" for p in plans[1:])
+    again = client.post("/api/next-year", json={"file": "report.yaml"})
+    assert again.status_code == 409 and "已有 report-2025.yaml" in again.text

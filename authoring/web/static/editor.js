@@ -59,6 +59,7 @@
     previewNote.textContent = update.preview === undefined && update.errors ? "有错误时预览停在上一次无错的样子；改正后自动更新" : "";
     if (update.problems) showProblems(update.problems, update.errors, update.warnings);
     if (update.state) setState(update.state);
+    if (update.checklist) showChecklist(update.checklist);
     if (update.text !== undefined && document.activeElement !== yamlBox) yamlBox.value = update.text;
     if (update.yaml_ok === false) {
       formPane.classList.add("stale");
@@ -144,6 +145,27 @@
       }
     }
     problemsBox.appendChild(list);
+  }
+
+  function showChecklist(items) {
+    const box = document.getElementById("checklist");
+    const list = box.querySelector("ul");
+    list.innerHTML = "";
+    const done = items.filter((i) => i.status === "matched" || i.status === "weak").length;
+    box.querySelector(".sum").textContent = `${items.length} 项，${done} 项已有对应内容`;
+    for (const item of items) {
+      const li = document.createElement("li");
+      li.className = "plan " + item.status;
+      const mark = item.status === "matched" ? "✓" : item.status === "weak" ? "？" : "○";
+      li.textContent = `${mark} ${item.plan} —— ${item.label}${item.passage ? "：" + item.passage : ""}`;
+      if (item.anchor) {
+        li.tabIndex = 0;
+        li.title = "点击跳到今年对应的内容";
+        li.addEventListener("click", () => jumpTo({ anchor: item.anchor }));
+      }
+      list.appendChild(li);
+    }
+    box.hidden = items.length === 0;
   }
 
   function ownSlot(holder) {
