@@ -1,0 +1,258 @@
+"""The workbench driven in a real browser (Debian's headless chromium through Selenium), as a
+clerk uses it: open the report, type, see the pages change, make a mistake and see it beside the
+field, save and find the YAML with its comments, download the Word file, drop reports on 检查.
+
+Skipped, with the reason, where chromium or chromedriver is not installed (CI installs both)."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from authoring.web.app import Config, build_app  # noqa: E402
+from authoring.web.form import path_key  # noqa: E402
+from authoring.web.security import Folders, new_token  # noqa: E402
+from authoring.web.server import free_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CHUXIONG = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+DRIVER = shutil.which("chromedriver")
+
+pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="chromium and chromedriver are not installed "
+                                "(Debian: apt-get install chromium chromium-driver)")
+
+
+class Server:
+    """The workbench on a free port in this process, on a folder of its own."""
+
+    def __init__(self, folder: Path, report: Path | None) -> None:
+        import uvicorn
+
+        self.folder = folder
+        self.port = free_port("127.0.0.1", 18765)
+        self.config = Config(Folders([folder]), new_token(), self.port, "127.0.0.1", report)
+        self.app = build_app(self.config)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.02)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/?token={self.config.token}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.app.app.state.workbench.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[Any]:
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1366,900",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM  # type: ignore[assignment]
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[Server]:
+    shutil.copy(CHUXIONG, tmp_path / "report.yaml")
+    server = Server(tmp_path, tmp_path / "report.yaml")
+    yield server
+    server.stop()
+
+
+def _wait(driver: Any, condition: Callable[[Any], Any], seconds: float = 15, message: str = "") -> Any:
+    try:
+        # The form is rebuilt after an edit that changes its shape: an element found a moment ago
+        # may be gone; look again.
+        return WebDriverWait(driver, seconds, poll_frequency=0.05,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    except TimeoutException:
+        raise AssertionError(message or "timed out") from None
+
+
+def _preview_text(driver: Any) -> str:
+    return str(driver.execute_script(
+        "const d = document.getElementById('preview').contentDocument; return d && d.body ? d.body.innerText : '';"))
+
+
+def _field(driver: Any, path: tuple) -> Any:
+    return driver.find_element(By.CSS_SELECTOR, f"[data-edit='set'][data-path='{path_key(path)}']")
+
+
+def _type(driver: Any, element: Any, text: str) -> None:
+    element.clear()
+    element.send_keys(text)
+
+
+def _open(driver: Any, server: Server) -> None:
+    driver.get(server.url)
+    _wait(driver, lambda d: "楚雄市综合行政执法局关于2024年度" in _preview_text(d).replace("\n", ""),
+          message="the preview did not show the report")
+
+
+def test_open_edit_and_see_the_pages_change(browser: Any, served: Server) -> None:
+    _open(browser, served)
+    assert browser.current_url.endswith("/edit?file=report.yaml")  # the secret left the address bar
+    name = _field(browser, ("agency", "name"))
+    _type(browser, name, "楚雄市测试局")
+    _wait(browser, lambda d: "楚雄市测试局关于2024年度" in _preview_text(d).replace("\n", ""),
+          message="the preview did not follow the typing")
+    assert "有未保存的修改" in browser.find_element(By.ID, "status").text
+
+
+def test_a_mistake_shows_beside_its_field_and_the_list_jumps_to_it(browser: Any, served: Server) -> None:
+    _open(browser, served)
+    value = _field(browser, ("figures", "licenses"))
+    _type(browser, value, "九百")
+    row = browser.find_element(By.CSS_SELECTOR, f"tr[data-path='{path_key(('figures', 'licenses'))}']")
+    slot = row.find_element(By.XPATH, "following-sibling::tr[1]")
+    _wait(browser, lambda d: "应为整数或数字，实际是文字“九百”" in slot.text, message="no message beside the figure")
+    item = browser.find_element(By.CSS_SELECTOR, "#problems li.error")
+    assert "licenses" in item.text
+    browser.find_element(By.CSS_SELECTOR, "[data-tab='yaml']").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-tab='form']").click()
+    browser.find_element(By.CSS_SELECTOR, "#problems li.error").click()
+    _wait(browser, lambda d: d.switch_to.active_element == _field(d, ("figures", "licenses")),
+          message="the problem list did not jump to the field")
+    assert "1 个错误" in browser.find_element(By.ID, "counts").text
+
+
+def test_save_writes_the_yaml_with_its_comments(browser: Any, served: Server) -> None:
+    _open(browser, served)
+    before = (served.folder / "report.yaml").read_text(encoding="utf-8")
+    _type(browser, _field(browser, ("agency", "short_name")), "市执法局")
+    _wait(browser, lambda d: "有未保存的修改" in d.find_element(By.ID, "status").text)
+    browser.find_element(By.ID, "save").click()
+    _wait(browser, lambda d: d.find_element(By.ID, "status").text == "已保存", message="not saved")
+    after = (served.folder / "report.yaml").read_text(encoding="utf-8")
+    assert [ln for ln in after.splitlines() if ln.lstrip().startswith("#")] == \
+        [ln for ln in before.splitlines() if ln.lstrip().startswith("#")]
+    assert after == before.replace("  short_name: 市综合行政执法局", "  short_name: 市执法局")
+
+
+def test_add_an_entry_and_move_it(browser: Any, served: Server) -> None:
+    _open(browser, served)
+    add = browser.find_element(By.CSS_SELECTOR, f"[data-edit='insert'][data-path='{path_key(('plans',))}'][data-kind='entry']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
+    add.click()
+    heading = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-edit='set'][data-path='{path_key(('plans', 6, 'heading'))}']"))
+    _wait(browser, lambda d: d.switch_to.active_element.get_attribute("data-path") in
+          (path_key(("plans", 6, "heading")), path_key(("plans", 6, "text"))), message="the new entry is not focused")
+    _type(browser, heading[0], "新增的一项安排")
+    _wait(browser, lambda d: "新增的一项安排" in _preview_text(d))
+    up = browser.find_element(By.CSS_SELECTOR, f"[data-edit='move'][data-path='{path_key(('plans', 6))}']")
+    up.click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-path='{path_key(('plans', 5, 'heading'))}']")
+          and _field(d, ("plans", 5, "heading")).get_attribute("value") == "新增的一项安排", message="not moved")
+
+
+def test_download_the_word_file_and_read_it_back(browser: Any, served: Server, downloads: Path) -> None:
+    from docx import Document
+
+    _open(browser, served)
+    for old in downloads.glob("*"):
+        old.unlink()
+    browser.find_element(By.CSS_SELECTOR, "[data-deliver='docx']").click()
+    _wait(browser, lambda d: (downloads / "report.docx").exists() and not list(downloads.glob("*.crdownload")),
+          seconds=30, message="the Word file was not downloaded")
+    document = Document(str(downloads / "report.docx"))
+    texts = [p.text for p in document.paragraphs if p.text.strip()]
+    assert texts[0].replace("\n", "") == "楚雄市综合行政执法局关于2024年度法治政府建设情况的报告"
+    assert (downloads / "report.docx").read_bytes() == (served.folder / "report.docx").read_bytes()
+
+
+def test_drop_reports_on_check_and_see_their_parts(browser: Any, served: Server, tmp_path: Path) -> None:
+    corpus = Path("/work/shared/corpus")
+    files = [served.folder / "report.yaml"]
+    if (corpus / "jiulongpo-cgj-2023.txt").exists():
+        files.append(corpus / "jiulongpo-cgj-2023.txt")
+    browser.get(served.url)
+    browser.get(f"http://127.0.0.1:{served.port}/check")
+    chooser = browser.find_element(By.ID, "check-files")
+    chooser.send_keys("\n".join(str(f) for f in files))
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.file-row")) == len(files), seconds=60,
+          message="not every file got a row")
+    first = browser.find_element(By.CSS_SELECTOR, "tr.file-row")
+    assert "楚雄市综合行政执法局" in first.text and first.text.count("✓") == 4
+    details = browser.find_element(By.CSS_SELECTOR, "tr.details")
+    assert "✓ 主要举措和成效" in details.text and "✓ 第一责任人" in details.text
+
+
+def test_the_browser_is_refused_without_the_secret_and_outside_the_folder(browser: Any, tmp_path: Path) -> None:
+    shutil.copy(CHUXIONG, tmp_path / "report.yaml")
+    server = Server(tmp_path, tmp_path / "report.yaml")
+    try:
+        browser.delete_all_cookies()
+        browser.get(f"http://127.0.0.1:{server.port}/?token=wrong")
+        assert "缺少或错误的访问口令" in browser.find_element(By.TAG_NAME, "body").text
+        browser.get(f"http://127.0.0.1:{server.port}/edit?file=report.yaml")
+        assert "缺少或错误的访问口令" in browser.find_element(By.TAG_NAME, "body").text
+        browser.get(server.url)
+        browser.get(f"http://127.0.0.1:{server.port}/edit?file=../../etc/passwd")
+        assert "工作台只能打开和保存这些文件夹中的文件" in browser.find_element(By.TAG_NAME, "body").text
+        # A page of another site (another port is another origin) cannot make the workbench act.
+        other = f"http://localhost:{server.port}/edit?file=report.yaml"
+        browser.get(other)
+        assert "缺少或错误的访问口令" in browser.find_element(By.TAG_NAME, "body").text
+    finally:
+        server.stop()
+
+
+def test_closing_the_tab_loses_no_typing(browser: Any, served: Server) -> None:
+    _open(browser, served)
+    field = _field(browser, ("agency", "short_name"))
+    field.clear()
+    field.send_keys("关页前输入")
+    browser.get("about:blank")  # the page goes away straight after the typing
+    recovery = served.folder / ".report.yaml.未保存"
+    deadline = time.monotonic() + 10
+    while not (recovery.exists() and "关页前输入" in recovery.read_text(encoding="utf-8")):
+        assert time.monotonic() < deadline, "the typing was not kept"
+        time.sleep(0.1)
+    _open(browser, served)
+    assert "有未保存的修改" in browser.find_element(By.ID, "status").text
+    assert _field(browser, ("agency", "short_name")).get_attribute("value") == "关页前输入"
+
+
+def test_the_page_names_no_address_outside_this_server(browser: Any, served: Server) -> None:
+    _open(browser, served)
+    urls = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".concat([...document.querySelectorAll('[src],[href]')].map(e => e.src || e.href));")
+    outside = [u for u in urls if u and not u.startswith((f"http://127.0.0.1:{served.port}/", "about:", "javascript:"))]
+    assert outside == []
+    assert os.path.exists(served.folder / "report.yaml")
