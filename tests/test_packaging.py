@@ -50,3 +50,33 @@ def test_installed_wheel_renders_away_from_the_checkout(wheel: Path, tmp_path: P
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_the_wheel_carries_the_workbench_pages_scripts_and_styles(wheel: Path, tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    web = ROOT / "authoring" / "web"
+    shipped = {f"authoring/web/{p.relative_to(web).as_posix()}" for p in web.rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}
+    assert shipped - names == set()
+    # Installed away from the checkout, the page and its script are served from the package.
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)], check=True)
+    script = (
+        "import sys, shutil; sys.path.insert(0, sys.argv[1])\n"
+        "import warnings; warnings.simplefilter('ignore')\n"
+        "from pathlib import Path\n"
+        "from starlette.testclient import TestClient\n"
+        "from authoring.web.app import Config, build_app\n"
+        "from authoring.web.security import Folders\n"
+        "import authoring.web.app as a; assert Path(a.__file__).is_relative_to(sys.argv[1])\n"
+        "shutil.copy(sys.argv[2], 'r.yaml')\n"
+        "c = TestClient(build_app(Config(Folders(['.']), 't', 9, report=Path('r.yaml').resolve())), base_url='http://127.0.0.1:9')\n"
+        "h = {'x-authoring-token': 't'}\n"
+        "page = c.get('/edit?file=r.yaml', headers=h)\n"
+        "js = c.get('/static/editor.js', headers=h)\n"
+        "print(page.status_code, '常州市城市管理局' in page.text, js.status_code, 'sendBeacon' in js.text)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(site), str(ROOT / "examples" / "changzhou-cgj-2024.yaml")],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["200", "True", "200", "True"]
