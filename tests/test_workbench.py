@@ -383,3 +383,63 @@ def test_next_years_draft_is_what_init_from_writes_and_shows_last_years_plans(cl
     assert all(p["status"] == "to_fill" for p in plans[1:])
     again = client.post("/api/next-year", json={"file": "report.yaml"})
     assert again.status_code == 409 and "已有 report-2025.yaml" in again.text
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> tuple[Any, list[Any]]:
+    import authoring.web.server as server
+
+    started: list[Any] = []
+
+    def fake_run(config: Any, *, open_browser: bool = True, on_ready: Any = None) -> None:
+        started.append((config, open_browser))
+        on_ready(server.url_of(config))
+
+    monkeypatch.setattr(server, "run", fake_run)
+    return CliRunner().invoke(cli, ["serve", *args]), started
+
+
+def test_serve_prints_the_address_with_its_secret_and_binds_to_this_machine(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    result, started = _serve(monkeypatch, [str(folder / "report.yaml"), "--no-browser", "--port", "18999"])
+    assert result.exit_code == 0, result.output
+    config, open_browser = started[0]
+    assert config.host == "127.0.0.1" and open_browser is False
+    assert f"工作台已启动：http://127.0.0.1:18999/?token={config.token}\n" in result.output
+    assert config.folders.roots == [folder.resolve()]
+    assert "警告" not in result.output
+
+
+def test_serve_on_another_address_only_with_the_flag_and_a_warning(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    result, started = _serve(monkeypatch, [str(folder / "report.yaml"), "--host", "0.0.0.0", "--port", "18999"])
+    assert result.exit_code == 0, result.output
+    assert started[0][0].host == "0.0.0.0"
+    assert "警告：工作台监听 0.0.0.0，同一网络中的其他电脑也能连接（仍需要地址中的口令）。" in result.output
+
+
+def test_serve_creates_the_report_when_it_is_absent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    result, started = _serve(monkeypatch, [str(tmp_path / "report-2025.yaml"), "--no-browser", "--port", "18999"])
+    assert result.exit_code == 0, result.output
+    assert f"已新建 {(tmp_path / 'report-2025.yaml').resolve()}（2025 年度的空白报告）" in result.output
+    text = (tmp_path / "report-2025.yaml").read_text(encoding="utf-8")
+    assert "year: 2025" in text and "name: 【待填】" in text
+
+
+def test_serve_without_a_report_opens_the_start_page_on_the_current_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    result, started = _serve(monkeypatch, ["--no-browser", "--port", "18999"])
+    assert result.exit_code == 0
+    assert started[0][0].report is None and started[0][0].folders.roots == [tmp_path.resolve()]
+
+
+def test_serve_refuses_a_port_in_use(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result, started = _serve(monkeypatch, [str(folder / "report.yaml"), "--port", str(port)])
+    assert result.exit_code == 1 and started == []
+    assert f"端口 {port} 已被占用" in result.output

@@ -45,6 +45,13 @@ def prepare(report: Optional[Path], *, folders: Sequence[Path] = (), host: str =
     for root in roots:
         if not Path(root).is_dir():
             raise AuthoringError("文件夹不存在", file=str(root))
+    if port:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                raise AuthoringError(f"端口 {port} 已被占用（可能已有一个工作台在运行）；"
+                                     "请换一个端口，或不加 --port 让工作台自己选") from None
     chosen = port if port else free_port(host)
     return Config(Folders(roots), new_token(), chosen, host, report, templates, reference_doc)
 
