@@ -111,8 +111,19 @@ def _title_year(blocks: Sequence[Block]) -> Optional[YearFound]:
     return None
 
 
-def _opening_year(blocks: Sequence[Block]) -> Optional[YearFound]:
+def _before_parts(blocks: Sequence[Block]) -> list[Block]:
+    # The opening: the first blocks up to the first heading ("2025年，我局将……" in the plans of
+    # a short report is not an opening).
+    out: list[Block] = []
     for b in blocks[:6]:
+        if isinstance(b, Heading) or (isinstance(b, Paragraph) and b.number):
+            break
+        out.append(b)
+    return out
+
+
+def _opening_year(blocks: Sequence[Block]) -> Optional[YearFound]:
+    for b in _before_parts(blocks):
         if isinstance(b, Paragraph) and not b.number:
             m = re.match(r"\s*(\d{4})\s*年(度)?(以来)?\s*[，,]?", normalize_text(b.text))
             if m and not m.group(3):
@@ -133,7 +144,7 @@ def _heading_year(blocks: Sequence[Block]) -> Optional[YearFound]:
 
 def _since_year(blocks: Sequence[Block]) -> Optional[YearFound]:
     # An opening "2024年以来，……" names the year it reports on.
-    for b in blocks[:6]:
+    for b in _before_parts(blocks):
         if isinstance(b, Paragraph) and not b.number:
             m = re.match(r"\s*(\d{4})\s*年(度)?以来", normalize_text(b.text))
             if m:

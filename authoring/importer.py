@@ -646,54 +646,65 @@ def _noun(before: str, after: str = "") -> str:
 
 def _lift_figures(data: dict[str, Any], notes: dict[FieldPath, str]) -> None:
     """Numbers with units in the prose → `figures:` entries and {{ figures.name }} references."""
-    pattern = _figure_pattern()
-    names = _unit_names()
-    figures: dict[str, Any] = {}
-
-    def lift(text: str, path: FieldPath) -> str:
-        if "{% raw %}" in text:
-            return text
-        titles = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》|“[^”]*”", text)]
-        out, last, count = [], 0, 0
-        for m in pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in titles):
-                continue
-            count += 1
-            unit = names[m.group(5)] + ("_10k" if m.group(3) == "万" else "_100m" if m.group(3) == "亿" else "")
-            noun = _noun(text[:m.start()], text[m.end():])
-            if noun:
-                base = noun if noun.endswith(("_rate", "share")) else f"{noun}_{unit}"
-            else:
-                base = "_".join(
-                    str(p + 1) if isinstance(p, int) else p for p in path if p not in ("items", "points", "text", "duties")
-                ) + f"_{unit}"
-            name, n = base, 2
-            while name in figures:
-                name, n = f"{base}_{n}", n + 1
-            raw = m.group(1)
-            figures[name] = float(raw) if "." in raw else int(raw)
-            context = text[max(0, m.start() - 12):m.end() + 6].replace("\n", " ")
-            notes[("figures", name)] = f"……{context}……"
-            out.append(text[last:m.start(1)] + "{{ figures." + name + " }}")
-            last = m.end(1)
-        out.append(text[last:])
-        return "".join(out) if count else text
-
-    def walk(value: Any, path: FieldPath) -> Any:
-        if isinstance(value, str):
-            return lift(value, path) if path[-1] != "heading" else value
-        if isinstance(value, dict):
-            return {k: (v if k in ("heading", "leader", "table") else walk(v, path + (k,))) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v, path + (i,)) for i, v in enumerate(value)]
-        return value
-
+    lifter = _Figures(notes)
     for key in PART_KEYS:
         if key in data:
-            data[key] = walk(data[key], (key,))
-    if figures:
+            data[key] = lifter.walk(data[key], (key,))
+    if lifter.figures:
         ordered: dict[str, Any] = {k: data[k] for k in ("agency", "year", "title", "preamble") if k in data}
-        ordered["figures"] = figures
+        ordered["figures"] = lifter.figures
         ordered.update({k: v for k, v in data.items() if k not in ordered})
         data.clear()
         data.update(ordered)
+
+
+class _Figures:
+    """The figures lifted so far, each with the sentence it came from (a note in the YAML)."""
+
+    def __init__(self, notes: dict[FieldPath, str]) -> None:
+        self.pattern = _figure_pattern()
+        self.units = _unit_names()
+        self.figures: dict[str, Any] = {}
+        self.notes = notes
+
+    def walk(self, value: Any, path: FieldPath) -> Any:
+        """The value with the figures in its prose lifted (headings, leader and tables stay)."""
+        if isinstance(value, str):
+            return self.lift(value, path) if path[-1] != "heading" else value
+        if isinstance(value, dict):
+            return {k: (v if k in ("heading", "leader", "table") else self.walk(v, path + (k,))) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.walk(v, path + (i,)) for i, v in enumerate(value)]
+        return value
+
+    def lift(self, text: str, path: FieldPath) -> str:
+        """One text with each number-with-unit replaced by its {{ figures.name }}."""
+        if "{% raw %}" in text:
+            return text
+        titles = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》|“[^”]*”", text)]
+        out, last = [], 0
+        for m in self.pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in titles):
+                continue  # a number inside a document's title or a quotation is part of a name
+            name = self.add(m, text, path)
+            out.append(text[last:m.start(1)] + "{{ figures." + name + " }}")
+            last = m.end(1)
+        return "".join(out) + text[last:] if out else text
+
+    def add(self, m: re.Match[str], text: str, path: FieldPath) -> str:
+        """A new figure for the number `m` matched in `text`: named after the noun beside it."""
+        unit = self.units[m.group(5)] + ("_10k" if m.group(3) == "万" else "_100m" if m.group(3) == "亿" else "")
+        noun = _noun(text[:m.start()], text[m.end():])
+        if noun:
+            base = noun if noun.endswith(("_rate", "share")) else f"{noun}_{unit}"
+        else:
+            where = [str(p + 1) if isinstance(p, int) else p for p in path if p not in ("items", "points", "text", "duties")]
+            base = "_".join(where) + f"_{unit}"
+        name, n = base, 2
+        while name in self.figures:
+            name, n = f"{base}_{n}", n + 1
+        raw = m.group(1)
+        self.figures[name] = float(raw) if "." in raw else int(raw)
+        context = text[max(0, m.start() - 12):m.end() + 6].replace("\n", " ")
+        self.notes[("figures", name)] = f"……{context}……"
+        return name

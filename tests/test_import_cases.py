@@ -26,6 +26,7 @@ from retention import han_text, retention
 CASES_DIR = Path(__file__).parent / "import_cases"
 CASES: dict[str, dict[str, Any]] = yaml.safe_load((CASES_DIR / "cases.yaml").read_text(encoding="utf-8"))
 BAR = 0.99
+GAPS = list(yaml.safe_load((Path(__file__).parents[1] / "authoring" / "data" / "import.yaml").read_text(encoding="utf-8"))["gaps"].values())
 LABELS = {"achievements": "主要举措和成效", "first_responsible": "第一责任人", "shortcomings": "存在的不足和原因",
           "plans": "下一年度主要安排"}
 
@@ -48,7 +49,9 @@ def _round_trip(source: Path, tmp_path: Path, figures: bool = False) -> tuple[An
     out.write_text(result.yaml_text, encoding="utf-8")
     loaded = load_report(out)
     problems = validate_report(loaded)
-    errors = [str(p) for p in problems if p.severity == "error"]
+    # Nothing is wrong with the YAML but the gaps import marked (a placeholder is a warning or an
+    # error, as the verdict says; either way it names the gap): the report renders as a draft.
+    errors = [str(p) for p in problems if p.severity == "error" and not any(g in p.message for g in GAPS)]
     assert errors == [], errors
     return result, problems, render_report(loaded)
 
@@ -113,7 +116,7 @@ def test_case_round_trip_keeps_the_text_in_order(name: str, tmp_path: Path) -> N
     assert after.missing == []
     gaps = [k for k, how in result.how.items() if how in ("missing", "inline")]
     flagged = " ".join(f.message for f in after.findings if f.rule == "leftovers.placeholder" and f.severity == "error")
-    warned = " ".join(p.message for p in problems if p.rule == "placeholder")
+    warned = " ".join(p.message for p in problems)
     for key in gaps:
         value = result.data[key]
         gap = (value["duties"] if key == "first_responsible" else value)[0]
@@ -163,3 +166,35 @@ def test_check_and_import_name_the_same_agency_and_year(path: Path) -> None:
     verdict = check_path(path)
     data = import_report(path).data
     assert (data["agency"]["name"], data["year"]) == (verdict.agency, verdict.year)
+
+
+# -- cutting a line never loses a character --------------------------------------------------------
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from authoring.blocks import block_text  # noqa: E402
+from authoring.read import read_blocks  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "当前位置：", " 首页 > 政务公开 > ", "正文 ", "时间：2023-03-31 10:09", " 微信 微博 QQ空间 ", "来源：某局", "【打印本页】",
+    "某县某局关于2022年法治工作情况的报告", "中共某县委：", "2022年，", "我局坚持依法行政", "。", "，", "一、", "二、", "三、",
+    "（一）", "（二）", "1.", "2.", "3、", "一是", "二是", "主要举措和成效", "存在问题", "在看到成绩的同时", "下一步工作打算",
+    "主要负责人履行推进法治建设第一责任人职责情况", "100%", "扫一扫在手机打开当前页", "某县某局", "2023年3月1日", " ", "　",
+])
+
+
+@settings(max_examples=int(__import__("os").environ.get("AUTHORING_FUZZ_EXAMPLES", "150")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_PIECES, min_size=1, max_size=30).map("".join), min_size=1, max_size=3))
+@example(["当前位置： 首页 > 政务公开 > 正文 某县某局关于2022年法治工作情况的报告 时间：2023-03-31 10:09 微信 微博 QQ空间 "
+          "2022年，我局坚持依法行政。一、主要举措和成效（一）我局坚持依法行政。二、存在问题在看到成绩的同时，我局坚持依法行政。"
+          "三、下一步工作打算1.我局坚持依法行政。2.我局坚持依法行政。某县某局2023年3月1日 来源：某局"])
+def test_cutting_lines_apart_loses_no_character(lines: list[str]) -> None:
+    # What the reader keeps as blocks and what it drops as chrome are, together, every Han
+    # character of the input: a cut moves text to another line, never away.
+    raw = ("\n".join(lines) + "\n").encode("utf-8")
+    read = read_blocks(raw, "text", "fuzz.txt")
+    kept = "".join(block_text(b) for b in read.blocks) + "".join(read.chrome)
+    want = sorted(c for c in "".join(lines) if "\u4e00" <= c <= "\u9fff")
+    assert sorted(c for c in kept if "\u4e00" <= c <= "\u9fff") == want
