@@ -456,8 +456,8 @@ class _Builder:
                 if m:
                     return m.group(1)
         default = str(_rules()["leader_default"])
-        self.warn(f"未能从原文识别主要负责人的职务，已填“{default}”；请核对", None, "import-leader",
-                  ("first_responsible", "leader"))
+        self.warn(f"未能从原文识别主要负责人的职务，已填“{default}”；请核对", span.line if span else None,
+                  "import-leader", ("first_responsible", "leader"))
         return default
 
     def signature(self, sig: Signature) -> dict[str, Any]:

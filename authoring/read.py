@@ -275,10 +275,18 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
 
     out: list[_Item] = []
     at_head = True
+    # After the last numbered line the page footer starts: the tail patterns deal with it.
+    numbered = [n for n, it in enumerate(items)
+                if it.table is None and any(rx.match(normalize_text(it.text)) for _, rx in _patterns()["numbering"])]
+    footer = numbered[-1] if numbered else len(items)
     for n, it in enumerate(items):
         if it.table is not None:
             out.append(it)
             at_head = False
+            continue
+        if not at_head and n < footer and unflatten.is_chrome_line(it.text):
+            chrome.append(it.text)  # share links, page numbers between the report's lines
+            cuts.append((it.line, "chrome:正文中间的一行是网页栏目，已略去：" + it.text))
             continue
         pieces = apply(it, _head_cut(it, unflatten.split_head(it.text, first=n == 0))) if at_head else [it]
         at_head = at_head and not any(_is_body_start(p.text) for p in pieces)

@@ -145,6 +145,23 @@ def split_head(text: str, *, first: bool) -> Cut:
     return cut
 
 
+def is_chrome_line(text: str) -> bool:
+    """A line that is nothing but chrome tokens, one at least not a bare number ("上一页 1 2 下一页")."""
+    norm = normalize_text(text)
+    pos, words = 0, []
+    while pos < len(norm):
+        while pos < len(norm) and norm[pos].isspace():
+            pos += 1
+        if pos >= len(norm):
+            break
+        end = _chrome_at(norm, pos)
+        if end <= pos:
+            return False
+        words.append(norm[pos:end].strip())
+        pos = end
+    return any(not w.isdigit() for w in words)
+
+
 def split_tail(text: str) -> Cut:
     """The end of a line: chrome tokens ("来源：某局", "【打印本页】") cut off, and a 落款 run into the
     last sentence ("……工作。某局2023年3月28日") cut into its own lines."""
