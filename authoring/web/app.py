@@ -494,8 +494,8 @@ def build_app(config: Config) -> Guard:
         result = pipeline.import_upload(raw, name, figures=bool(request.query_params.get("figures")),
                                         output=str(target))
         _write_new(target, result.yaml_text)
-        found = "、".join(wb.part_label(k) for k in dict.fromkeys(result.found)) or "（无）"
-        items = [f"已导入 {name}：找到 {found}。请逐项核对（标有“请核对”的是导入时拿不准的地方）。"]
+        # the parts as the YAML has them, in its order (what the command line says too)
+        items = [f"已导入 {name}：{result.summary()}。请逐项核对（标有“请核对”的是导入时拿不准的地方）。"]
         items += [p.message for p in result.warnings]
         wb.notes[target] = {"title": "导入说明", "items": items}
         shown = wb.display_name(target)
