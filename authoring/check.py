@@ -13,6 +13,7 @@ from typing import Any, Iterable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.errors import AuthoringError, Place, Problem
+from authoring.duties import duty_specs
 from authoring.facts import find_agency
 from authoring.parts import PartsResult, classify_heading, find_parts
 from authoring.read import ReadResult, normalize_text
@@ -219,12 +220,7 @@ class _Context:
 
     def span_text(self, key: str) -> str:
         """All the text of a part (its first span), heading included."""
-        span = self.parts.get(key)
-        if span is None:
-            return ""
-        if span.form in ("inline", "preamble"):
-            return span.text or span.heading
-        return span.heading + "\n" + "\n".join(self.texts[span.start:span.end])
+        return _part_text(self.blocks, self.parts, key)
 
     def line(self, i: int) -> Optional[int]:
         """The line (or Word paragraph number) of block i."""
@@ -309,18 +305,68 @@ def _shorten(text: str, n: int) -> str:
 # -- 第一责任人 duties ----------------------------------------------------------------------------
 
 
+def duties_covered(text: str, given: Iterable[str] = ()) -> dict[str, bool]:
+    """Duty id → whether part two's `text` mentions the duty, or a fact `given` for it (a duty id
+    from the report YAML) answers it. A document has no facts: only its text counts."""
+    norm = normalize_text(text)
+    answered = set(given)
+    out: dict[str, bool] = {}
+    for duty in duty_specs():
+        seen = norm
+        for phrase in duty.get("except") or []:
+            seen = seen.replace(phrase, "")
+        out[duty["id"]] = duty["id"] in answered or any(k in seen for k in duty["keywords"])
+    return out
+
+
+def missing_duties(blocks: Sequence[Block], given: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The rule `duties.missing` on a report's blocks: the duties of the 2016 规定 that part two
+    neither mentions nor answers with a fact (validate passes the facts of the YAML it rendered)."""
+    parts = find_parts(list(blocks))
+    if parts.get("first_responsible") is None:
+        return []  # parts.missing says so
+    covered = duties_covered(_part_text(list(blocks), parts, "first_responsible"), given)
+    return [d for d in duty_specs() if not covered[d["id"]]]
+
+
+def _part_text(blocks: list[Block], parts: PartsResult, key: str) -> str:
+    """All the text of a part (its first span), heading included."""
+    span = parts.get(key)
+    if span is None:
+        return ""
+    if span.form in ("inline", "preamble"):
+        return span.text or span.heading
+    return span.heading + "\n" + "\n".join(block_text(b) for b in blocks[span.start:span.end])
+
+
+def duty_message(duty: dict[str, Any], source: str = "document") -> str:
+    """The `duties.missing` message for one duty: on a document it names the duty; on a report
+    YAML (`source="yaml"`) it also names the fields to fill."""
+    spec = _rules()["rules"]["duties.missing"]
+    if source != "yaml":
+        return str(spec["message"]).format(duty=duty["name"])
+    from authoring.duties import fact_label
+
+    # The field's Chinese name only where the duty's name does not already say it.
+    keys = "或".join(f"first_responsible.{k}" + ("" if fact_label(k) in duty["name"] else f"（{fact_label(k)}）")
+                    for k in duty.get("facts") or [])
+    fill = spec["fill_facts"].format(keys=keys) if keys else spec["fill_text"]
+    return str(spec["yaml_message"]).format(duty=duty["name"], fill=fill)
+
+
 def _duty_rules(ctx: _Context) -> tuple[dict[str, bool], list[Finding]]:
     span = ctx.parts.get("first_responsible")
     if span is None:
         return {}, []
-    text = normalize_text(ctx.span_text("first_responsible"))
-    covered = {d["name"]: any(k in text for k in d["keywords"]) for d in load_data("duties.yaml")["duties"]}
-    missing = [name for name, ok in covered.items() if not ok]
-    if not missing:
-        return covered, []
+    covered = duties_covered(ctx.span_text("first_responsible"))
     label = _heading_label(ctx.blocks, span.start, span.heading)
-    return covered, [make_finding("duties.missing", span.line, label if span.form == "heading" else "",
-                                  duties="、".join(missing))]
+    where = label if span.form == "heading" else ""
+    spec = _rules()["rules"]["duties.missing"]
+    findings = [
+        Finding("duties.missing", spec["severity"], spec["category"], duty_message(d), span.line, where)
+        for d in duty_specs() if not covered[d["id"]]
+    ]
+    return {d["name"]: covered[d["id"]] for d in duty_specs()}, findings
 
 
 # -- year ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from authoring.errors import AuthoringError, Problem
 from authoring.inputs import collect_paths, is_yaml, kind_of, read_document_file, read_reference_doc, read_report_file
 from authoring.load import LoadedReport, load_bytes, load_text
 from authoring.render import render_report
-from authoring.validate import validate_report
+from authoring.validate import review_report, validate_report
 
 if TYPE_CHECKING:
     from authoring.check import CheckReport
@@ -61,18 +61,24 @@ class Result:
 # -- validate and render, on data ------------------------------------------------------------
 
 
-def validate(report: LoadedReport) -> list[Problem]:
-    """A loaded report's problems (warnings); raise AuthoringError listing all if any is an error."""
-    problems = validate_report(report)
+def _review(report: LoadedReport, templates: Optional[PathLike] = None) -> tuple[list[Problem], list[Block]]:
+    # Validation renders a report without errors (the content rules run on its blocks, as
+    # check runs them on any document): the blocks are kept, so that render renders once.
+    problems, blocks = review_report(report, templates=templates)
     if any(p.severity == "error" for p in problems):
         raise AuthoringError(problems=problems)
-    return problems
+    return problems, blocks
+
+
+def validate(report: LoadedReport) -> list[Problem]:
+    """A loaded report's problems (warnings); raise AuthoringError listing all if any is an error."""
+    return _review(report)[0]
 
 
 def render(report: LoadedReport, *, templates: Optional[PathLike] = None) -> Result:
     """A loaded report → validated → rendered to blocks."""
-    problems = validate(report)
-    return Result(report, problems, render_report(report, templates=templates))
+    problems, blocks = _review(report, templates)
+    return Result(report, problems, blocks or render_report(report, templates=templates))
 
 
 def output_bytes(result: Result, kind: str = "docx", *, reference_doc: Optional[bytes] = None,
@@ -246,7 +252,7 @@ def _yaml_problems(raw: bytes, name: str, error: Exception) -> list[Problem]:
     from authoring.errors import Place
 
     try:
-        problems = [x for x in validate_report(load_bytes(raw, name)) if x.severity == "error"]
+        problems = [x for x in validate_report(load_bytes(raw, name), render=False) if x.severity == "error"]
     except AuthoringError as e:
         problems = [x for x in e.problems if x.severity == "error"]
     except Exception:  # the validator must never hide the first failure
@@ -331,7 +337,7 @@ def draft_report(report: LoadedReport, *, output: Optional[str] = None, schema: 
     """Next year's draft of a loaded report YAML (refused when a field has the wrong type)."""
     from authoring.draft import draft_next_year, refuse_wrong_types
 
-    refuse_wrong_types(report, validate_report(report))
+    refuse_wrong_types(report, validate_report(report, render=False))  # the types only: no render
     return draft_next_year(report, output=output, schema=schema)
 
 

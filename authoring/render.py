@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, Optional, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.errors import AuthoringError, Place
+from authoring.duties import default_names, normalized_facts, party_body
 from authoring.load import FieldPath, LoadedReport, format_path
 from authoring.resources import load_data, templates_dir
 
@@ -62,6 +63,11 @@ def points_text(points: Optional[Iterable[str]]) -> str:
         fmt.format(cn=chinese_number(i), n=i) + _end_sentence(str(p))
         for i, p in enumerate(points or [], 1)
     )
+
+
+def clause(text: Any) -> str:
+    """A clerk's line without its closing punctuation, to be joined into a longer sentence."""
+    return str(text).strip().rstrip("。；;，,.、 ")
 
 
 def runin(heading: str) -> str:
@@ -259,6 +265,7 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
     env.filters["paragraphs"] = paragraphs
     env.filters["points"] = points_text
     env.filters["runin"] = runin
+    env.filters["clause"] = clause
     env.filters["cn_number"] = chinese_number
     env.filters["cn_date"] = chinese_date
     return env
@@ -384,6 +391,13 @@ def _entry(value: Any) -> dict[str, Any]:
         "items": items,
         "table": table,
     }
+
+
+def _duty_entry(value: Any) -> dict[str, Any]:
+    """A first_responsible.duties entry: an entry, plus the facts merged into it."""
+    entry = _entry(value)
+    entry["facts"] = list(value.get("facts") or []) if isinstance(value, dict) else []
+    return entry
 
 
 def current_meetings(year: int) -> str:
@@ -522,7 +536,7 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
     for key in ("achievements", "shortcomings", "plans", "other"):
         report_view[key] = [_entry(e) for e in filled.get(key) or []]
     fr = dict(filled["first_responsible"])
-    fr["duties"] = [_entry(e) for e in fr.get("duties") or []]
+    fr["duties"] = [_duty_entry(e) for e in fr.get("duties") or []]
     report_view["first_responsible"] = fr
     opening = fr.get("text") or load_data("duties.yaml")["opening"].replace("\n", "").replace(" ", "").format(leader=fr["leader"])
 
@@ -545,6 +559,13 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
         "order": order,
         "headings": headings,
         "first_responsible_opening": opening,
+        # The duties given as facts (templates/duties.j2 words them): the sentences of the facts
+        # no duty entry takes (`claimed`) go in sections of their own.
+        "leader": fr["leader"],
+        "party_body": party_body(fr["leader"]),
+        "names": default_names(fr["leader"]),
+        "facts": normalized_facts(fr),
+        "claimed": sorted({k for e in fr["duties"] for k in e["facts"]}),
         "signature": {"name": signature.get("name") or agency, "date": chinese_date(signature.get("date"))},
     }
 

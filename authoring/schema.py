@@ -44,6 +44,8 @@ def _rule(rule: dict[str, Any]) -> dict[str, Any]:
         out["minItems"] = rule["minlength"]
     if "allowed" in rule:
         out["enum"] = list(rule["allowed"])
+    if "regex" in rule:  # cerberus anchors its regex at both ends; the patterns here are written anchored
+        out["pattern"] = rule["regex"]
     inner = rule.get("schema")
     if isinstance(inner, dict) and "type" not in inner:
         out.update(_object(inner))

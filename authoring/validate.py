@@ -47,6 +47,10 @@ _import_cerberus()
 import cerberus  # noqa: E402  (already loaded by _import_cerberus: this only binds the name)
 
 from authoring.errors import Place, Problem
+from authoring.duties import (
+    duties_given, duty_specs, fact_fields, fact_keys, fact_label, fact_patterns, given_facts, is_given,
+    stated_in_text,
+)
 from authoring.load import FieldPath, LoadedReport, format_path
 from authoring.resources import load_data, load_yaml_file, schemas_dir
 
@@ -178,6 +182,8 @@ def _schema_message(error: Any, path: FieldPath) -> str:
         if path == ("year",):
             return f"年度应为四位数字的年份（2000—2100），实际是 {error.value}"
         return f"数值 {error.value} 超出允许范围"
+    if code == cerberus.errors.REGEX_MISMATCH.code and path[:1] == ("first_responsible",):
+        return f"应为数字，或写成 \"{{{{ figures.名称 }}}}\" 引用数据，实际是{_type_of(error.value)}"
     if code == cerberus.errors.REGEX_MISMATCH.code:
         return (
             f"数据名称“{error.value}”只能用英文字母、数字和下划线，且不以数字开头"
@@ -262,8 +268,14 @@ def _content_problems(report: LoadedReport) -> list[Problem]:
     fr = data.get("first_responsible")
     if isinstance(fr, dict) and isinstance(fr.get("duties"), list):
         for i, entry in enumerate(fr["duties"]):
-            if isinstance(entry, dict) and not any(entry.get(k) for k in ("text", "items", "points", "table")):
+            if isinstance(entry, dict) and not any(entry.get(k) for k in ("text", "items", "points", "table", "facts")):
                 add(("first_responsible", "duties", i), "这一项只有标题，没有内容；请填写 text（正文）", "error", "entry-empty")
+    if isinstance(fr, dict):
+        problems += _fact_problems(report, fr)
+        if "duties" not in fr and not given_facts(fr):
+            add(("first_responsible", "duties"),
+                "缺少必填项“duties”；请补上履职情况，或填写 leading_group、meetings 等履职事实（见 docs/yaml-format.md）",
+                "error", "schema-required")
         own = fr.get("text")
         if isinstance(own, str) and "第一责任人" not in own:
             add(("first_responsible", "text"),
@@ -349,8 +361,19 @@ def _inner_path(label: str) -> str:
     return label[label.find("（") + 1 : -1] if label.endswith("）") else label
 
 
-def validate_report(report: LoadedReport) -> list[Problem]:
-    """All problems of a loaded report, errors and warnings, in file order."""
+def validate_report(report: LoadedReport, *, render: bool = True) -> list[Problem]:
+    """All problems of a loaded report, errors and warnings, in file order.
+
+    With `render` (the default) a report without errors is also rendered, and the content rules
+    that `check` runs on any document run on its blocks (see review_report)."""
+    return review_report(report, render=render)[0]
+
+
+def review_report(report: LoadedReport, *, render: bool = True, templates: Any = None) -> tuple[list[Problem], list[Any]]:
+    """Validate a report; when it has no error, render it (with `templates`) and run the content
+    rules on its blocks as `check` runs them on any document, so that a YAML and the Word file
+    made from it get the same findings. Returns the problems and the blocks (empty when not
+    rendered), so that rendering happens once."""
     problems = list(report.warnings) + _schema_problems(report)
     refused = [_inner_path(p.place.field) for p in problems if p.place.field]
     for problem in _content_problems(report):
@@ -358,5 +381,96 @@ def validate_report(report: LoadedReport) -> list[Problem]:
         inner = _inner_path(problem.place.field)
         if problem.severity == "warning" or not any(r == inner or r.startswith(inner + ".") for r in refused):
             problems.append(problem)
+    blocks: list[Any] = []
+    if render and not any(p.severity == "error" for p in problems):
+        from authoring.errors import AuthoringError
+        from authoring.render import render_report
+
+        try:
+            blocks = render_report(report, templates=templates)
+        except AuthoringError as error:  # what render would stop on: an error of validation too
+            problems += error.problems
+        else:
+            problems += _block_problems(report, blocks)
+            # An empty fact whose duty is reported missing needs no second line at the same place.
+            missing = {p.place.field for p in problems if p.rule == "duties.missing"}
+            problems = [p for p in problems if not (p.rule == "fact-empty" and p.place.field in missing)]
     problems.sort(key=lambda p: (p.place.line or 0, p.place.column or 0))
+    return problems, blocks
+
+
+def _block_problems(report: LoadedReport, blocks: list[Any]) -> list[Problem]:
+    """The content rules on the rendered blocks, placed at the YAML field to change."""
+    from authoring.check import duty_message, missing_duties
+
+    fr = report.data["first_responsible"]
+    problems: list[Problem] = []
+    for duty in missing_duties(blocks, duties_given(fr)):
+        present = [k for k in duty.get("facts") or [] if k in fr]
+        path: FieldPath = ("first_responsible", present[0]) if present else ("first_responsible",)
+        problems.append(Problem(duty_message(duty, "yaml"), report.place(path, field_label(path)),
+                                "warning", "duties.missing"))
+    # A fact listed as stated in the text renders no sentence: the text must then say it.
+    stated = stated_in_text(fr)
+    if stated:
+        from authoring.blocks import block_text
+        from authoring.check import duties_covered
+
+        covered = duties_covered("\n".join(block_text(b) for b in blocks))
+        for key in stated:
+            duties = [d for d in duty_specs() if key in (d.get("facts") or [])]
+            if duties and not covered[duties[0]["id"]]:
+                duty = duties[0]
+                path = ("first_responsible", "in_text")
+                problems.append(Problem(
+                    f"{key}（{fact_label(key)}）列为已在正文中写明，但正文中没有找到有关{duty['name']}的表述，"
+                    f"报告中不会出现这一事实；请在正文中写明，或从 in_text 中删去 {key}",
+                    report.place(path, field_label(path)), "warning", "fact-not-in-text"))
     return problems
+
+
+def _fact_problems(report: LoadedReport, fr: dict[str, Any]) -> list[Problem]:
+    """The facts of part two: fields left empty (still to fill), in_text naming no given fact."""
+    problems: list[Problem] = []
+
+    def add(path: FieldPath, message: str, rule: str) -> None:
+        problems.append(Problem(message, report.place(path, field_label(path)), "warning", rule))
+
+    for key in fact_keys():
+        if key not in fr:
+            continue
+        value = fr[key]
+        if not is_given(value) and value is not False:
+            add(("first_responsible", key), f"{fact_label(key)}待填：请填写本年度的情况，不适用的可删去这一项", "fact-empty")
+        elif isinstance(value, dict):
+            for sub in fact_fields(key):
+                if sub in value and value[sub] is None:
+                    add(("first_responsible", key, sub),
+                        f"{fact_label(key)} · {fact_label(key, sub)}待填：请填写本年度的情况，不适用的可删去这一项",
+                        "fact-empty")
+    # A given fact renders its sentence: the same sentence in the prose would say it twice.
+    stated = set(stated_in_text(fr))
+    for key in given_facts(fr):
+        if key in stated:
+            continue
+        for pattern in (p for p in fact_patterns() if p.key == key):
+            hit = next(((path, m) for path, text in _prose_strings(report.data, pattern.parts)
+                        if (m := pattern.regex.search(text))), None)
+            if hit is not None:
+                path, match = hit
+                add(path, f"已写有“{match.group(0)[:40]}”，与 first_responsible.{key}（{fact_label(key)}）"
+                          f"生成的句子重复；请删去其中一处，或把 {key} 列入 first_responsible.in_text", "fact-stated-twice")
+                break
+    return problems
+
+
+def _prose_strings(data: dict[str, Any], parts: tuple[str, ...]) -> Iterator[tuple[FieldPath, str]]:
+    """The running text of these parts (part two: its opening and duties), with field paths."""
+    for part in parts:
+        value = data.get(part)
+        if part == "first_responsible" and isinstance(value, dict):
+            for key in ("text", "duties"):
+                if key in value:
+                    yield from ((p, t) for p, t in iter_strings(value[key], (part, key)) if p[-1] != "heading")
+        elif value is not None:
+            yield from ((p, t) for p, t in iter_strings(value, (part,)) if p[-1] != "heading")

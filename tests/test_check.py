@@ -66,9 +66,15 @@ def test_corpus_facts() -> None:
     assert (r.agency, r.year) == ("楚雄市综合行政执法局", 2024)
     duties = r.duties
     assert duties["亲自部署、亲自过问、亲自协调、亲自督办"] and not duties["行政机关负责人出庭应诉"]
-    f = next(f for f in r.findings if f.rule == "duties.missing")
-    assert f.severity == "warning" and f.line == 13 and "行政机关负责人出庭应诉" in f.message
-    assert f.heading == "二、2024年度党政主要负责人履行推进法治建设第一责任人职责有关情况"
+    # one finding for each duty not mentioned, at part two's heading
+    found = [f for f in r.findings if f.rule == "duties.missing"]
+    assert [f.message for f in found] == [
+        "“第一责任人”部分未提及：述法（法治建设列入年终述职）",
+        "“第一责任人”部分未提及：行政机关负责人出庭应诉",
+        "“第一责任人”部分未提及：重大行政决策合法性审核与集体讨论",
+    ]
+    assert {(f.severity, f.line, f.heading) for f in found} == {
+        ("warning", 13, "二、2024年度党政主要负责人履行推进法治建设第一责任人职责有关情况")}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -338,7 +344,7 @@ def test_json_and_csv(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(report_to_csv(reports))))
     assert rows[0] == ["文件", "单位", "年度", "主要举措和成效", "第一责任人", "存在的不足和原因", "下一年度主要安排",
                        "其他需要报告的情况", "错误", "警告", "问题摘要"]
-    assert rows[1][1:10] == ["楚雄市综合行政执法局", "2024", "✓", "✓", "✓", "✓", "✗", "0", "1"]
+    assert rows[1][1:10] == ["楚雄市综合行政执法局", "2024", "✓", "✓", "✓", "✓", "✗", "0", "3"]
     assert rows[2][1:9] == ["九龙坡区城市管理局", "2023", "✓", "✗", "✓", "✓", "✗", "1"]
     assert rows[2][10].startswith("缺少“第一责任人”部分")
 
@@ -410,12 +416,14 @@ def test_cli_one_report(tmp_path: Path) -> None:
         "  ✓ 第一责任人　第 29 行　主要负责人履行推进法治建设第一责任人职责情况",
         "  ✓ 存在的不足和原因　第 39 行　存在的主要问题",
         "  ✓ 下一年度主要安排　第 43 行　下一步工作打算",
-        "级别  位置      问题                                                                            规则",
-        "─" * 110,
-        "提示            已忽略网页导航等非正文内容 14 行（如“您当前的位置: 首页>政务公开>政府信息”）    read.chrome",
-        "警告  第 29 行  “第一责任人”部分未提及：亲自部署、亲自过问、亲自协调、亲自督办、带头尊法学法守  duties.missing",
-        "                法用法、述法（法治建设列入年终述职）",
-        "结论：0 个错误、1 个警告、1 条提示",
+        "级别  位置      问题                                                                          规则",
+        "─" * 108,
+        "提示            已忽略网页导航等非正文内容 14 行（如“您当前的位置: 首页>政务公开>政府信息”）  read.chrome",
+        # one warning for each duty of the 2016 规定 that part two does not mention
+        "警告  第 29 行  “第一责任人”部分未提及：亲自部署、亲自过问、亲自协调、亲自督办                duties.missing",
+        "警告  第 29 行  “第一责任人”部分未提及：带头尊法学法守法用法                                  duties.missing",
+        "警告  第 29 行  “第一责任人”部分未提及：述法（法治建设列入年终述职）                          duties.missing",
+        "结论：0 个错误、3 个警告、1 条提示",
     ]
 
 
@@ -441,15 +449,21 @@ def test_cli_folder_summary_and_unreadable_file(tmp_path: Path) -> None:
     assert _lines(result.output) == [  # type: ignore[attr-defined]
         "文件                    单位                  年度  举措成效  第一责任人  不足原因  下年安排  错误  警告",
         "─" * 104,
-        "changzhou-cgj-2024.txt  市城管局              2024  ✓         ✓           ✓         ✓         0     1",
-        "chuxiong-zhzf-2024.txt  楚雄市综合行政执法局  2024  ✓         ✓           ✓         ✓         0     1",
-        "jiulongpo-cgj-2023.txt  九龙坡区城市管理局    2023  ✓         ✓           ✓         ✓         0     1",
+        "changzhou-cgj-2024.txt  市城管局              2024  ✓         ✓           ✓         ✓         0     3",
+        "chuxiong-zhzf-2024.txt  楚雄市综合行政执法局  2024  ✓         ✓           ✓         ✓         0     3",
+        "jiulongpo-cgj-2023.txt  九龙坡区城市管理局    2023  ✓         ✓           ✓         ✓         0     3",
         "旧报告.doc              无法读取                    ✗         ✗           ✗         ✗         1     0",
-        "changzhou-cgj-2024.txt：第 16 行：警告：“第一责任人”部分未提及：组织领导、行政机关负责人出庭应诉、重大行政决策合法性审核与集体讨论",
-        "chuxiong-zhzf-2024.txt：第 13 行：警告：“第一责任人”部分未提及：述法（法治建设列入年终述职）、行政机关负责人出庭应诉、重大行政决策合法性审核与集体讨论",
-        "jiulongpo-cgj-2023.txt：第 29 行：警告：“第一责任人”部分未提及：亲自部署、亲自过问、亲自协调、亲自督办、带头尊法学法守法用法、述法（法治建设列入年终述职）",
+        "changzhou-cgj-2024.txt：第 16 行：警告：“第一责任人”部分未提及：组织领导",
+        "changzhou-cgj-2024.txt：第 16 行：警告：“第一责任人”部分未提及：行政机关负责人出庭应诉",
+        "changzhou-cgj-2024.txt：第 16 行：警告：“第一责任人”部分未提及：重大行政决策合法性审核与集体讨论",
+        "chuxiong-zhzf-2024.txt：第 13 行：警告：“第一责任人”部分未提及：述法（法治建设列入年终述职）",
+        "chuxiong-zhzf-2024.txt：第 13 行：警告：“第一责任人”部分未提及：行政机关负责人出庭应诉",
+        "chuxiong-zhzf-2024.txt：第 13 行：警告：“第一责任人”部分未提及：重大行政决策合法性审核与集体讨论",
+        "jiulongpo-cgj-2023.txt：第 29 行：警告：“第一责任人”部分未提及：亲自部署、亲自过问、亲自协调、亲自督办",
+        "jiulongpo-cgj-2023.txt：第 29 行：警告：“第一责任人”部分未提及：带头尊法学法守法用法",
+        "jiulongpo-cgj-2023.txt：第 29 行：警告：“第一责任人”部分未提及：述法（法治建设列入年终述职）",
         "旧报告.doc：错误：无法读取：这是旧版 Word（.doc）文件，无法检查；请在 Word 中“另存为”Word 文档（.docx）",
-        "共检查 4 个文件：1 个错误、3 个警告、4 条提示",
+        "共检查 4 个文件：1 个错误、9 个警告、4 条提示",
     ]
 
 
@@ -460,8 +474,8 @@ def test_cli_csv_and_json(tmp_path: Path) -> None:
     assert result.exit_code == 0  # type: ignore[attr-defined]
     assert result.output.splitlines() == [  # type: ignore[attr-defined]
         "文件,单位,年度,主要举措和成效,第一责任人,存在的不足和原因,下一年度主要安排,其他需要报告的情况,错误,警告,问题摘要",
-        f"{path},楚雄市综合行政执法局,2024,✓,✓,✓,✓,✗,0,1,“第一责任人”部分未提及：述法（法治建设列入年终述职）、"
-        "行政机关负责人出庭应诉、重大行政决策合法性审核与集体讨论",
+        f"{path},楚雄市综合行政执法局,2024,✓,✓,✓,✓,✗,0,3,“第一责任人”部分未提及：述法（法治建设列入年终述职）；"
+        "“第一责任人”部分未提及：行政机关负责人出庭应诉；“第一责任人”部分未提及：重大行政决策合法性审核与集体讨论",
     ]
     result = _run(str(path), "--format", "json", "--ignore", "duties")
     data = json.loads(result.output)  # type: ignore[attr-defined]

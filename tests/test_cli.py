@@ -78,7 +78,15 @@ def test_every_command_has_an_example_and_is_in_the_readme(runner: CliRunner) ->
 def test_validate_clean_example(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate", str(EXAMPLE)])
     assert result.exit_code == 0
-    assert result.output == f"{EXAMPLE}：校验通过，没有错误\n"
+    # The 常州 report's part two says nothing of 出庭应诉 or 重大行政决策 (check says so of the
+    # published text too): validate names the duty and the field to fill.
+    assert result.output.splitlines() == [
+        f"{EXAMPLE}:108:1: 警告：第一责任人（first_responsible）：“第一责任人”部分未提及：行政机关负责人出庭应诉；"
+        "请填写 first_responsible.court，或在 duties 中写明",
+        f"{EXAMPLE}:108:1: 警告：第一责任人（first_responsible）：“第一责任人”部分未提及：重大行政决策合法性审核与集体讨论；"
+        "请填写 first_responsible.decisions，或在 duties 中写明",
+        f"{EXAMPLE}：校验通过，没有错误（2 个警告）",
+    ]
 
 
 def test_validate_lists_every_error_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
@@ -109,7 +117,8 @@ def test_render_writes_a_docx_a_person_can_open(runner: CliRunner, tmp_path: Pat
     out = tmp_path / "报告.docx"
     result = runner.invoke(cli, ["render", str(EXAMPLE), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(rf"已生成 {re.escape(str(out))}（\d+ 字）\n", result.output)
+    assert re.fullmatch(rf"已生成 {re.escape(str(out))}（\d+ 字）", result.output.splitlines()[-1])
+    assert [line for line in result.output.splitlines()[:-1] if "duties.missing" not in line and "未提及" not in line] == []
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "常州市城市管理局关于2024年度法治政府建设情况的报告" in text.replace("\n", "")
     for heading in ("一、", "二、", "三、", "四、"):
