@@ -46,6 +46,26 @@ class FigureChange:
 
 
 @dataclass
+class FactChange:
+    """One 第一责任人 fact field in both years (first_responsible.court.cases …), values as given
+    (figure references resolved): numbers, True, texts, lists, or None when not given."""
+
+    path: str
+    label: str
+    old: Any
+    new: Any
+    old_written: bool = True  # False: the report does not have the field at all (not: left empty)
+    new_written: bool = True
+
+    @property
+    def change(self) -> Optional[float]:
+        """new − old, when both are numbers."""
+        if _number(self.old) and _number(self.new):
+            return _tidy(self.new - self.old)
+        return None
+
+
+@dataclass
 class PlanMatch:
     """One plan of the earlier year and the passage of the later year that reports on it."""
 
@@ -70,6 +90,7 @@ class Comparison:
     only_new: list[str] = field(default_factory=list)
     plans: list[PlanMatch] = field(default_factory=list)
     old_agency: str = ""
+    facts: list[FactChange] = field(default_factory=list)
     new_agency: str = ""
 
     @property
@@ -101,7 +122,31 @@ def compare(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new
             result.only_old.append(str(name))
     result.only_new = [str(n) for n in new_figures if n not in old_figures]
     result.plans = match_plans(old.get("plans"), new)
+    result.facts = compare_facts(old, new)
     return result
+
+
+def compare_facts(old: dict[str, Any], new: dict[str, Any]) -> list[FactChange]:
+    """The 第一责任人 facts either year gives, side by side, in the schema's order."""
+    from authoring.duties import NAME_FIELDS, fact_leaves, leaf_label
+
+    def values(data: dict[str, Any]) -> dict[tuple[str, ...], Any]:
+        figures = data.get("figures") if isinstance(data.get("figures"), dict) else {}
+        out: dict[tuple[str, ...], Any] = {}
+        for path, value in fact_leaves(data.get("first_responsible")):
+            if path[-1] in NAME_FIELDS:
+                continue
+            ref = re.fullmatch(r"\{\{\s*figures\.(\w+)\s*\}\}", value) if isinstance(value, str) else None
+            out[path] = figures.get(ref.group(1)) if ref and isinstance(figures, dict) else value
+        return out
+
+    before, after = values(old), values(new)
+    from authoring.duties import fact_fields, fact_keys
+
+    order = [p for k in fact_keys() for p in [(k,)] + [(k, f) for f in fact_fields(k)]]
+    paths = sorted(set(before) | set(after), key=lambda p: order.index(p) if p in order else len(order))
+    return [FactChange(".".join(p), leaf_label(p), before.get(p), after.get(p), p in before, p in after)
+            for p in paths if before.get(p) is not None or after.get(p) is not None]
 
 
 def _agency(data: dict[str, Any]) -> str:
@@ -223,6 +268,22 @@ def _show(value: Optional[float]) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _fact_shown(value: Any, written: bool = True) -> str:
+    """A fact's value in the comparison: numbers as such, 是 for true, 已写明 for texts and lists,
+    待填 for a field left empty, 未写 for one the report does not have."""
+    if not written:
+        return "未写"
+    if value is None or value is False:
+        return "否" if value is False else "待填"
+    if value is True:
+        return "是"
+    if _number(value):
+        return _show(value)
+    if isinstance(value, list):
+        return f"{len(value)} 项"
+    return "已写明"
+
+
 def _width(text: str) -> int:
     """Columns a text takes in a terminal: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -257,6 +318,18 @@ def format_comparison(c: Comparison) -> str:
         lines.append(f"  仅{old_y}有：{'、'.join(c.only_old)}")
     if c.only_new:
         lines.append(f"  仅{new_y}有：{'、'.join(c.only_new)}")
+    if c.facts:
+        lines.append(f"第一责任人履职事实（{old_y} → {new_y}）：")
+        fact_rows = [("事实", old_y, new_y, "变化")] + [
+            (f.label, _fact_shown(f.old, f.old_written), _fact_shown(f.new, f.new_written),
+             "" if f.change is None else f"{f.change:+g}")
+            for f in c.facts
+        ]
+        fact_widths = [max(_width(r[i]) for r in fact_rows) for i in range(4)]
+        for fact_row in fact_rows:
+            cells = [_pad(fact_row[0], fact_widths[0])] + [
+                _pad(cell, w, right=True) for cell, w in zip(fact_row[1:], fact_widths[1:])]
+            lines.append("  " + "  ".join(cells).rstrip())
     answered = sum(1 for p in c.plans if p.status in ("matched", "weak"))
     lines.append(f"{old_y}报告所列安排的落实（{answered}/{len(c.plans)} 项有对应内容）：")
     for p in c.plans:

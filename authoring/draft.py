@@ -37,7 +37,7 @@ def init_scaffold(agency: str, year: int, *, output: Optional[str] = None) -> st
         "agency": {"name": name},
         "year": year,
         "achievements": [{"heading": None, "items": [{"heading": None, "text": None}]}],
-        "first_responsible": {"leader": None, "duties": [{"heading": None, "text": None}]},
+        "first_responsible": {"leader": None, **_empty_facts(), "duties": [{"heading": None, "text": None}]},
         "shortcomings": [None],
         "plans": [{"heading": None, "text": None}],
         "signature": {"name": name, "date": None},
@@ -89,6 +89,13 @@ def draft_next_year(
     ]
     changes.sort(key=lambda c: c.place.line or 0)
     return Draft(data, text, carried + changes)
+
+
+def _empty_facts() -> dict[str, Any]:
+    """Every 第一责任人 fact with its fields, empty: what a new report can say about part two."""
+    from authoring.duties import NAME_FIELDS, fact_fields, fact_keys
+
+    return {k: ({f: None for f in fact_fields(k) if f not in NAME_FIELDS} or None) for k in fact_keys()}
 
 
 def refuse_wrong_types(report: LoadedReport, problems: Sequence[Problem]) -> None:
@@ -188,6 +195,7 @@ class _Drafter:
             data["title"] = self.replace_year(data["title"], ("title",), y, n)
         self.signature(data)
         self.figures(data)
+        self.facts(data)
         if isinstance(data.get("preamble"), str):
             self.preamble(data)
         headings = (data.get("layout") or {}).get("headings") if isinstance(data.get("layout"), dict) else None
@@ -242,6 +250,29 @@ class _Drafter:
             figures[name] = None
             self.notes[("figures", name)] = f"待填（{self.year}年：{value}）{_context(prose, str(name))}"
         self.change(("figures",), f"{len(figures)} 项数据保留名称、清空数值，待填（注释中是 {self.year} 年的数）", "init-figures")
+
+    def facts(self, data: dict[str, Any]) -> None:
+        """The 第一责任人 facts keep their keys and lose their values (last year's are the hint);
+        a reference to a figure stays (the figure is emptied), and so do the meetings' names."""
+        from authoring.duties import NAME_FIELDS, fact_leaves, leaf_label
+
+        fr = data.get("first_responsible")
+        emptied = 0
+        for path, value in list(fact_leaves(fr)):
+            if path[-1] in NAME_FIELDS or value is None or (isinstance(value, str) and "{{" in value):
+                continue
+            assert isinstance(fr, dict)
+            holder = fr if len(path) == 1 else fr[path[0]]
+            holder[path[-1]] = None
+            emptied += 1
+            self.notes[("first_responsible",) + path] = f"待填（{self.year}年：{_shown(value)}）"
+        if emptied:
+            self.change(("first_responsible",), f"第一责任人履职事实 {emptied} 项保留名称、清空内容，待填（注释中是 {self.year} 年的情况）",
+                        "init-facts")
+        if isinstance(fr, dict) and fr.get("in_text"):
+            self.notes[("first_responsible", "in_text")] = (
+                f"这些事实 {self.year} 年写在正文中，不另生成句子：改写正文时一并核对；正文不再写的，请从这里删去"
+            )
 
     def preamble(self, data: dict[str, Any]) -> None:
         y, n = self.year, self.new_year
@@ -328,6 +359,15 @@ class _Drafter:
         if not items:
             return None, []
         return {"heading": f"落实{self.year}年安排情况", "items": items}, originals
+
+
+def _shown(value: Any) -> str:
+    """Last year's value of a fact, as its hint shows it."""
+    if value is True:
+        return "是"
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    return str(value)
 
 
 def _shift(path: FieldPath) -> FieldPath:

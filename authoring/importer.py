@@ -66,6 +66,7 @@ def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[s
         warnings.append(Problem(
             f"已略去 {len(lines)} 行网页栏目等非正文内容：{shown}", Place(name), "warning", "import-chrome"
         ))
+    _lift_facts(data, builder, figures)
     if figures:
         _lift_figures(data, builder.notes)
     warnings += builder.warnings
@@ -646,7 +647,7 @@ def _noun(before: str, after: str = "") -> str:
 
 def _lift_figures(data: dict[str, Any], notes: dict[FieldPath, str]) -> None:
     """Numbers with units in the prose → `figures:` entries and {{ figures.name }} references."""
-    lifter = _Figures(notes)
+    lifter = _Figures(notes, data.get("figures"))  # the facts' figures come first
     for key in PART_KEYS:
         if key in data:
             data[key] = lifter.walk(data[key], (key,))
@@ -661,10 +662,10 @@ def _lift_figures(data: dict[str, Any], notes: dict[FieldPath, str]) -> None:
 class _Figures:
     """The figures lifted so far, each with the sentence it came from (a note in the YAML)."""
 
-    def __init__(self, notes: dict[FieldPath, str]) -> None:
+    def __init__(self, notes: dict[FieldPath, str], figures: Any = None) -> None:
         self.pattern = _figure_pattern()
         self.units = _unit_names()
-        self.figures: dict[str, Any] = {}
+        self.figures: dict[str, Any] = dict(figures) if isinstance(figures, dict) else {}
         self.notes = notes
 
     def walk(self, value: Any, path: FieldPath) -> Any:
@@ -708,3 +709,121 @@ class _Figures:
         context = text[max(0, m.start() - 12):m.end() + 6].replace("\n", " ")
         self.notes[("figures", name)] = f"……{context}……"
         return name
+
+
+# -- the 第一责任人 facts -------------------------------------------------------------------------
+
+def _lift_facts(data: dict[str, Any], builder: _Builder, figures: bool) -> None:
+    """Facts of part two recognised in the prose (data/import.yaml) → first_responsible.<fact>,
+    listed in `in_text`: the sentence stays where it was, and the fact is not rendered again."""
+    from authoring.duties import default_names, fact_keys, fact_label, fact_patterns
+
+    fr = data.get("first_responsible")
+    if not isinstance(fr, dict):
+        return
+    names = default_names(str(fr.get("leader") or ""))
+    found: dict[str, Any] = {}
+    quotes: dict[str, tuple[str, Optional[int]]] = {}
+    lifted: dict[str, list[str]] = {}
+    done: set[tuple[str, Optional[str]]] = set()
+    for pattern in fact_patterns():
+        if (pattern.key, pattern.field) in done:
+            continue
+        for path, text in _prose(data, pattern.parts):
+            match = pattern.regex.search(text)
+            if match is None:
+                continue
+            done.add((pattern.key, pattern.field))
+            value = pattern.value(match, names)
+            shown = "是" if value is True else str(value)
+            if figures and isinstance(value, (int, float)) and not isinstance(value, bool):
+                name = _free_name(data, pattern.figure)
+                data.setdefault("figures", {})[name] = value
+                builder.notes[("figures", name)] = f"……{match.group(0)}……"
+                value = "{{ figures.%s }}" % name
+                _set(data, path, text[: match.start("n")] + value + text[match.end("n"):])
+            if pattern.field is None:
+                found[pattern.key] = value
+            else:
+                group = found.setdefault(pattern.key, {})
+                group[pattern.field] = value
+                called = match.group("name") if "name" in pattern.regex.groupindex else None
+                if called and called != names.get(f"{pattern.field}_meeting"):
+                    group[f"{pattern.field}_name"] = called
+            lifted.setdefault(pattern.key, []).append(
+                f"{fact_label(pattern.key, pattern.field)}{shown}" if pattern.field
+                else (shown if isinstance(value, str) else fact_label(pattern.key)))
+            quotes.setdefault(pattern.key, (match.group(0), _source_line(builder, match.group(0))))
+            break
+    if not found:
+        return
+    for key in found:
+        quote, line = quotes[key]
+        what = "，".join(lifted[key])
+        builder.warn(
+            f"从原文“{_clip(quote, 40)}”识别出第一责任人履职事实 first_responsible.{key}：{what}；"
+            "原句保留在正文中，并已列入 in_text，生成时不会重复；请核对",
+            line, "import-fact",
+        )
+        builder.notes[("first_responsible", key)] = f"请核对：导入时从原文“{_clip(quote, 40)}”识别（原句留在正文中）"
+    ordered: dict[str, Any] = {k: v for k, v in fr.items() if k in ("leader", "text")}
+    ordered.update({k: _ordered_group(k, found[k]) for k in fact_keys() if k in found})
+    ordered["in_text"] = [k for k in fact_keys() if k in found]
+    ordered.update({k: v for k, v in fr.items() if k not in ordered})
+    data["first_responsible"] = ordered
+
+
+def _ordered_group(key: str, value: Any) -> Any:
+    """A group fact with its fields in the schema's order."""
+    from authoring.duties import fact_fields
+
+    if not isinstance(value, dict):
+        return value
+    return {f: value[f] for f in fact_fields(key) if f in value}
+
+
+def _prose(data: dict[str, Any], parts: Sequence[str]) -> list[tuple[FieldPath, str]]:
+    """(path, text) of the running text in these parts: no headings, no text kept raw."""
+    out: list[tuple[FieldPath, str]] = []
+
+    def walk(value: Any, path: FieldPath) -> None:
+        if isinstance(value, str):
+            if "{% raw %}" not in value:
+                out.append((path, value))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if k in ("text", "points", "items", "duties"):
+                    walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (i,))
+
+    for part in parts:
+        if part == "first_responsible" and isinstance(data.get(part), dict):
+            walk(data[part], (part,))
+        elif part in data:
+            walk(data[part], (part,))
+    return out
+
+
+def _set(data: Any, path: FieldPath, value: str) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _free_name(data: dict[str, Any], base: str) -> str:
+    taken = data.get("figures") or {}
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def _source_line(builder: _Builder, quote: str) -> Optional[int]:
+    """The line (Word paragraph) of the block where a recognised sentence stands."""
+    probe = re.sub(r"\{\{.*?\}\}", "", quote)[:12]
+    for b in builder.blocks:
+        if probe and probe in tidy_punctuation(block_text(b)):
+            return b.line
+    return None

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional, Union
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from authoring.duties import fact_help
 from authoring.resources import schemas_dir
 
 SCHEMA_FILE = "report.schema.json"
@@ -51,7 +52,8 @@ FIELD_COMMENTS: dict[str, str] = {
     "first_responsible": "二、党政主要负责人履行推进法治建设第一责任人职责情况（必填）",
     "first_responsible.leader": "主要负责人的职务（必填），如：局党组书记、局长",
     "first_responsible.text": "开头段（可选）；不写时按《党政主要负责人履行推进法治建设第一责任人职责规定》的表述生成",
-    "first_responsible.duties": "履职情况（至少一项）：每项可写 heading（小标题）和 text（正文）",
+    "first_responsible.duties": "履职情况：每项可写 heading（小标题）和 text（正文）；facts 可把上面的履职事实并入本项开头",
+    "first_responsible.in_text": "已在正文中写明的履职事实：只作记录（供比较和明年起草），生成时不再另写句子",
     "shortcomings": "三、存在的不足和原因（必填，至少一项）：每项可以只写一段文字，也可写 heading 和 text",
     "plans": "四、下一年度的主要安排（必填，至少一项）：明年 init --from 时每项会变成“落实安排”的待填项",
     "other": "五、其他需要报告的情况（可选）",
@@ -175,7 +177,8 @@ class _Emitter:
         """The field's help (at its first occurrence only) and a note on a non-scalar."""
         out: list[str] = []
         if self.help and not any(isinstance(p, int) and p > 0 for p in path):
-            help_text = FIELD_COMMENTS.get(_pattern(path))
+            # the 第一责任人 facts are described by the schema itself (title: description)
+            help_text = FIELD_COMMENTS.get(_pattern(path)) or fact_help(path)
             if help_text:
                 out.append(_comment(help_text, indent))
         if path in self.notes and not scalar:

@@ -119,9 +119,13 @@ def test_reports_of_two_agencies_are_compared_with_a_warning(tmp_path: Path) -> 
     lines = format_comparison(c).splitlines()
     assert lines[0] == "注意：两份报告的单位不同（九龙坡区城市管理局 / 楚雄市综合行政执法局），请确认是否选对了文件"
     # documents are imported with --figures: numbers named after the same noun line up
-    assert [(f.name, f.old, f.new, f.change) for f in c.figures if f.name == "party_group_meetings_times"] == [
-        ("party_group_meetings_times", 28, 23, -5)
+    assert [(f.name, f.old, f.new, f.change) for f in c.figures if f.name == "completion_rate"] == [
+        ("completion_rate", 100, 100, 0)
     ]
+    # 九龙坡's 28 党组会议 studied 法治建设 (a 第一责任人 fact); 楚雄's 23 are all its 党组会议 of the
+    # year (a figure of part one): they are different numbers, and are not lined up as one.
+    assert "  研究法治建设的会议 · 党组（党委）会议（次）         28    未写" in lines
+    assert [f.name for f in c.figures if "meetings" in f.name] == []
 
 
 def test_cli_compare_prints_the_table_and_the_plans(two_years: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from authoring.draft import init_scaffold, update_meetings
+from authoring.duties import NAME_FIELDS, fact_leaves
 from authoring.errors import AuthoringError
 from authoring.main import init_from, load_report
 from authoring.validate import validate_report
@@ -105,7 +106,10 @@ def test_scaffold_loads_and_validation_lists_what_to_fill(tmp_path: Path) -> Non
     fields = {p.place.field for p in problems if p.severity == "error"}
     assert "第一责任人（first_responsible.leader）" in fields
     assert "主要举措和成效（achievements[1].heading）" in fields
-    assert all("不能为空" in p.message or "只有标题" in p.message for p in problems)
+    assert all("不能为空" in p.message or "只有标题" in p.message or p.rule == "fact-empty" for p in problems)
+    # the 第一责任人 facts are there to fill, each with its help comment
+    assert data["first_responsible"]["court"] == {"cases": None, "attended": None, "rate": None, "in_person": None}
+    assert "  # 履职事实（可选）：年终述法：" in text
     # optional keys are shown as commented examples, not as empty values that would be errors
     assert "# title: " in text and "\n# figures:\n" in text
 
@@ -135,9 +139,17 @@ def test_init_from_examples_validates_with_only_the_expected_warnings(example: P
     checklist = new["achievements"][0]
     assert checklist["heading"] == f"落实{old['year']}年安排情况"
     assert all(i["heading"].startswith(f"落实{old['year']}年安排：") and i["text"] == "【待填】" for i in checklist["items"])
+    # the 第一责任人 facts keep their keys; values are emptied, references to figures stay
+    old_facts = {p: v for p, v in fact_leaves(old["first_responsible"])}
+    new_facts = {p: v for p, v in fact_leaves(new["first_responsible"])}
+    assert set(new_facts) == set(old_facts)
+    for path, value in new_facts.items():
+        kept = path[-1] in NAME_FIELDS or (isinstance(old_facts[path], str) and "{{" in old_facts[path])
+        assert value == (old_facts[path] if kept else None), path
+    assert new["first_responsible"].get("in_text") == old["first_responsible"].get("in_text")
     problems = _validate_text(tmp_path, draft.yaml_text, "next.yaml")
     assert [p for p in problems if p.severity == "error"] == []
-    assert {p.rule for p in problems} <= {"figure-empty", "placeholder"}
+    assert {p.rule for p in problems} <= {"figure-empty", "placeholder", "fact-empty", "duties.missing"}
     placeholders = [p for p in problems if p.rule == "placeholder"]
     assert len(placeholders) == len(checklist["items"])
 
@@ -227,7 +239,7 @@ def test_init_from_last_years_word_or_text_report_imports_it_first(tmp_path: Pat
     ]
     assert draft.data["figures"]["licenses_items"] is None
     problems = _validate_text(tmp_path, draft.yaml_text, "report-2025.yaml")
-    assert {p.rule for p in problems} <= {"figure-empty", "placeholder"}
+    assert {p.rule for p in problems} <= {"figure-empty", "placeholder", "duties.missing"}
 
 
 _WORDS = st.lists(st.sampled_from([
