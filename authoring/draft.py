@@ -245,10 +245,16 @@ class _Drafter:
         figures = data.get("figures")
         if not isinstance(figures, dict) or not figures:
             return
+        from authoring.duties import fact_leaves, leaf_label
+
         prose = "\n".join(text for _, text in _strings(data))
+        # A figure that a 第一责任人 fact refers to is best named by the fact it counts.
+        counted = {m.group(1): leaf_label(path) for path, value in fact_leaves(data.get("first_responsible"))
+                   if isinstance(value, str) for m in [re.search(r"figures\.(\w+)", value)] if m}
         for name, value in figures.items():
             figures[name] = None
-            self.notes[("figures", name)] = f"待填（{self.year}年：{value}）{_context(prose, str(name))}"
+            where = f"：{counted[name]}" if name in counted else _context(prose, str(name))
+            self.notes[("figures", name)] = f"待填（{self.year}年：{value}）{where}"
         self.change(("figures",), f"{len(figures)} 项数据保留名称、清空数值，待填（注释中是 {self.year} 年的数）", "init-figures")
 
     def facts(self, data: dict[str, Any]) -> None:
