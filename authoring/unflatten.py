@@ -40,6 +40,7 @@ def _rx() -> dict[str, Any]:
     return {
         "numbering": [(n["level"], re.compile(n["pattern"])) for n in data["numbering"]],
         "end": re.compile(run["sentence_end"]),
+        "item_end": re.compile(run["item_end"]),
         "max_gap": int(data["max_heading_chars"]),
         "closer": re.compile(closers),
         "join": re.compile(run["closer_join"]),
@@ -251,12 +252,13 @@ def _value(number: str) -> int:
         return 0
 
 
-def _boundary(norm: str, pos: int) -> str:
+def _boundary(norm: str, pos: int, level: int) -> str:
     """What stands before a number at `pos`: "strong" (the start, a sentence end, a space),
     "weak" (a mark that ends a phrase: 100%(八)、……”（二）) or "" (running text)."""
     before = norm[:pos]
     stripped = before.rstrip()
-    if not stripped or _rx()["end"].fullmatch(stripped[-1]):
+    ends = _rx()["end"] if level <= 2 else _rx()["item_end"]
+    if not stripped or ends.fullmatch(stripped[-1]):
         return "strong"
     if len(stripped) < len(before) and not stripped[-1].isdigit():
         return "strong"
@@ -275,15 +277,16 @@ class _Sequence:
         sentence end one number may be missing (a heading lost where it stood after a figure)."""
         expected = self.last.get(n.level, 0) + 1
         in_turn = n.value == expected or (n.value == 1 and n.level not in self.last)
-        boundary = _boundary(norm, n.at)
+        boundary = _boundary(norm, n.at, n.level)
         if boundary == "strong":
             return in_turn or (n.level in self.last and n.value == expected + 1)
         if boundary == "weak":
             return in_turn
-        # Right after a higher heading with no sentence end of its own: "一、工作情况（一）……".
+        # Right after a higher heading with no full stop of its own: "一、工作情况（一）……",
+        # "四、下一步工作打算：1.……".
         cur = self.current
         return (in_turn and cur is not None and cur.level < n.level and n.at - cur.end <= _rx()["max_gap"]
-                and not _rx()["end"].search(norm, cur.end, n.at))
+                and not _rx()["item_end"].search(norm, cur.end, n.at))
 
     def take(self, n: _Number) -> None:
         """Accept `n`: deeper levels start again at 1."""
