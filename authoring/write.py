@@ -14,9 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import math
 import re
-import unicodedata
 import zipfile
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -27,11 +25,11 @@ from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title, blocks_to_text
 from .errors import AuthoringError, InputError
 from .fileio import package_parts, read_parts
+from .measure import Geometry, signature_lines, title_lines
 from .resources import data_dir, load_yaml_file
 
 __all__ = ["resolve_layout", "build_docx", "text_bytes"]
 
-_TWIPS_PER_MM = 1440 / 25.4
 # The styles this writer fills in, by the names Word stores (the UI shows 标题 1 etc.).
 _HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4"}
 # Characters XML 1.0 cannot hold (and so neither can Word).
@@ -62,29 +60,9 @@ def _layout_defaults() -> dict[str, Any]:
     return load_yaml_file(data_dir() / "layout.yaml")
 
 
-class _Geometry:
-    """The twip values Word needs, derived once from the layout numbers."""
-
-    def __init__(self, layout: Mapping[str, Any]) -> None:
-        page, grid, sizes = layout["page"], layout["grid"], layout["sizes"]
-        tw = lambda mm: int(round(float(mm) * _TWIPS_PER_MM))  # noqa: E731
-        self.page_w, self.page_h = tw(page["width_mm"]), tw(page["height_mm"])
-        self.top, self.bottom = tw(page["top_mm"]), tw(page["bottom_mm"])
-        self.left, self.right = tw(page["left_mm"]), tw(page["right_mm"])
-        self.footer = tw(page["footer_mm"])
-        self.text_w = text_w = self.page_w - self.left - self.right
-        text_h = self.page_h - self.top - self.bottom
-        # Round down: a pitch a hair too large would push the 22nd line or 28th character over.
-        self.line_pitch = text_h // int(grid["lines_per_page"])
-        body_pt = float(sizes["body"])
-        pitch_pt = text_w / int(grid["chars_per_line"]) / 20
-        # 28 characters of 16 pt do not fit in 156 mm (448 pt > 442 pt): each character is
-        # condensed by the difference, in 1/20 pt, rounded down so that the 28th still fits.
-        # (A Word character grid with a negative w:charSpace does the same in Word, but
-        # LibreOffice then gives every character two grid cells: 14 characters a line.)
-        self.char_spacing = math.floor((pitch_pt - body_pt) * 20)
-        self.char = int(round(body_pt * 20))  # one body character, in twips
-        self.page_number_char = int(round(float(sizes["page_number"]) * 20))
+# The page geometry and the title's line breaks live in measure.py, shared with the HTML page
+# preview (which must break the title exactly as this writer does).
+_Geometry = Geometry
 
 
 # --- small XML helpers -----------------------------------------------------------------------
@@ -932,24 +910,7 @@ class _Body:
 
     def _title_lines(self, text: str) -> list[str]:
         """The title's lines: as given, or a long title broken at the most even word break."""
-        if "\n" in text:
-            return text.split("\n")
-        conf = self.layout["title"]
-        per_line = self.geo.text_w / (float(self.layout["sizes"]["title"]) * 20)
-        if _width(text) <= per_line:
-            return [text]
-        best: Optional[tuple[float, int]] = None
-        for i in range(1, len(text)):
-            head, tail = text[:i], text[i:]
-            if not (any(head.endswith(w) for w in conf.get("break_after", []))
-                    or any(tail.startswith(w) for w in conf.get("break_before", []))):
-                continue
-            wh, wt = _width(head), _width(tail)
-            if wh <= per_line and wt <= per_line:
-                score = (abs(wh - wt), i)
-                if best is None or score < best:
-                    best = score
-        return [text] if best is None else [text[:best[1]], text[best[1]:]]
+        return title_lines(text, self.layout, self.geo)
 
     def _paragraph(self, block: Paragraph) -> None:
         if block.lead:
@@ -1007,27 +968,10 @@ class _Body:
         """落款 per GB/T 9704 7.3.5.2: one blank line, then the name right-aligned two characters
         in; the date's first character two characters right of the name's first; a date longer
         than the name right-indented two, with the name moved left to keep that offset."""
-        sig, geo = self.layout["signature"], self.geo
-        right = int(round(float(sig["right_chars"]) * geo.char))
-        shift = int(round(float(sig["date_shift_chars"]) * geo.char))
+        geo = self.geo
         name, date = _check(block.name, block), _check(block.date, block)
-        before = geo.line_pitch * int(sig["blank_lines_before"])
-        if not name:
-            lines = [(date, "right", 0, right)]
-        # Half a character of slack: digits are wider in some fonts, and a date that ends
-        # exactly at the margin would wrap its last character onto a line of its own.
-        elif not date or _width(date) <= _width(name) - 0.5:
-            # The name's right edge is fixed; its first character is found from its width
-            # (Chinese characters, so the estimate is exact) and the date starts from there,
-            # left-aligned, so that the date's own width (digits vary by font) does not matter.
-            name_start = geo.text_w - right - self._advance(name)
-            # The negative right indent lets a date a little wider than reckoned (a substitute
-            # font's digits) run into the margin instead of wrapping its last character.
-            lines = [(name, "right", 0, right), (date, "left", name_start + shift, -shift)]
-        else:
-            date_start = geo.text_w - right - self._advance(date)
-            lines = [(name, "left", max(date_start - shift, 0), -shift), (date, "right", 0, right)]
-        lines = [line for line in lines if line[0]]
+        before = geo.line_pitch * int(self.layout["signature"]["blank_lines_before"])
+        lines = signature_lines(name, date, self.layout, geo)
         # 落款 never stands on a page of its own: the text above keeps its last line with it.
         if self.last_para is not None:
             self.last_para.keep = True
@@ -1038,11 +982,6 @@ class _Body:
                        spacing=_exact(geo.line_pitch, before=before if k == 0 else 0),
                        ind=ind, jc=jc)
             self._para("Normal", self._run(text), keep=k + 1 < len(lines), ppr=_inner_xml(ppr))
-
-    def _advance(self, text: str) -> int:
-        """Width of text in twips as laid out in the body (condensed full-width characters)."""
-        full = self.geo.char + self.geo.char_spacing
-        return int(round(_width(text) * full))
 
 
 _APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -1070,11 +1009,6 @@ def _check(text: str, block: Block) -> str:
         raise _BadCharacter(
             f"含有 Word 无法保存的字符 U+{ord(m.group(0)):04X}（在“{before}”之后），请删除该字符")
     return text
-
-
-def _width(text: str) -> float:
-    """Width in body characters: CJK and full-width count 1, half-width digits and letters ½."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
 
 
 def _meta_date(meta: Mapping[str, Any]) -> dt.datetime:
