@@ -166,27 +166,35 @@ def validate_cmd(yaml_file: Path) -> None:
 @cli.command("render")
 @click.argument("yaml_file", type=_PathArg())
 @click.option("-o", "--output", type=_PathArg(),
-              help="输出文件：.docx（报送用 Word 文件）或 .txt（公开用文本）；默认与 YAML 同名的 .docx")
+              help="输出文件：.docx（报送用 Word 文件）、.pdf、.html（网站公开用网页）或 .txt（公开用文本）；"
+                   "默认与 YAML 同名的 .docx")
 @click.option("--templates", type=_PathArg(),
               help="自定义模板文件夹：其中的同名文件覆盖自带模板")
 @click.option("--reference-doc", type=_PathArg(),
               help="参考 Word 文件：沿用其中的样式（字体、字号等），如 pandoc")
+@click.option("--figures-page", is_flag=True, help="网页（.html）末尾加“图解”：年度数据的表格和条形图")
+@click.option("--pages", is_flag=True, help="网页（.html）按 A4 纸分页显示，与打印效果一致（预览用）")
 @click.option("--force", is_flag=True, help="目标文件已被修改过时仍然覆盖（旧文件先备份）")
 @_handle_errors
 def render_cmd(yaml_file: Path, output: Optional[Path], templates: Optional[Path],
-               reference_doc: Optional[Path], force: bool) -> None:
-    """校验并生成报告：Word 文件（GB/T 9704-2012 版式）或公开用的纯文本。
+               reference_doc: Optional[Path], figures_page: bool, pages: bool, force: bool) -> None:
+    """校验并生成报告：Word 文件（GB/T 9704-2012 版式）、PDF、网站公开用的网页或纯文本。
 
     先校验，有错误时不生成任何文件。目标文件若在 Word 中修改过，默认拒绝覆盖。
+    PDF 由 LibreOffice 转换（需要安装 LibreOffice），版式与 Word 文件相同。
 
     Example:
 
+    \b
         authoring render report.yaml -o 报告.docx
+        authoring render report.yaml -o 报告.pdf
+        authoring render report.yaml -o 报告.html --figures-page
         authoring render report.yaml -o 报告.txt
     """
     from authoring.main import build_report
 
-    result = build_report(yaml_file, output, templates=templates, reference_doc=reference_doc, force=force)
+    result = build_report(yaml_file, output, templates=templates, reference_doc=reference_doc, force=force,
+                          figures_page=figures_page, html_mode="pages" if pages else "publication")
     _print_problems(result.warnings)
     if result.backup:
         _say(f"原文件已备份为 {result.backup}", "yellow")
