@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 from lxml import etree
 
 from . import __version__
-from .blocks import Block, Heading, Paragraph, Signature, Table, Title, blocks_to_text
+from .blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from .errors import AuthoringError, InputError
 from .fileio import package_parts, read_parts
 from .measure import Geometry, signature_lines, title_lines
@@ -1070,5 +1070,7 @@ def build_docx(blocks: Sequence[Block], *, layout: Optional[Mapping[str, Any]] =
 
 
 def text_bytes(blocks: Sequence[Block]) -> bytes:
-    """The published plain-text version: UTF-8, one block a line, trailing newline."""
-    return blocks_to_text(list(blocks)).encode("utf-8")
+    """The published plain-text version: UTF-8, one block a paragraph with a blank line between
+    paragraphs, so that it pastes into a website's editor as paragraphs; trailing newline. The
+    落款's name and date, and a table's rows, stay on consecutive lines."""
+    return ("\n\n".join(block_text(b) for b in blocks) + "\n").encode("utf-8")

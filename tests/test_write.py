@@ -407,8 +407,10 @@ def test_write_docx_refuses_to_overwrite_a_foreign_file(tmp_path: Path) -> None:
 def test_write_text_publishes_utf8_with_a_trailing_newline(tmp_path: Path) -> None:
     path = write_text(report_blocks(), tmp_path / "报告.txt")
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(TITLE + "\n2024年，市城管局")
-    assert text.endswith("常州市城市管理局\n2025年2月20日\n")
+    # A blank line between paragraphs: pasted into a CMS editor they stay paragraphs (issue 11).
+    assert text.startswith(TITLE + "\n\n2024年，市城管局")
+    assert "\n\n\n" not in text
+    assert text.endswith("\n\n常州市城市管理局\n2025年2月20日\n")
     write_text(report_blocks(), path)  # the same text again: no complaint
     with pytest.raises(OutputError):
         write_text(report_blocks()[:3], path)
