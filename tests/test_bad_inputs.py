@@ -374,7 +374,8 @@ def test_render_force_keeps_a_backup_and_says_where(report_dir: Path) -> None:
     [
         ("nodir/a.docx", ["nodir/a.docx: 文件夹“nodir”不存在。请先创建该文件夹，或用 -o 保存到已有的文件夹",
                           "发现 1 个错误，未生成任何文件"], 1),
-        ("a.pdf", ["a.pdf: 不支持的输出格式“.pdf”；请用 .docx（报送）或 .txt（公开文本）", "发现 1 个错误，未生成任何文件"], 1),
+        ("a.odt", ["a.odt: 不支持的输出格式“.odt”；请用 .docx（报送）、.pdf、.html（网站公开）或 .txt（公开文本）",
+                   "发现 1 个错误，未生成任何文件"], 1),
         ("hand.txt", ["hand.txt: 该文件已存在且内容与本次生成的不同，为免丢失内容，没有覆盖。"
                       "要保留两份，请用 -o 另一个文件名；要覆盖（原文件会先备份），请加 --force",
                       "发现 1 个错误，未生成任何文件"], 1),

@@ -146,10 +146,11 @@ def test_render_refuses_on_errors_and_writes_nothing(runner: CliRunner, tmp_path
 
 
 def test_render_unknown_output_format(runner: CliRunner, tmp_path: Path) -> None:
-    out = tmp_path / "报告.pdf"
+    out = tmp_path / "报告.odt"
     result = runner.invoke(cli, ["render", str(EXAMPLE), "-o", str(out)])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"{out}: 不支持的输出格式“.pdf”；请用 .docx（报送）或 .txt（公开文本）"
+    assert result.output.splitlines()[0] == (
+        f"{out}: 不支持的输出格式“.odt”；请用 .docx（报送）、.pdf、.html（网站公开）或 .txt（公开文本）")
 
 
 def test_schema_command_matches_the_shipped_json_schema(runner: CliRunner) -> None:
