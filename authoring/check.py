@@ -70,6 +70,7 @@ class CheckReport:
     duties: dict[str, bool] = field(default_factory=dict)
     areas: dict[str, bool] = field(default_factory=dict)
     unit: str = "line"  # "line" for text, "paragraph" for Word
+    date: str = ""  # the 成文日期 of the 落款, as written
 
     @property
     def missing(self) -> list[str]:
@@ -174,6 +175,7 @@ def check_blocks(
     ctx = _Context(blocks, parts, source, read)
     report = CheckReport(source, read.kind if read else "", ctx.agency, parts.year, parts)
     report.unit = "paragraph" if read is not None and read.kind == "docx" else "line"
+    report.date = next((b.date for b in reversed(blocks) if isinstance(b, Signature)), "")
     findings: list[Finding] = []
     findings += _read_rules(read)
     findings += _part_rules(ctx)
