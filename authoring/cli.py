@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, TypeVar
 import click
 
 from authoring import __version__
+from authoring.cli_text import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, fit_console, install_chinese_click
+
+# click's own words (Usage:, Options, Show this message and exit., choice errors) in Chinese.
+install_chinese_click()
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -124,16 +128,18 @@ class _Group(click.Group):
         return value
 
 
-@click.group(name="authoring", cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "-V", "--version", prog_name="authoring", message="%(prog)s %(version)s")
+@click.group(name="authoring", cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             options_metavar=OPTIONS_METAVAR, subcommand_metavar=SUBCOMMAND_METAVAR)
+@click.version_option(__version__, "-V", "--version", prog_name="authoring", message="%(prog)s %(version)s",
+                      help="显示版本号并退出。")
 def cli() -> None:
     """起草、检查、排版法治政府建设年度报告。
 
-    一个 YAML 文件记录一年的事实和数字；authoring 校验它，按《法治政府建设与责任落实督察工作规定》
-    的四个部分生成报告，并输出符合 GB/T 9704-2012 的 Word 文件。
+    一个 YAML 文件记录一年的事实和数字；authoring 校验它，按《法治政府建设与责任落实督察工作规定》的四个部分生成报告，并输出符合 GB/T 9704-2012 的 Word 文件。
 
     Example:
 
+    \b
         authoring init --agency 某市城市管理局 --year 2025 -o report.yaml
         authoring validate report.yaml
         authoring render report.yaml -o 报告.docx
@@ -150,6 +156,7 @@ def validate_cmd(yaml_file: Path) -> None:
 
     Example:
 
+    \b
         authoring validate report.yaml
     """
     from authoring.main import validate_file
@@ -180,8 +187,7 @@ def render_cmd(yaml_file: Path, output: Optional[Path], templates: Optional[Path
                reference_doc: Optional[Path], figures_page: bool, pages: bool, force: bool) -> None:
     """校验并生成报告：Word 文件（GB/T 9704-2012 版式）、PDF、网站公开用的网页或纯文本。
 
-    先校验，有错误时不生成任何文件。目标文件若在 Word 中修改过，默认拒绝覆盖。
-    PDF 由 LibreOffice 转换（需要安装 LibreOffice），版式与 Word 文件相同。
+    先校验，有错误时不生成任何文件。目标文件若在 Word 中修改过，默认拒绝覆盖。PDF 由 LibreOffice 转换（需要安装 LibreOffice），版式与 Word 文件相同。
 
     Example:
 
@@ -210,6 +216,7 @@ def schema_cmd(output: Optional[Path]) -> None:
 
     Example:
 
+    \b
         authoring schema -o report.schema.json
     """
     from authoring.main import save_file, schema_text
@@ -296,8 +303,8 @@ def _save_yaml(path: Path, text: str, force: bool) -> None:
 
 
 @cli.command("init")
-@click.option("--agency", help="单位全称，例如：某市城市管理局")
-@click.option("--year", type=int, help="报告所述年度，例如：2025")
+@click.option("--agency", metavar="单位全称", help="单位全称，例如：某市城市管理局")
+@click.option("--year", type=int, metavar="年度", help="报告所述年度，例如：2025")
 @click.option("--from", "from_", type=_PathArg(),
               help="上一年度的报告 YAML：据此起草下一年度")
 @click.option("-o", "--output", type=_PathArg(),
@@ -308,11 +315,11 @@ def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
              output: Optional[Path], force: bool) -> None:
     """新建报告 YAML：带中文注释的空白模板，或由上一年度的 YAML 起草下一年度。
 
-    --from 时：年度加一，单位、负责人、署名保留，日期清空；上一年的“下一年度安排”变为今年逐项
-    落实的核对清单；数字保留名称、清空数值；与年份有关的表述更新或标出请核对。
+    --from 时：年度加一，单位、负责人、署名保留，日期清空；上一年的“下一年度安排”变为今年逐项落实的核对清单；数字保留名称、清空数值；与年份有关的表述更新或标出请核对。
 
     Example:
 
+    \b
         authoring init --agency 某市城市管理局 --year 2025 -o report.yaml
         authoring init --from report-2024.yaml -o report-2025.yaml
     """
@@ -349,11 +356,11 @@ def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
 def import_cmd(document: Path, output: Optional[Path], figures: bool, force: bool) -> None:
     """把已有的报告（Word、从网站复制的文本、.md、.html）导入为报告 YAML。
 
-    各部分按与 authoring check 相同的识别放入对应字段；无法归类的内容放在 other 中并给出警告，
-    网页导航等非正文内容不导入、在警告中列出；缺少的部分留空并标出。
+    各部分按与 authoring check 相同的识别放入对应字段；无法归类的内容放在 other 中并给出警告，网页导航等非正文内容不导入、在警告中列出；缺少的部分留空并标出。
 
     Example:
 
+    \b
         authoring import 2024年报告.docx -o report-2024.yaml --figures
     """
     from authoring.main import import_report
@@ -378,6 +385,7 @@ def compare_cmd(old: Path, new: Path) -> None:
 
     Example:
 
+    \b
         authoring compare report-2024.yaml report-2025.yaml
     """
     from authoring.compare import format_comparison
@@ -390,25 +398,37 @@ def compare_cmd(old: Path, new: Path) -> None:
 @click.argument("paths", nargs=-1, required=True, type=_PathArg())
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="输出格式：table（表格，给人看）、json 或 csv（给程序用）")
+@click.option("-o", "--output", type=_PathArg(),
+              help="把汇总写入文件：.xlsx（Excel：汇总、问题明细、报送情况三张表）、.csv 或 .json，都是 UTF-8")
+@click.option("--expect", type=_PathArg(), metavar="名单",
+              help="应报送单位名单（.xlsx 第一列，或每行一个单位的 .txt）：汇总中列出未报送的单位")
 @click.option("--ignore", "ignore", multiple=True, metavar="RULE",
               help="不检查某条规则或某类规则（如 year.stale_meeting、layout），可重复")
+@click.option("--force", is_flag=True, help="汇总文件已被修改过（如在 Excel 中加了批注）时仍然覆盖（旧文件先备份）")
 @_handle_errors
-def check_cmd(paths: tuple[Path, ...], fmt: str, ignore: tuple[str, ...]) -> None:
+def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect: Optional[Path],
+              ignore: tuple[str, ...], force: bool) -> None:
     """检查报告（YAML、Word、文本、Markdown、网页）：法定部分是否齐全、第一责任人职责、年度、数据、遗留内容、版式。
 
-    可以给多个文件或文件夹；文件夹中的 .yaml .docx .txt .md .html 都会检查，每个文件一行汇总。
-    退出码：没有错误为 0，有错误为 1，有文件无法读取为 2（其他文件照常检查）。
+    可以给多个文件或文件夹；文件夹中的 .yaml .docx .txt .md .html 都会检查，每个文件一行汇总。退出码：没有错误为 0，有错误为 1，有文件无法读取为 2（其他文件照常检查）。
 
     Example:
 
+    \b
         authoring check 报告.docx
-        authoring check reports/ --format csv > 汇总.csv
+        authoring check reports/ -o 汇总.xlsx --expect 名单.xlsx
+        authoring check reports/ -o 汇总.csv
         authoring check report.yaml --ignore coverage
     """
     from authoring.check import exit_code, report_to_csv, report_to_json
     from authoring.errors import AuthoringError
     from authoring.main import check_paths
 
+    expected: list[str] = []
+    if expect is not None:
+        from authoring.summary import read_expected
+
+        expected = read_expected(expect)
     try:
         reports = check_paths(paths, ignore=ignore)
     except AuthoringError as exc:  # the only error check_paths raises: an unknown --ignore
@@ -417,15 +437,50 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, ignore: tuple[str, ...]) -> Non
     if not reports:
         _say("没有找到可检查的文件（.yaml .docx .txt .md .html）", "red", stderr=True)
         sys.exit(EXIT_UNREADABLE)
-    if fmt == "json":
+    if output is not None:
+        _write_check_output(reports, output, expected, force)
+    elif fmt == "json":
         click.echo(report_to_json(reports), nl=False)
     elif fmt == "csv":
         click.echo(report_to_csv(reports), nl=False)
-    elif len(reports) == 1:
+    elif len(reports) == 1 and not expected:
         _print_check_report(reports[0])
     else:
         _print_check_summary(reports)
+    if expected and output is None:
+        from authoring.summary import summarize
+
+        missing = summarize(reports, expected).missing
+        _say(f"名单中 {len(expected)} 个单位，未报送 {len(missing)} 个" + (f"：{'、'.join(missing)}" if missing else ""),
+             "bold red" if missing else "bold green")
     sys.exit(exit_code(reports))
+
+
+def _write_check_output(reports: Any, output: Path, expected: list[str], force: bool) -> None:
+    """-o: the summary as a file, always UTF-8, whatever the console's code page."""
+    from authoring.summary import summarize, write_summary
+
+    if output.suffix.lower() == ".json":
+        from authoring.check import report_to_json
+        from authoring.fileio import guard_overwrite, write_atomic
+
+        data = report_to_json(reports).encode("utf-8")
+        backup = guard_overwrite(output, force, same_as=data)
+        if backup:
+            _say(f"原文件已备份为 {backup}", "yellow")
+        write_atomic(output, data)
+        _say(f"已写入 {output}（{len(reports)} 个文件：{_check_totals(reports)}）", "green")
+        return
+    summary = summarize(reports, expected)
+    backups: list[Any] = []
+    write_summary(summary, output, force=force, on_backup=backups.append)
+    for backup in backups:
+        _say(f"原文件已备份为 {backup}", "yellow")
+    _say(f"已写入 {output}（{len(reports)} 个文件：{_check_totals(reports)}）", "green")
+    if expected:
+        missing = summary.missing
+        _say(f"名单中 {len(expected)} 个单位，未报送 {len(missing)} 个" + (f"：{'、'.join(missing)}" if missing else ""),
+             "bold red" if missing else "bold green")
 
 
 _SEVERITY_LABELS = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
@@ -568,7 +623,13 @@ def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
 # -- more commands above --
 
 
+# The usage line of every command says [选项], not [OPTIONS].
+for _command in cli.commands.values():
+    _command.options_metavar = OPTIONS_METAVAR
+
+
 def main() -> None:
     """Run the command line (the installed `authoring` command enters through
     authoring.__main__.main, which tunes the start-up of the process first)."""
+    fit_console()  # a GBK console or a redirect to a file there: √ for ✓, never a traceback
     cli(prog_name="authoring")

@@ -1,0 +1,137 @@
+"""The command line's words in Chinese, and a console that never crashes on a Chinese Windows
+code page. CLI-side only (imports click); the library never imports this module.
+
+click looks up its own messages (``Usage:``, ``Options``, ``Show this message and exit.``,
+``'xlsx' is not one of …``) through ``gettext.gettext`` and ``gettext.ngettext``, imported into
+each of its modules. gettext's own route needs a compiled catalogue and a language chosen from
+LANG/LANGUAGE, which Windows does not set; so each click module's two names are pointed at a
+lookup in the table below instead: Chinese whatever the locale, and nothing else in the
+process changes. (A Python table, not YAML: `authoring --help` must not load PyYAML.)
+"""
+from __future__ import annotations
+
+import codecs
+import sys
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types",
+                  "utils", "shell_completion")
+
+
+# click's messages exactly (click 8.1-8.3; tests/test_cli_text.py fails when an upgrade drops
+# one). Messages that cli.py's usage-error table rewrites (缺少参数…) are left out so that its
+# patterns still match.
+_MESSAGES = {
+    'Usage:': '用法：',
+    'Options': '选项',
+    'Commands': '命令',
+    'Positional arguments': '参数',
+    'Show this message and exit.': '显示本帮助并退出。',
+    'Show the version and exit.': '显示版本号并退出。',
+    'default: {default}': '默认：{default}',
+    'required': '必填',
+    'Error: {message}': '错误：{message}',
+    "Try '{command} {option}' for help.": '运行“{command} {option}”查看帮助。',
+    'Aborted!': '已中止！',
+    'Choose from:\n\t{choices}': '可选：\n\t{choices}',
+    '{value} is not in the range {range}.': '{value} 不在范围 {range} 内。',
+    '{name} {filename!r} does not exist.': '{name}“{filename}”不存在。',
+    '{name} {filename!r} is a file.': '{name}“{filename}”是文件，不是文件夹。',
+    '{name} {filename!r} is a directory.': '{name}“{filename}”是文件夹，不是文件。',
+    '{name} {filename!r} is not readable.': '{name}“{filename}”无法读取。',
+    '{name} {filename!r} is not writable.': '{name}“{filename}”无法写入。',
+    '{name} {filename!r} is not executable.': '{name}“{filename}”无法执行。',
+    'Could not open file {filename!r}: {message}': '无法打开文件“{filename}”：{message}',
+    'file': '文件',
+    'directory': '文件夹',
+    'path': '路径',
+    'integer': '整数',
+    'float': '数字',
+    'Do you want to continue?': '是否继续？',
+}
+# ngettext: (singular, plural) → one Chinese form.
+_PLURALS = {
+    ('{value!r} is not {choice}.',
+     '{value!r} is not one of {choices}.'): '“{value}”不是可选的值（可选：{choices}）',
+}
+OPTIONS_METAVAR = "[选项]"
+SUBCOMMAND_METAVAR = "命令 [参数]..."
+
+
+def translate(message: str) -> str:
+    """click's message in Chinese (unchanged when the table has none)."""
+    return _MESSAGES.get(message, message)
+
+
+def translate_plural(singular: str, plural: str, n: int) -> str:
+    """click's singular/plural message in Chinese."""
+    zh = _PLURALS.get((singular, plural))
+    if zh is not None:
+        return zh
+    return singular if n == 1 else plural
+
+
+def install_chinese_click() -> None:
+    """Point click's gettext lookups at the Chinese table, and give help headings a full-width
+    colon (选项：) (idempotent)."""
+    import importlib
+
+    import click
+
+    class ChineseHelpFormatter(click.HelpFormatter):
+        """click's help formatter with 选项： instead of 选项:."""
+
+        def write_heading(self, heading: str) -> None:
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    click.Context.formatter_class = ChineseHelpFormatter
+
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except ImportError:
+            continue
+        if hasattr(module, "_"):
+            module._ = translate  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = translate_plural  # type: ignore[attr-defined]
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+# Characters a GBK (cp936) console cannot show, and what it shows instead.
+_SUBSTITUTES = {"✓": "√", "✔": "√", "✗": "×", "✘": "×", "•": "·", "–": "-", "\u00a0": " ",
+                "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": ""}
+ERRORS = "authoring-console"
+
+
+def _replace(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for ch in error.object[error.start:error.end]:
+        sub = _SUBSTITUTES.get(ch, "?")
+        try:
+            sub.encode(error.encoding)
+        except (UnicodeEncodeError, LookupError):
+            sub = "?"
+        out.append(sub)
+    return "".join(out), error.end
+
+
+codecs.register_error(ERRORS, _replace)
+
+
+def fit_console() -> None:
+    """Make stdout and stderr replace what their code page cannot encode (✓ → √ on GBK, any
+    other character → ?) instead of raising UnicodeEncodeError: on a Chinese Windows console,
+    or redirected to a file there, the output is then in GBK, readable, and never a traceback.
+    UTF-8 streams are left alone."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if not encoding or encoding.startswith("utf") or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            stream.reconfigure(errors=ERRORS)
+        except (ValueError, OSError, AttributeError):
+            pass
+
+
