@@ -70,6 +70,15 @@ def title_lines(text: str, layout: Mapping[str, Any], geo: Geometry) -> list[str
     return [text] if best is None else [text[:best[1]], text[best[1]:]]
 
 
+def lead_runs_over(block: Paragraph, layout: Mapping[str, Any]) -> bool:
+    """True when a paragraph's run-in heading runs onto its second line: the .docx gives it
+    widow/orphan control then, so that the heading is never split over a page break."""
+    if not block.lead:
+        return False
+    first_line = float(layout["grid"]["chars_per_line"]) - float(layout["indent"]["first_line_chars"])
+    return text_width(block.number + block.lead) > first_line
+
+
 # --- lines ---------------------------------------------------------------------------------
 
 
@@ -81,8 +90,8 @@ def _rules() -> dict[str, Any]:
         "latin_extra": {c: w / float(data["latin_units_per_em"])
                         for c, w in data["latin_extra"].items()},
         "autospace": float(data["autospace_em"]),
-        "hanging": frozenset(data["hanging"]),
-        "no_start": frozenset(data["hanging"]) | frozenset(data["no_line_start"]),
+        "hanging": frozenset(data["hanging"] or ""),
+        "no_start": frozenset(data["hanging"] or "") | frozenset(data["no_line_start"]),
         "no_end": frozenset(data["no_line_end"]),
         "pairs": frozenset(data["unbreakable_pairs"]),
         "cell_line_em": float(data["cell_line_em"]),
@@ -146,7 +155,8 @@ def break_lines(text: str, width: float, font: Font, *, indent: float = 0.0) -> 
     """Text broken into lines of at most `width` points (the first line `indent` narrower), as
     Word and LibreOffice break Chinese: anywhere between characters, except before closing
     punctuation (，。、 and the like hang into the margin instead), after opening punctuation,
-    inside a Latin word or number, and inside ——. The lines joined give back the text."""
+    inside a Latin word or number, and inside ——. The lines joined give back the text.
+    (Which marks hang, if any, is data: typesetting.yaml.)"""
     if not text:
         return [""]
     r = _rules()
@@ -257,6 +267,10 @@ def paginate(blocks: Sequence[Block], layout: Mapping[str, Any]) -> LaidOut:
             # A paragraph kept with the next block moves to the next page whole (measured:
             # the paragraph above the 落款), as headings do.
             glues = [keep] * len(texts)
+            if isinstance(block, Paragraph) and lead_runs_over(block, layout) and len(texts) > 1:
+                # Widow/orphan control: two lines at least at the foot and at the head.
+                glues[0] = True
+                glues[-2] = True
         elif isinstance(block, Signature):
             texts = [t for t in (block.name, block.date) if t]
             heights = [pitch] * len(texts)

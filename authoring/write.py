@@ -25,7 +25,7 @@ from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from .errors import AuthoringError, InputError
 from .fileio import package_parts, read_parts
-from .measure import Geometry, signature_lines, title_lines
+from .measure import Geometry, lead_runs_over, signature_lines, title_lines
 from .resources import data_dir, load_yaml_file
 
 __all__ = ["resolve_layout", "build_docx", "text_bytes"]
@@ -932,9 +932,7 @@ class _Body:
         so that the heading is never split over a page break ("（五）坚持……综合" at the foot of
         a page, "行政执法工作体系。" at the top of the next). Normal has it off (it would make
         pages of 21 lines), so it is turned on only where a heading would otherwise break."""
-        first_line = float(self.layout["grid"]["chars_per_line"]) \
-            - float(self.layout["indent"]["first_line_chars"])
-        return "<w:widowControl/>" if _width(block.number + block.lead) > first_line else ""
+        return "<w:widowControl/>" if lead_runs_over(block, self.layout) else ""
 
     def _table(self, block: Table) -> None:
         cols = max((len(r) for r in block.rows), default=0)
