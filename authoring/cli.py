@@ -89,7 +89,7 @@ def _handle_errors(func: F) -> F:
 
 _USAGE = [
     # click's own messages (English) → what a clerk reads.
-    (r"Missing argument '(.+)'\.", "缺少参数 {0}"),
+    (r"Missing argument '(.+?)(?:\.\.\.)?'\.", "缺少参数 {0}"),
     (r"Missing option '(.+)'\.", "缺少选项 {0}"),
     (r"No such option:? '?(--?[\w-]+)'?\.? Did you mean '?(--?[\w-]+)'?\?", "没有选项 {0}，是否想写 {1}？"),
     (r"No such option:? '?(--?[\w-]+)'?", "没有选项 {0}"),
@@ -171,10 +171,16 @@ def validate_cmd(yaml_file: Path) -> None:
 
 
 @cli.command("render")
-@click.argument("yaml_file", type=_PathArg())
+@click.argument("yaml_files", nargs=-1, required=True, type=_PathArg(), metavar="YAML_FILE")
 @click.option("-o", "--output", type=_PathArg(),
               help="输出文件：.docx（报送用 Word 文件）、.pdf、.html（网站公开用网页）或 .txt（公开用文本）；"
                    "默认与 YAML 同名的 .docx")
+@click.option("-d", "--output-dir", type=_PathArg(),
+              help="批量生成：把每个 YAML（或文件夹中的每个 YAML）生成到这个文件夹，文件名与 YAML 相同")
+@click.option("--to", "fmt", type=click.Choice(["docx", "pdf", "html", "txt"]), default="docx", show_default=True,
+              help="批量生成（-d）时的格式")
+@click.option("-j", "--jobs", type=int, default=1, show_default=True, metavar="N",
+              help="批量生成时同时使用的进程数；0 表示每个 CPU 核一个")
 @click.option("--templates", type=_PathArg(),
               help="自定义模板文件夹：其中的同名文件覆盖自带模板")
 @click.option("--reference-doc", type=_PathArg(),
@@ -183,11 +189,14 @@ def validate_cmd(yaml_file: Path) -> None:
 @click.option("--pages", is_flag=True, help="网页（.html）按 A4 纸分页显示，与打印效果一致（预览用）")
 @click.option("--force", is_flag=True, help="目标文件已被修改过时仍然覆盖（旧文件先备份）")
 @_handle_errors
-def render_cmd(yaml_file: Path, output: Optional[Path], templates: Optional[Path],
-               reference_doc: Optional[Path], figures_page: bool, pages: bool, force: bool) -> None:
+def render_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], output_dir: Optional[Path], fmt: str,
+               jobs: int, templates: Optional[Path], reference_doc: Optional[Path], figures_page: bool,
+               pages: bool, force: bool) -> None:
     """校验并生成报告：Word 文件（GB/T 9704-2012 版式）、PDF、网站公开用的网页或纯文本。
 
     先校验，有错误时不生成任何文件。目标文件若在 Word 中修改过，默认拒绝覆盖。PDF 由 LibreOffice 转换（需要安装 LibreOffice），版式与 Word 文件相同。
+
+    批量生成（-d 文件夹）：给多个 YAML 或文件夹，每个报告生成到 -d 指定的文件夹；某个报告有错误时只列出它（每个一行），其余照常生成。退出码：全部生成为 0，有报告未生成为 1，用法错误为 2。
 
     Example:
 
@@ -196,15 +205,70 @@ def render_cmd(yaml_file: Path, output: Optional[Path], templates: Optional[Path
         authoring render report.yaml -o 报告.pdf
         authoring render report.yaml -o 报告.html --figures-page
         authoring render report.yaml -o 报告.txt
+        authoring render 各单位/ -d 输出/ -j 0
     """
+    from authoring.errors import AuthoringError
+
+    if output_dir is not None:
+        if output is not None:
+            raise AuthoringError("-o 与 -d 不能同时使用：-o 生成一个文件，-d 把多个报告生成到一个文件夹")
+        _render_batch(yaml_files, output_dir, fmt, jobs, templates, reference_doc, force)
+        return
+    if len(yaml_files) > 1 or yaml_files[0].is_dir():
+        raise AuthoringError("生成多个报告时请用 -d 指定输出文件夹，如：authoring render 各单位/ -d 输出/")
     from authoring.main import build_report
 
-    result = build_report(yaml_file, output, templates=templates, reference_doc=reference_doc, force=force,
+    result = build_report(yaml_files[0], output, templates=templates, reference_doc=reference_doc, force=force,
                           figures_page=figures_page, html_mode="pages" if pages else "publication")
     _print_problems(result.warnings)
     if result.backup:
         _say(f"原文件已备份为 {result.backup}", "yellow")
     _say(f"已生成 {result.output}（{result.characters} 字）", "green")
+
+
+def _render_batch(inputs: tuple[Path, ...], folder: Path, fmt: str, jobs: int, templates: Optional[Path],
+                  reference_doc: Optional[Path], force: bool) -> None:
+    """render -d: one line per report that failed, a progress bar on a terminal, exit 1 if any failed."""
+    from authoring.batch import collect_reports, render_many
+
+    sources = collect_reports(inputs)
+    if not sources:
+        _say("没有找到报告 YAML（.yaml .yml）", "red", stderr=True)
+        sys.exit(EXIT_UNREADABLE)
+
+    def line(item: Any) -> str:
+        more = f"（另有 {len(item.errors) - 1} 个错误，运行 authoring validate {item.source} 查看）" \
+            if len(item.errors) > 1 else ""
+        return f"未生成：{item.errors[0]}{more}"
+
+    def failed(item: Any) -> None:
+        if not item.ok:
+            _say(line(item), "red", stderr=True)
+
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=_console(stderr=True), transient=True) as bar:
+            task = bar.add_task("render", total=len(sources))
+
+            def step(item: Any) -> None:
+                bar.advance(task)
+                if not item.ok:  # above the bar, which stays at the bottom
+                    from rich.text import Text
+
+                    bar.console.print(Text(line(item), style="red"))
+
+            result = render_many(sources, folder, fmt=fmt, jobs=jobs, templates=templates,
+                                 reference_doc=reference_doc, force=force, on_item=step)
+    else:
+        result = render_many(sources, folder, fmt=fmt, jobs=jobs, templates=templates,
+                             reference_doc=reference_doc, force=force, on_item=failed)
+    done = len(result.items) - len(result.failed)
+    tail = f"，{len(result.failed)} 个有错误未生成" if result.failed else ""
+    _say(f"已生成 {done} 个报告到 {folder}{tail}", "bold red" if result.failed else "green")
+    if result.failed:
+        sys.exit(EXIT_ERRORS)
 
 
 @cli.command("schema")
