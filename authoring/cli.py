@@ -92,6 +92,7 @@ _USAGE = [
     (r"Missing argument '(.+?)(?:\.\.\.)?'\.", "缺少参数 {0}"),
     (r"Missing option '(.+)'\.", "缺少选项 {0}"),
     (r"No such option:? '?(--?[\w-]+)'?\.? Did you mean '?(--?[\w-]+)'?\?", "没有选项 {0}，是否想写 {1}？"),
+    (r"No such option:? '?(--?[\w-]+)'?\.? \(Did you mean one of: (.+)\?\)", "没有选项 {0}，是否想写 {1}？"),
     (r"No such option:? '?(--?[\w-]+)'?", "没有选项 {0}"),
     (r"No such command '(.+)'\.", "没有命令“{0}”"),
     (r"Invalid value for '(.+?)': '(.*)' is not a valid integer\.", "{0} 应为整数，实际是“{1}”"),
@@ -159,10 +160,13 @@ def validate_cmd(yaml_file: Path) -> None:
     \b
         authoring validate report.yaml
     """
-    from authoring.main import validate_file
+    from authoring.main import schema_line_note, validate_file
 
     problems = validate_file(yaml_file)
     errors, warnings = _print_problems(problems)
+    note = schema_line_note(yaml_file)
+    if note:
+        _say(note, "yellow", stderr=True)
     if errors:
         _say(f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else ""), "bold red", stderr=True)
         sys.exit(EXIT_ERRORS)
@@ -177,9 +181,9 @@ def validate_cmd(yaml_file: Path) -> None:
                    "默认与 YAML 同名的 .docx")
 @click.option("-d", "--output-dir", type=_PathArg(),
               help="批量生成：把每个 YAML（或文件夹中的每个 YAML）生成到这个文件夹，文件名与 YAML 相同")
-@click.option("--to", "fmt", type=click.Choice(["docx", "pdf", "html", "txt"]), default="docx", show_default=True,
+@click.option("--as", "fmt", type=click.Choice(["docx", "pdf", "html", "txt"]), default="docx", show_default=True,
               help="批量生成（-d）时的格式")
-@click.option("-j", "--jobs", type=int, default=1, show_default=True, metavar="N",
+@click.option("-j", "--processes", "jobs", type=int, default=1, show_default=True, metavar="N",
               help="批量生成时同时使用的进程数；0 表示每个 CPU 核一个")
 @click.option("--templates", type=_PathArg(),
               help="自定义模板文件夹：其中的同名文件覆盖自带模板")
@@ -272,19 +276,36 @@ def _render_batch(inputs: tuple[Path, ...], folder: Path, fmt: str, jobs: int, t
 
 
 @cli.command("schema")
+@click.argument("yaml_files", nargs=-1, type=_PathArg(), metavar="[YAML_FILE]...")
 @click.option("-o", "--output", type=_PathArg(),
               help="写入文件；不给则打印到屏幕")
+@click.option("--install", is_flag=True,
+              help="安装到本机用户文件夹（新建的 YAML 第一行指向这里）；给出 YAML 时，把它们第一行的 $schema 改为指向这里")
 @_handle_errors
-def schema_cmd(output: Optional[Path]) -> None:
+def schema_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], install: bool) -> None:
     """导出报告 YAML 的 JSON Schema，供编辑器（如 VS Code 的 YAML 扩展）提示和检查。
+
+    authoring 新建的 YAML 第一行（# yaml-language-server: $schema=…）指向安装在本机用户文件夹中的 schema，YAML 移到别处仍然有效；从别的电脑收到的 YAML，用 --install 加文件名改为指向本机（只改这一行）。
 
     Example:
 
     \b
         authoring schema -o report.schema.json
+        authoring schema --install
+        authoring schema --install 收到的report.yaml
     """
-    from authoring.main import save_file, schema_text
+    from authoring.errors import AuthoringError
+    from authoring.main import install_schema, point_at_schema, save_file, schema_text
 
+    if yaml_files and not install:
+        raise AuthoringError("给出 YAML 文件时请加 --install：authoring schema --install report.yaml")
+    if install:
+        _say(f"已安装 JSON Schema：{install_schema()}", "green")
+        for path in yaml_files:
+            point_at_schema(path)
+            _say(f"已更新 {path} 第一行的 $schema", "green")
+        if output is None:
+            return
     text = schema_text()
     if output is None:
         click.echo(text, nl=False)
@@ -490,7 +511,7 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect:
 
     expected: list[str] = []
     if expect is not None:
-        from authoring.summary import read_expected
+        from authoring.main import read_expected
 
         expected = read_expected(expect)
     try:
@@ -522,27 +543,16 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect:
 
 def _write_check_output(reports: Any, output: Path, expected: list[str], force: bool) -> None:
     """-o: the summary as a file, always UTF-8, whatever the console's code page."""
-    from authoring.summary import summarize, write_summary
+    from authoring.main import save_summary
 
-    if output.suffix.lower() == ".json":
-        from authoring.check import report_to_json
-        from authoring.fileio import guard_overwrite, write_atomic
-
-        data = report_to_json(reports).encode("utf-8")
-        backup = guard_overwrite(output, force, same_as=data)
-        if backup:
-            _say(f"原文件已备份为 {backup}", "yellow")
-        write_atomic(output, data)
-        _say(f"已写入 {output}（{len(reports)} 个文件：{_check_totals(reports)}）", "green")
-        return
-    summary = summarize(reports, expected)
-    backups: list[Any] = []
-    write_summary(summary, output, force=force, on_backup=backups.append)
-    for backup in backups:
+    backup = save_summary(reports, output, expected=expected, force=force)
+    if backup:
         _say(f"原文件已备份为 {backup}", "yellow")
     _say(f"已写入 {output}（{len(reports)} 个文件：{_check_totals(reports)}）", "green")
     if expected:
-        missing = summary.missing
+        from authoring.summary import summarize
+
+        missing = summarize(reports, expected).missing
         _say(f"名单中 {len(expected)} 个单位，未报送 {len(missing)} 个" + (f"：{'、'.join(missing)}" if missing else ""),
              "bold red" if missing else "bold green")
 

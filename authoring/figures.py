@@ -4,26 +4,22 @@ else from the sentence that uses it (``共办理行政许可{{ figures.licenses 
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from .html import FigureItem
-from .load import LoadedReport, read_source
+from .load import LoadedReport
 from .resources import load_data
 
 _UNIT_IN_BRACKETS = re.compile(r"^(.*?)[（(]([^（）()]{1,12})[）)]\s*$")
 _USE = re.compile(r"\{\{-?\s*figures\.(\w+)\s*-?\}\}")
 
 
-def figure_items(report: LoadedReport, source: Optional[str] = None) -> list[FigureItem]:
-    """The report's filled-in figures, in the order written, with labels and units."""
+def figure_items(report: LoadedReport, source: str = "") -> list[FigureItem]:
+    """The report's filled-in figures, in the order written, with labels and units; `source`
+    is the YAML text (for the comments beside the figures)."""
     figures = report.data.get("figures") or {}
     if not isinstance(figures, dict):
         return []
-    if source is None:
-        try:
-            source = read_source(report.path)[0]
-        except Exception:  # noqa: BLE001 — labels are a nicety; the figures still show
-            source = ""
     lines = source.splitlines()
     uses = _uses(report.data)
     out: list[FigureItem] = []

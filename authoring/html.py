@@ -28,18 +28,16 @@ import hashlib
 import html as _html
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title
-from .fileio import PathLike, guard_overwrite, write_atomic
 from .measure import (Geometry, LaidOut, Piece, body_font, paginate, signature_lines, text_width,
                       title_lines)
 from .resources import load_data
 
-__all__ = ["FigureItem", "build_html", "write_html", "font_stack", "stamp_html",
-           "is_unchanged_html", "MODES"]
+__all__ = ["FigureItem", "build_html", "html_bytes", "font_stack", "stamp_html",
+           "unchanged_html", "MODES"]
 
 MODES = ("publication", "pages")
 _TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
@@ -431,24 +429,15 @@ def build_html(blocks: Sequence[Block], *, mode: str = "publication",
     return _publication(blocks, resolved, title, figures, meta.get("year"))
 
 
-def write_html(blocks: Sequence[Block], path: PathLike, *, mode: str = "publication",
+_STAMP = re.compile(rb'<meta name="authoring-hash" content="([0-9a-f]{64})">\n')
+
+
+def html_bytes(blocks: Sequence[Block], *, mode: str = "publication",
                layout: Optional[Mapping[str, Any]] = None,
                meta: Optional[Mapping[str, Any]] = None,
-               figures: Optional[Sequence[FigureItem]] = None, force: bool = False,
-               on_backup: Optional[Callable[[Path], None]] = None) -> Path:
-    """Write the HTML file atomically (UTF-8); an existing file with other content is kept
-    unless force (then backed up first), as for .txt."""
-    target = Path(path)
-    data = stamp_html(build_html(blocks, mode=mode, layout=layout, meta=meta, figures=figures))
-    # A page this tool wrote and nobody edited since is replaced silently, like a .docx.
-    backup = None if is_unchanged_html(target) else guard_overwrite(target, force, same_as=data)
-    if backup is not None and on_backup is not None:
-        on_backup(backup)
-    write_atomic(target, data)
-    return target
-
-
-_STAMP = re.compile(rb'<meta name="authoring-hash" content="([0-9a-f]{64})">\n')
+               figures: Optional[Sequence[FigureItem]] = None) -> bytes:
+    """The HTML file's bytes: UTF-8, stamped (see stamp_html)."""
+    return stamp_html(build_html(blocks, mode=mode, layout=layout, meta=meta, figures=figures))
 
 
 def stamp_html(text: str) -> bytes:
@@ -460,13 +449,8 @@ def stamp_html(text: str) -> bytes:
                         + digest.encode("ascii") + b'">\n', 1)
 
 
-def is_unchanged_html(path: PathLike) -> bool:
-    """True when the file is a page this tool wrote and its content still matches the stamp."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(64 * 1024 * 1024)
-    except OSError:
-        return False
+def unchanged_html(data: bytes) -> bool:
+    """True when the bytes are a page this tool wrote and still match its stamp."""
     m = _STAMP.search(data[:4096])
     if m is None:
         return False

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 PathLike = Union[str, Path]
 
 # Output suffix → the format output_bytes writes.
-OUTPUT_KINDS = {".docx": "docx", ".txt": "text", ".text": "text"}
+OUTPUT_KINDS = {".docx": "docx", ".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
+                ".pdf": "pdf"}
 
 
 @dataclass
@@ -82,17 +83,34 @@ def render(report: LoadedReport, *, templates: Optional[PathLike] = None) -> Res
 
 
 def output_bytes(result: Result, kind: str = "docx", *, reference_doc: Optional[bytes] = None,
-                 reference_name: str = "") -> bytes:
-    """A rendered report as the bytes of an output format: "docx" (GB/T 9704 Word) or "text"."""
+                 reference_name: str = "", html_mode: str = "publication",
+                 figures_page: bool = False, source_text: str = "") -> bytes:
+    """A rendered report as the bytes of an output format: "docx" (GB/T 9704 Word), "pdf" (that
+    .docx through LibreOffice), "html" (html_mode "publication", with a 图解 if figures_page,
+    whose labels come from the YAML's comments in source_text; or "pages", the A4 preview) or
+    "text"."""
     from authoring.write import build_docx, text_bytes
 
     if kind == "text":
         return text_bytes(result.blocks)
-    if kind != "docx":
-        raise ValueError(f"kind must be one of {', '.join(sorted(set(OUTPUT_KINDS.values())))}, got {kind!r}")
     data = result.report.data
-    return build_docx(result.blocks, layout=data.get("layout"), reference_doc=reference_doc,
-                      reference_name=reference_name, meta=document_meta(data, result.blocks))
+    meta = document_meta(data, result.blocks)
+    if kind == "html":
+        from authoring.figures import figure_items
+        from authoring.html import html_bytes
+
+        figures = figure_items(result.report, source_text) if figures_page else None
+        return html_bytes(result.blocks, mode=html_mode, layout=data.get("layout"), meta=meta,
+                          figures=figures)
+    if kind not in ("docx", "pdf"):
+        raise ValueError(f"kind must be one of {', '.join(sorted(set(OUTPUT_KINDS.values())))}, got {kind!r}")
+    docx = build_docx(result.blocks, layout=data.get("layout"), reference_doc=reference_doc,
+                      reference_name=reference_name, meta=meta)
+    if kind == "docx":
+        return docx
+    from authoring.pdf import docx_to_pdf, stamp_pdf
+
+    return stamp_pdf(docx_to_pdf(docx))
 
 
 def document_meta(data: dict[str, Any], blocks: Sequence[Block]) -> dict[str, Any]:
@@ -140,8 +158,12 @@ def build_report(
     templates: Optional[PathLike] = None,
     reference_doc: Optional[PathLike] = None,
     force: bool = False,
+    html_mode: str = "publication",
+    figures_page: bool = False,
 ) -> Result:
-    """The whole job: report YAML → validated → rendered → a GB/T 9704 .docx (or .txt) file.
+    """The whole job: report YAML → validated → rendered → a GB/T 9704 .docx, or the same report
+    as a PDF, a web page (.html: html_mode "publication" or "pages", figures_page for a 图解)
+    or text (.txt).
 
     Example::
 
@@ -151,9 +173,18 @@ def build_report(
     result = build_blocks(path, templates=templates)
     target = Path(output) if output else Path(path).with_suffix(".docx")
     kind = output_kind(target)
-    reference = read_reference_doc(reference_doc) if reference_doc is not None and kind == "docx" else None
-    data = output_bytes(result, kind, reference_doc=reference, reference_name=str(Path(reference_doc or "")))
-    result.backup = save_output(target, data, force=force, stamped=kind == "docx")
+    reference = read_reference_doc(reference_doc) if reference_doc is not None and kind in ("docx", "pdf") else None
+    source = ""
+    if kind == "html" and figures_page:
+        from authoring.decode import decode_text
+
+        source = decode_text(read_report_file(path), str(path), lenient=True)[0]
+    data = output_bytes(result, kind, reference_doc=reference, reference_name=str(Path(reference_doc or "")),
+                        html_mode=html_mode, figures_page=figures_page, source_text=source)
+    if kind in ("html", "pdf") and _ours_unchanged(target, kind):
+        save_file(target, data)  # a page or PDF this tool wrote and nobody changed since
+    else:
+        result.backup = save_output(target, data, force=force, stamped=kind == "docx")
     result.output = target
     return result
 
@@ -164,10 +195,27 @@ def output_kind(target: PathLike) -> str:
     kind = OUTPUT_KINDS.get(suffix.lower())
     if kind is None:
         raise AuthoringError(
-            f"不支持的输出格式“{suffix or '（无扩展名）'}”；请用 .docx（报送）或 .txt（公开文本）",
+            f"不支持的输出格式“{suffix or '（无扩展名）'}”；请用 .docx（报送）、.pdf、.html（网站公开）或 .txt（公开文本）",
             file=str(target),
         )
     return kind
+
+
+def _ours_unchanged(target: Path, kind: str) -> bool:
+    """Whether target is a web page or PDF this tool wrote (it carries our stamp) and nobody has
+    changed since: then it is replaced without --force, as an unchanged .docx is."""
+    try:
+        with open(target, "rb") as fh:
+            existing = fh.read(256 * 1024 * 1024)
+    except OSError:
+        return False
+    if kind == "html":
+        from authoring.html import unchanged_html
+
+        return unchanged_html(existing)
+    from authoring.pdf import unchanged_pdf
+
+    return unchanged_pdf(existing)
 
 
 def save_output(target: PathLike, data: bytes, *, force: bool = False, stamped: bool = True) -> Optional[Path]:
@@ -304,6 +352,43 @@ def _checked(read: Callable[[], ReadResult], name: str, kind: str, ignore: Itera
         return failed_report(name, kind, e)
 
 
+# -- the 依法治市办's summary ------------------------------------------------------------------
+
+
+def read_expected(path: PathLike) -> list[str]:
+    """The departments that must report, from a list file (.xlsx or .txt, one a line)."""
+    from authoring.errors import InputError
+    from authoring.summary import parse_expected
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("找不到应报送单位名单。请检查 --expect 给出的路径", file=str(p))
+    if p.stat().st_size > 20 * 1024 * 1024:
+        raise InputError("名单文件过大（超过 20 MB）：请检查是否选错了文件", file=str(p))
+    return parse_expected(p.read_bytes(), str(p))
+
+
+def save_summary(reports: Sequence[CheckReport], target: PathLike, *, expected: Sequence[str] = (),
+                 force: bool = False) -> Optional[Path]:
+    """Write the summary of checked reports as .xlsx (汇总, 问题明细, 报送情况), .csv (UTF-8 with
+    BOM) or .json; a workbook this tool wrote and nobody edited is replaced, one edited in Excel
+    only with `force` (backed up first; the backup's path is returned)."""
+    from authoring.errors import OutputError
+
+    suffix = Path(target).suffix.lower()
+    if suffix == ".json":
+        from authoring.check import report_to_json
+
+        return save_output(target, report_to_json(reports).encode("utf-8"), force=force, stamped=False)
+    if suffix not in (".xlsx", ".csv"):
+        raise OutputError(f"汇总表应为 .xlsx（Excel）、.csv 或 .json，不支持“{Path(target).suffix or '（无扩展名）'}”",
+                          file=str(target))
+    from authoring.summary import summarize, summary_bytes
+
+    data = summary_bytes(summarize(reports, expected), suffix[1:])
+    return save_output(target, data, force=force, stamped=suffix == ".xlsx")
+
+
 # -- import, next year's draft, compare ------------------------------------------------------
 
 
@@ -399,6 +484,42 @@ def schema_text() -> str:
     from authoring.schema import json_schema_text
 
     return json_schema_text()
+
+
+def install_schema() -> Path:
+    """Install the JSON Schema in the user's folder (schemafile.py), where the `$schema` line of
+    the YAMLs the tool writes points; returns its path."""
+    from authoring.schemafile import install_schema as install
+
+    return install()
+
+
+def point_at_schema(path: PathLike) -> str:
+    """Make a report YAML's first line name the installed JSON Schema (after it was e-mailed from
+    another PC): only that line is rewritten, atomically; returns the new `$schema` value."""
+    from authoring.schemafile import with_schema_line
+
+    ref = install_schema().resolve().as_uri()
+    raw = read_report_file(path)
+    updated = with_schema_line(raw, ref)
+    if updated != raw:
+        save_file(path, updated)
+    return ref
+
+
+def schema_line_note(path: PathLike) -> Optional[str]:
+    """A note for the clerk when a YAML's `$schema` line names a file this PC does not have."""
+    from authoring.schemafile import broken_schema_line
+
+    try:
+        raw = read_report_file(path)
+    except AuthoringError:
+        return None
+    broken = broken_schema_line(raw, Path(path))
+    if broken is None:
+        return None
+    return (f"{path}:1: 提示：第一行的 $schema 指向的文件在本机不存在（{broken}），编辑器无法按格式提示；"
+            f"运行 authoring schema --install {path} 改为本机的位置")
 
 
 def save_file(path: PathLike, data: bytes) -> None:

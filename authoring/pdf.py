@@ -14,14 +14,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional
 
-from .blocks import Block
 from .errors import OutputError
-from .fileio import PathLike, guard_overwrite, write_atomic
 
-__all__ = ["find_soffice", "docx_to_pdf", "build_pdf", "write_pdf", "stamp_pdf", "is_unchanged_pdf",
-           "TIMEOUT_SECONDS"]
+__all__ = ["find_soffice", "docx_to_pdf", "stamp_pdf", "unchanged_pdf", "TIMEOUT_SECONDS"]
 
 TIMEOUT_SECONDS = 180
 
@@ -119,37 +116,6 @@ def _kill(proc: "subprocess.Popen[bytes]") -> None:
         pass
 
 
-def build_pdf(blocks: Sequence[Block], *, layout: Optional[Mapping[str, Any]] = None,
-              reference_doc: Optional[PathLike] = None, meta: Optional[Mapping[str, Any]] = None,
-              soffice: Optional[str] = None, timeout: float = TIMEOUT_SECONDS) -> bytes:
-    """The PDF bytes of the report: the .docx writer's file, converted by LibreOffice."""
-    from .write import build_docx
-
-    docx = build_docx(blocks, layout=layout, reference_doc=reference_doc, meta=meta)
-    return docx_to_pdf(docx, soffice=soffice, timeout=timeout)
-
-
-def write_pdf(blocks: Sequence[Block], path: PathLike, *,
-              layout: Optional[Mapping[str, Any]] = None,
-              reference_doc: Optional[PathLike] = None,
-              meta: Optional[Mapping[str, Any]] = None, force: bool = False,
-              on_backup: Optional[Callable[[Path], None]] = None,
-              soffice: Optional[str] = None, timeout: float = TIMEOUT_SECONDS) -> Path:
-    """Write the PDF atomically; an existing PDF with other content is kept unless force (then
-    backed up first). A PDF that Word or a viewer holds open is reported, not overwritten."""
-    target = Path(path)
-    data = build_pdf(blocks, layout=layout, reference_doc=reference_doc, meta=meta,
-                     soffice=soffice, timeout=timeout)
-    data = stamp_pdf(data)
-    # A PDF this tool wrote and nobody changed since is replaced silently, like a .docx; any
-    # other file of that name is kept unless --force (then backed up first).
-    backup = None if is_unchanged_pdf(target) else guard_overwrite(target, force, same_as=data)
-    if backup is not None and on_backup is not None:
-        on_backup(backup)
-    write_atomic(target, data)
-    return target
-
-
 _STAMP_PREFIX = b"\n%authoring-sha256:"
 
 
@@ -159,12 +125,8 @@ def stamp_pdf(data: bytes) -> bytes:
     return data + _STAMP_PREFIX + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n"
 
 
-def is_unchanged_pdf(path: PathLike) -> bool:
-    """True when the file is a PDF this tool wrote and its bytes still match the stamp."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return False
+def unchanged_pdf(data: bytes) -> bool:
+    """True when the bytes are a PDF this tool wrote and still match its stamp."""
     at = data.rfind(_STAMP_PREFIX)
     if at < 0 or not data.startswith(b"%PDF"):
         return False

@@ -14,17 +14,13 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Optional, Sequence
 
 from .check import CheckReport, part_columns, part_marks
 from .errors import InputError
-from .fileio import PathLike, guard_overwrite, write_atomic
 from .resources import load_data
 
-__all__ = ["Summary", "summarize", "read_expected", "build_xlsx", "build_csv", "write_summary",
-           "SUMMARY_SUFFIXES"]
-
-SUMMARY_SUFFIXES = (".xlsx", ".csv")
+__all__ = ["Summary", "summarize", "parse_expected", "build_xlsx", "build_csv", "summary_bytes"]
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 # Excel reads a cell that starts with one of these as a formula (CSV and typed-in text alike).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -114,38 +110,37 @@ def agency_matches(name: str, report: CheckReport) -> bool:
     return len(want) >= 3 and want in stem
 
 
-def read_expected(path: PathLike) -> list[str]:
-    """The departments that must report: a .txt (one a line; # starts a comment) or the first
-    column of the first sheet of a .xlsx (a header such as 单位 is skipped)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("找不到应报送单位名单。请检查 --expect 给出的路径", file=str(p))
-    if p.suffix.lower() == ".xlsx":
+def parse_expected(raw: bytes, name: str) -> list[str]:
+    """The departments that must report, from a list's bytes: a .xlsx (the first column of its
+    first sheet; a header such as 单位 is skipped) or text (one a line, UTF-8 or GBK; # starts a
+    comment; a CSV's first column)."""
+    if name.lower().endswith(".xlsx"):
         try:
             from openpyxl import load_workbook
 
-            wb = load_workbook(p, read_only=True, data_only=True)
+            wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
             ws = wb.worksheets[0]
             names = [str(row[0]).strip() for row in ws.iter_rows(values_only=True)
                      if row and row[0] is not None and str(row[0]).strip()]
             wb.close()
         except Exception as exc:  # noqa: BLE001 — any damaged workbook is the same to a clerk
             raise InputError("无法读取名单（不是有效的 .xlsx 文件）；请在 Excel 中另存为 .xlsx，"
-                             "或改用每行一个单位的 .txt", file=str(p)) from exc
-        if names and names[0] in ("单位", "单位名称", "部门", "名称", "应报单位"):
-            names = names[1:]
-        return names
-    if p.suffix.lower() in (".txt", ".csv", ".text"):
+                             "或改用每行一个单位的 .txt", file=name) from exc
+        return [n for n in names if n not in _HEADERS]
+    if name.lower().endswith((".txt", ".csv", ".text")):
         from .decode import decode_text
 
-        text = decode_text(p.read_bytes(), str(p), lenient=True)[0]
+        text = decode_text(raw, name, lenient=True)[0]
         out = []
         for line in text.splitlines():
             line = line.split("#", 1)[0].split(",", 1)[0].strip()
-            if line and line not in ("单位", "单位名称"):
+            if line and line not in _HEADERS:
                 out.append(line)
         return out
-    raise InputError("名单应为 .xlsx 或 .txt（每行一个单位）", file=str(p))
+    raise InputError("名单应为 .xlsx 或 .txt（每行一个单位）", file=name)
+
+
+_HEADERS = ("单位", "单位名称", "部门", "名称", "应报单位")
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -279,24 +274,10 @@ def build_csv(summary: Summary) -> bytes:
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
-def write_summary(summary: Summary, path: PathLike, *, force: bool = False,
-                  on_backup: Optional[Any] = None) -> Path:
-    """Write the summary as .xlsx or .csv (by the file's extension), atomically. A workbook this
-    tool wrote and nobody changed is replaced silently; one edited in Excel (notes added) is
-    kept unless force, then backed up first; Excel holding it open is reported."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix == ".xlsx":
-        data = build_xlsx(summary)
-    elif suffix == ".csv":
-        data = build_csv(summary)
-    else:
-        from .errors import OutputError
-
-        raise OutputError(f"汇总表应为 .xlsx（Excel）或 .csv，不支持“{target.suffix or '（无扩展名）'}”",
-                          file=str(target))
-    backup = guard_overwrite(target, force, same_as=data if suffix == ".csv" else None)
-    if backup is not None and on_backup is not None:
-        on_backup(backup)
-    write_atomic(target, data)
-    return target
+def summary_bytes(summary: Summary, kind: str) -> bytes:
+    """The summary as "xlsx" or "csv" bytes."""
+    if kind == "xlsx":
+        return build_xlsx(summary)
+    if kind == "csv":
+        return build_csv(summary)
+    raise ValueError(f"kind must be xlsx or csv, got {kind!r}")

@@ -45,7 +45,7 @@ def test_two_processes_give_the_same_files_as_one(folder: Path, tmp_path: Path) 
     (folder / "城区" / "bad.yaml").unlink()
     one, two = tmp_path / "one", tmp_path / "two"
     assert CliRunner().invoke(cli, ["render", str(folder), "-d", str(one)]).exit_code == 0
-    result = CliRunner().invoke(cli, ["render", str(folder), "-d", str(two), "-j", "2", "--to", "txt"])
+    result = CliRunner().invoke(cli, ["render", str(folder), "-d", str(two), "-j", "2", "--as", "txt"])
     assert result.exit_code == 0 and result.output == f"已生成 3 个报告到 {two}\n"
     three = tmp_path / "three"
     assert CliRunner().invoke(cli, ["render", str(folder), "-d", str(three), "-j", "2"]).exit_code == 0

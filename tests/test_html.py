@@ -14,7 +14,7 @@ from typing import Optional
 import pytest
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
-from authoring.html import build_html, is_unchanged_html, write_html
+from authoring.html import build_html, unchanged_html
 from authoring.main import build_blocks
 from authoring.measure import Font, break_lines, paginate
 from authoring.write import build_docx, resolve_layout
@@ -141,11 +141,11 @@ def test_fonts_come_from_the_layout_with_named_fallbacks() -> None:
 
 def test_the_figures_page_shows_each_figure_in_a_table_and_bars() -> None:
     from authoring.figures import figure_items
-    from authoring.load import load_report
+    from authoring.main import load_report
 
     example = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
     report = load_report(example)
-    items = figure_items(report)
+    items = figure_items(report, example.read_text(encoding="utf-8"))
     licenses = next(f for f in items if f.name == "licenses")
     assert (licenses.label, licenses.value, licenses.unit) == ("办理行政许可", 917.0, "件")
     page = build_html(build_blocks(example).blocks, meta={"year": 2024}, figures=items)
@@ -159,12 +159,12 @@ def test_the_figures_page_shows_each_figure_in_a_table_and_bars() -> None:
 
 def test_a_figure_without_a_comment_is_labelled_from_the_sentence_that_uses_it(tmp_path: Path) -> None:
     from authoring.figures import figure_items
-    from authoring.load import load_report
+    from authoring.main import load_report
 
     path = tmp_path / "r.yaml"
     path.write_text("agency: {name: 某局}\nyear: 2024\nfigures:\n  licenses: 917\n  blank:\n"
                     "achievements:\n  - 全年共办理行政许可{{ figures.licenses }}件。\n", encoding="utf-8")
-    items = figure_items(load_report(path))
+    items = figure_items(load_report(path), path.read_text(encoding="utf-8"))
     assert [(f.name, f.label, f.value, f.unit) for f in items] == [("licenses", "办理行政许可", 917.0, "件")]
 
 
@@ -230,19 +230,25 @@ def test_line_breaking_follows_chinese_rules() -> None:
 
 
 def test_a_page_this_tool_wrote_is_replaced_silently_an_edited_one_is_kept(tmp_path: Path) -> None:
-    from authoring.errors import OutputError
+    from click.testing import CliRunner
 
+    from authoring.cli import cli
+
+    example = str(EXAMPLES[0])
     target = tmp_path / "报告.html"
-    write_html([Paragraph("第一稿")], target)
-    assert is_unchanged_html(target)
-    write_html([Paragraph("第二稿")], target)  # ours and unchanged: no --force needed
-    assert "第二稿" in target.read_text(encoding="utf-8")
-    target.write_text(target.read_text(encoding="utf-8").replace("第二稿", "改过"), encoding="utf-8")
-    with pytest.raises(OutputError, match="不同，为免丢失内容，没有覆盖"):
-        write_html([Paragraph("第三稿")], target)
-    backups: list[Path] = []
-    write_html([Paragraph("第三稿")], target, force=True, on_backup=backups.append)
-    assert "改过" in backups[0].read_text(encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["render", example, "-o", str(target)]).exit_code == 0
+    assert unchanged_html(target.read_bytes())
+    again = runner.invoke(cli, ["render", example, "-o", str(target), "--figures-page"])
+    assert again.exit_code == 0, again.output  # ours and unchanged: no --force needed
+    assert "图解" in target.read_text(encoding="utf-8")
+    target.write_text(target.read_text(encoding="utf-8").replace("图解", "改过"), encoding="utf-8")
+    refused = runner.invoke(cli, ["render", example, "-o", str(target)])
+    assert refused.exit_code == 1
+    assert "该文件已存在且内容与本次生成的不同，为免丢失内容，没有覆盖" in refused.output
+    forced = runner.invoke(cli, ["render", example, "-o", str(target), "--force"])
+    assert forced.exit_code == 0 and "原文件已备份为" in forced.output
+    assert "改过" in (tmp_path / "报告.bak-1.html").read_text(encoding="utf-8")
 
 
 # --- the simulation against LibreOffice --------------------------------------------------------

@@ -18,7 +18,7 @@ from authoring.cli import cli
 from authoring.errors import OutputError
 from authoring.main import build_blocks
 from authoring.measure import paginate
-from authoring.pdf import NOT_FOUND, docx_to_pdf, find_soffice, is_unchanged_pdf
+from authoring.pdf import NOT_FOUND, docx_to_pdf, find_soffice, unchanged_pdf
 from authoring.write import resolve_layout
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def test_a_pdf_this_tool_wrote_is_replaced_an_edited_one_is_kept(tmp_path: Path)
     target = tmp_path / "报告.pdf"
     runner = CliRunner()
     assert runner.invoke(cli, ["render", str(EXAMPLE), "-o", str(target)]).exit_code == 0
-    assert is_unchanged_pdf(target)
+    assert unchanged_pdf(target.read_bytes())
     again = runner.invoke(cli, ["render", str(EXAMPLE), "-o", str(target)])
     assert again.exit_code == 0, again.output
     target.write_bytes(target.read_bytes() + b"\n% touched by a PDF editor\n")

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from authoring.check import check_paths
 from authoring.cli import cli
-from authoring.summary import build_csv, read_expected, summarize, write_summary
+from authoring.main import check_paths, read_expected, save_summary
+from authoring.summary import build_csv, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -78,7 +78,8 @@ def test_a_formula_like_cell_is_written_as_text(tmp_path: Path) -> None:
     (tmp_path / "=cmd.txt").write_text("=HYPERLINK(\"x\")单位关于2024年度法治政府建设情况的报告\n\n一、主要举措和成效\n\n正文。\n",
                                        encoding="utf-8")
     reports = check_paths([tmp_path])
-    target = write_summary(summarize(reports), tmp_path / "汇总.xlsx")
+    target = tmp_path / "汇总.xlsx"
+    save_summary(reports, target)
     cell = load_workbook(target)["汇总"]["A2"]
     assert cell.value == "=cmd.txt" and cell.data_type == "s"
     csv = build_csv(summarize(reports)).decode("utf-8-sig")
