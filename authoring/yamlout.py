@@ -77,7 +77,15 @@ _INDEX = re.compile(r"\[\d+\]")
 
 
 def schema_ref(output: Optional[str] = None) -> str:
-    """The `$schema=` target for a file written to `output`: a relative path when one exists."""
+    """The `$schema=` target for a file written to `output`: the JSON Schema installed in the
+    user's folder, by an absolute file: URI, so that the line stays valid wherever the YAML
+    is moved (schemafile.py); where that folder cannot be written, a relative path to the
+    shipped schema as before."""
+    from .schemafile import installed_schema_ref
+
+    installed = installed_schema_ref()
+    if installed:
+        return installed
     target = schemas_dir() / SCHEMA_FILE
     base = Path(output).resolve().parent if output else Path.cwd()
     try:
