@@ -129,7 +129,9 @@ def _publication(blocks: Sequence[Block], layout: Mapping[str, Any], title: str,
     out: list[str] = []
     for i, b in enumerate(blocks):
         if isinstance(b, Title):
-            lines = "<br>".join(_esc(t) for t in title_lines(b.text, layout, geo))
+            # One line that the browser wraps to the page's width: the .docx's break is for 2号
+            # type in 156 mm. A break the drafter wrote into the title is kept.
+            lines = "<br>".join(_esc(t) for t in b.text.split("\n"))
             out.append(f'<h1 {_attrs(b, i)} style="margin:0 0 1.8em;text-align:center;'
                        f'font-family:{_q(font_stack(layout, "title"))};font-size:1.375em;'
                        f'font-weight:normal;line-height:1.6;">{lines}</h1>')
@@ -239,9 +241,11 @@ def _figures_html(items: Sequence[FigureItem], layout: Mapping[str, Any], year: 
              f"<tbody>{rows}</tbody></table>")
     charts = "".join(_bar_chart(unit, group) for unit, group in _by_unit(items))
     heading = f"图解：{year}年度主要数据" if year else "图解：主要数据"
-    return (f'<section class="figures" data-kind="figures" style="margin-top:3em;">'
+    # <aside>: beside the report, not part of it; the readers of check and import skip it, so
+    # a published page reads back to the report's own blocks.
+    return (f'<aside class="figures" data-kind="figures" style="margin-top:3em;">'
             f'<h2 style="margin:0 0 0.5em;font-size:1.125em;font-weight:normal;text-align:center;'
-            f'font-family:{head};">{_esc(heading)}</h2>{table}{charts}</section>')
+            f'font-family:{head};">{_esc(heading)}</h2>{table}{charts}</aside>')
 
 
 def _by_unit(items: Sequence[FigureItem]) -> list[tuple[str, list[FigureItem]]]:
