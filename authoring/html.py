@@ -8,7 +8,9 @@
 - ``pages``: the report as the A4 pages it prints on (GB/T 9704: 156 × 225 mm text block at
   37/28 mm, 22 lines of 28 characters, "— N —" page numbers odd right / even left), for the
   workbench's live preview. Lines and page breaks come from measure.paginate, which simulates
-  LibreOffice's layout of the .docx (CSS cannot paginate flowing text into page boxes).
+  LibreOffice's layout of the .docx (CSS cannot paginate flowing text into page boxes). It
+  is a whole document with its own <style>, meant for an <iframe> (srcdoc) so that its CSS
+  touches nothing of the page around it; it prints as the pages it shows (@page A4, no margin).
 
 Attributes the workbench can rely on (both modes), on the element of every block:
 

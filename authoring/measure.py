@@ -306,7 +306,9 @@ def _table_lines(out: LaidOut, k: int, table: Table, lines: list[_Line], r: dict
         height = max(len(c) for c in cells) * line_h + 10  # and half a point of border
         out.row_lines[(k, j)] = cells
         out.row_heights[(k, j)] = height
-        lines.append(_Line(k, str(j), height, False, row=j, index=j))
+        # A header row is never left alone at the foot of a page (it repeats on the next).
+        glue = j == 0 and table.header and len(table.rows) > 1
+        lines.append(_Line(k, str(j), height, glue, row=j, index=j))
     if keep:
         last = lines[-1]
         lines[-1] = _Line(last.block, last.text, last.height, True, last.row, last.index)
