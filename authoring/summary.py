@@ -6,7 +6,6 @@ openpyxl writes and reads the workbook (it also reads the list of departments, �
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
 import re
@@ -204,9 +203,6 @@ def build_xlsx(summary: Summary) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook()
-    # Fixed document dates: the file's dates are not what it reports on, and fixed dates keep
-    # the bytes the same for the same reports.
-    wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     wb.properties.creator = "authoring"
     sheets = [("汇总", _report_columns(), _report_rows(summary)),
               ("问题明细", _FINDING_COLUMNS, _finding_rows(summary))]
@@ -242,8 +238,8 @@ def build_xlsx(summary: Summary) -> bytes:
                     row_cells[0].alignment = wrap
     buf = io.BytesIO()
     wb.save(buf)
-    # Zipped again in a fixed order and stamped with a hash, like the .docx: the same summary
-    # gives the same bytes, and a workbook someone edited in Excel is not overwritten silently.
+    # Zipped again and stamped with a hash of its parts, like the .docx: a workbook this tool
+    # wrote is replaced on the next run, one someone edited in Excel is not (fileio).
     from . import __version__
     from .fileio import package_parts
 
