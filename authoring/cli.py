@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, TypeVar
 import click
 
 from authoring import __version__
-from authoring.cli_text import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, fit_console, install_chinese_click
+from authoring.cli_text import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, fit_console, install_chinese_click, tidy_help
 
 # click's own words (Usage:, Options, Show this message and exit., choice errors) in Chinese.
 install_chinese_click()
@@ -697,9 +697,12 @@ def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
 # -- more commands above --
 
 
-# The usage line of every command says [选项], not [OPTIONS].
-for _command in cli.commands.values():
+# Every command's usage line says [选项], not [OPTIONS]; its Example block keeps its lines and
+# its Chinese paragraphs are not broken up by spaces (cli_text.tidy_help), whoever wrote it.
+for _command in [cli, *cli.commands.values()]:
     _command.options_metavar = OPTIONS_METAVAR
+    if _command.help:
+        _command.help = tidy_help(_command.help)
 
 
 def main() -> None:

@@ -95,6 +95,27 @@ def install_chinese_click() -> None:
             module.ngettext = translate_plural  # type: ignore[attr-defined]
 
 
+def tidy_help(text: str) -> str:
+    """A command's docstring as click should show it in Chinese: the lines of an Example block
+    kept as written (click's \\b), and a Chinese paragraph's lines joined without the space that
+    click puts where the source wraps (Chinese has no spaces between words)."""
+    paragraphs = text.split("\n\n")
+    out = []
+    after_example = False
+    for para in paragraphs:
+        lines = para.split("\n")
+        stripped = [line.strip() for line in lines]
+        if after_example and stripped and stripped[0] != "\b":
+            # As indented as the block: click dedents the docstring by its least indented line.
+            indent = lines[0][:len(lines[0]) - len(lines[0].lstrip())]
+            para = indent[:4] + "\b\n" + para
+        elif len(lines) > 1 and "\b" not in stripped and any(ord(c) > 0x2E80 for c in para):
+            para = lines[0] + "".join(line.strip() for line in lines[1:])
+        after_example = stripped[-1:] == ["Example:"]
+        out.append(para)
+    return "\n\n".join(out)
+
+
 # --- the console ---------------------------------------------------------------------------------
 
 # Characters a GBK (cp936) console cannot show, and what it shows instead.

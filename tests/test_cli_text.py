@@ -36,8 +36,7 @@ def test_every_translated_message_is_one_click_really_uses() -> None:
         assert repr(message)[1:-1].replace("\\'", "'") in source or message in source, message
 
 
-@pytest.mark.parametrize("args", [[], ["render"], ["check"], ["init"], ["validate"], ["import"],
-                                  ["compare"], ["schema"]])
+@pytest.mark.parametrize("args", [[]] + [[name] for name in sorted(cli.commands)])
 def test_help_is_chinese_throughout(args: list[str]) -> None:
     result = CliRunner().invoke(cli, [*args, "--help"])
     assert result.exit_code == 0
@@ -50,6 +49,10 @@ def test_help_is_chinese_throughout(args: list[str]) -> None:
     assert "选项：\n" in out and "显示本帮助并退出。" in out
     if not args:
         assert "-V, --version  显示版本号并退出。" in out and "命令：\n" in out
+    # The Example block: one command a line, as written.
+    example = out[out.index("Example:\n"):].split("\n\n")[1]
+    assert all(line.strip().startswith("authoring ") and line.count("authoring ") == 1
+               for line in example.splitlines()), example
 
 
 def test_example_blocks_keep_their_lines() -> None:
