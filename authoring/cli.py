@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, TypeVar
 import click
 
 from authoring import __version__
-from authoring.cli_text import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, fit_console, install_chinese_click, tidy_help
+from authoring.cli_text import OPTIONS_METAVAR, SUBCOMMAND_METAVAR, chinese_metavars, fit_console, install_chinese_click, tidy_help
 
 # click's own words (Usage:, Options, Show this message and exit., choice errors) in Chinese.
 install_chinese_click()
@@ -701,6 +701,7 @@ def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
 # its Chinese paragraphs are not broken up by spaces (cli_text.tidy_help), whoever wrote it.
 for _command in [cli, *cli.commands.values()]:
     _command.options_metavar = OPTIONS_METAVAR
+    chinese_metavars(_command)
     if _command.help:
         _command.help = tidy_help(_command.help)
 

@@ -95,6 +95,17 @@ def install_chinese_click() -> None:
             module.ngettext = translate_plural  # type: ignore[attr-defined]
 
 
+def chinese_metavars(command: object) -> None:
+    """Options without a metavar of their own show 整数 / 文字 instead of click's INTEGER / TEXT."""
+    import click
+
+    names = {id(click.INT): "整数", id(click.STRING): "文字", id(click.FLOAT): "数字"}
+    for param in getattr(command, "params", []):
+        if isinstance(param, click.Option) and param.metavar is None and not param.is_flag \
+                and id(param.type) in names:
+            param.metavar = names[id(param.type)]
+
+
 def tidy_help(text: str) -> str:
     """A command's docstring as click should show it in Chinese: the lines of an Example block
     kept as written (click's \\b), and a Chinese paragraph's lines joined without the space that

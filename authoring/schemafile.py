@@ -85,11 +85,15 @@ def schema_target(line_value: str, yaml_path: Path) -> Optional[Path]:
 
 
 def broken_schema_line(raw: bytes, yaml_path: Path) -> Optional[str]:
-    """What the first line's `$schema` names, when that file does not exist here."""
+    """What the first line's `$schema` file: URI names, when that file does not exist here."""
     m = _LINE.match(raw)
     if m is None:
         return None
     value = m.group(2).decode("utf-8", "replace")
+    if not value.strip().startswith("file:"):
+        # Only the absolute file: URIs this tool writes are noted (an e-mailed YAML); a relative
+        # path, as in examples/, is the drafter's own arrangement.
+        return None
     target = schema_target(value, yaml_path)
     if target is None or target.is_file():
         return None
