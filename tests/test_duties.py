@@ -158,13 +158,17 @@ def test_a_duty_entry_takes_its_facts_into_its_own_text(tmp_path: Path) -> None:
     text = FULL.replace("      text: 把法治建设列入局重要工作。", "      facts: [meetings, study]\n      text: 把法治建设列入局重要工作。")
     build_report(write(tmp_path, text), tmp_path / "报告.docx")
     paras = part_two(tmp_path / "报告.docx")
-    assert [p[:3] for p in paras[2:]] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
-    assert paras[-1] == (
-        "（五）带头抓落实，强化责任担当。全年召开局党组会议4次、局长办公会议2次研究部署法治建设工作，研究审议年度法治政府"
+    # The agency builds part two on its own entries: the facts no entry took follow them.
+    assert paras[2] == (
+        "（一）带头抓落实，强化责任担当。全年召开局党组会议4次、局长办公会议2次研究部署法治建设工作，研究审议年度法治政府"
         "建设工作要点、行政执法突出问题专项整治方案。局党组书记、局长带头学法，局党组理论学习中心组全年专题学法6次，"
         "集中学习《中华人民共和国行政复议法》《中华人民共和国行政处罚法》。把法治建设列入局重要工作。"
     )
-    assert not any("中心组" in p for p in paras[2:-1])  # said once, where the entry takes it
+    assert [p[:12] for p in paras[3:]] == [
+        "（二）加强组织领导，履行", "（三）坚持依法决策，规范", "（四）带头出庭应诉，维护", "（五）落实述法制度，压实"]
+    assert paras[3].startswith("（二）加强组织领导，履行第一责任人职责。市城管局法治建设领导小组由局党组书记、局长担任组长。"
+                               "对法治建设重要工作亲自部署")
+    assert not any("中心组" in p or "局长办公会议" in p for p in paras[3:])  # said once, where the entry takes it
 
 
 def test_a_fact_stated_in_the_text_is_recorded_not_said_again(tmp_path: Path) -> None:
