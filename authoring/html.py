@@ -34,7 +34,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title
-from .measure import (Geometry, LaidOut, Piece, body_font, paginate, signature_lines, text_width,
+from .measure import (Geometry, LaidOut, Piece, body_font, paginate, signature_lines, text_height, text_width,
                       title_lines)
 from .resources import load_data
 
@@ -309,7 +309,7 @@ body {{ margin: 0; padding: 12px 0; }}
   height: {page['height_mm']}mm; margin: 0 auto 12px; background: #fff; color: #000;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); overflow: hidden; }}
 .text-block {{ position: absolute; left: {page['left_mm']}mm; top: {page['top_mm']}mm;
-  width: {_pt(geo.text_w)}; height: {_pt(geo.text_h)};
+  width: {_pt(geo.text_w)}; height: {_pt(text_height(geo))};
   font-family: {font_stack(layout, 'body', latin_first=True)}; font-size: {body.size:g}pt;
   letter-spacing: {body.spacing:g}pt; line-height: {pitch}; }}
 .text-block p, .text-block h1, .text-block h2, .text-block h3, .text-block h4, .text-block h5 {{

@@ -5,41 +5,22 @@ preview. The simulation's rules and metrics are data (data/typesetting.yaml); it
 with LibreOffice is measured in tests/test_html.py and docs/outputs.md."""
 from __future__ import annotations
 
-import math
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping, Optional, Sequence
 
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title
+from .docx.layout import Geometry as _Geometry
 from .resources import load_data
 
-_TWIPS_PER_MM = 1440 / 25.4
+# The twips of the page (the .docx writer's, one class for both).
+Geometry = _Geometry
 
 
-class Geometry:
-    """The twip values Word needs, derived once from the layout numbers."""
-
-    def __init__(self, layout: Mapping[str, Any]) -> None:
-        page, grid, sizes = layout["page"], layout["grid"], layout["sizes"]
-        tw = lambda mm: int(round(float(mm) * _TWIPS_PER_MM))  # noqa: E731
-        self.page_w, self.page_h = tw(page["width_mm"]), tw(page["height_mm"])
-        self.top, self.bottom = tw(page["top_mm"]), tw(page["bottom_mm"])
-        self.left, self.right = tw(page["left_mm"]), tw(page["right_mm"])
-        self.footer = tw(page["footer_mm"])
-        self.text_w = text_w = self.page_w - self.left - self.right
-        self.text_h = text_h = self.page_h - self.top - self.bottom
-        # Round down: a pitch a hair too large would push the 22nd line or 28th character over.
-        self.line_pitch = text_h // int(grid["lines_per_page"])
-        body_pt = float(sizes["body"])
-        pitch_pt = text_w / int(grid["chars_per_line"]) / 20
-        # 28 characters of 16 pt do not fit in 156 mm (448 pt > 442 pt): each character is
-        # condensed by the difference, in 1/20 pt, rounded down so that the 28th still fits.
-        # (A Word character grid with a negative w:charSpace does the same in Word, but
-        # LibreOffice then gives every character two grid cells: 14 characters a line.)
-        self.char_spacing = math.floor((pitch_pt - body_pt) * 20)
-        self.char = int(round(body_pt * 20))  # one body character, in twips
-        self.page_number_char = int(round(float(sizes["page_number"]) * 20))
+def text_height(geo: Geometry) -> int:
+    """The text block's height in twips (225 mm on A4 at 37/35 mm)."""
+    return geo.page_h - geo.top - geo.bottom
 
 
 def text_width(text: str) -> float:
@@ -288,7 +269,7 @@ def paginate(blocks: Sequence[Block], layout: Mapping[str, Any]) -> LaidOut:
         glues[-1] = keep
         lines.extend(_Line(k, t, h, g, index=n)
                      for n, (t, h, g) in enumerate(zip(texts, heights, glues)))
-    out.pages = _fill_pages(lines, geo.text_h, out, blocks)
+    out.pages = _fill_pages(lines, text_height(geo), out, blocks)
     return out
 
 

@@ -4,10 +4,7 @@ web page — into the one block model, dropping website chrome and noting what w
 A report YAML becomes blocks by rendering it, which is the entry layer's job (main.py)."""
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -15,14 +12,11 @@ from typing import Any, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.decode import decode_text
+from authoring.docx import reader as docx_reader
 from authoring.errors import InputError, Place, Problem
 from authoring.resources import load_data
-from authoring.wordlists import ListNumbers, open_without_broken_numbering
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
-MAX_DOCX_UNPACKED = 200 * 1024 * 1024
-# A real .docx compresses text about 5-20x; a ratio far beyond that on a big entry is a zip bomb.
-MAX_ZIP_RATIO = 200
 # ASCII and full-width variants mapped one character to one character, so that positions in the
 # normalised text are positions in the original.
 _NORMALISE = str.maketrans(
@@ -528,269 +522,15 @@ def _html_items(text: str) -> list[_Item]:
 
 # -- Word ---------------------------------------------------------------------------------------
 
-_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = f"{{{_WNS}}}"
-
-
-def check_docx_container(raw: bytes, name: str) -> None:
-    """Refuse a .docx that is really a .doc or PDF, not a zip, or a zip bomb, before anything in
-    it is inflated whole (also used by the writer for --reference-doc)."""
-    head = raw[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("这是旧版 Word（.doc）文件，不是 .docx；请在 Word 中“另存为”Word 文档（.docx）", file=name)
-    if head.startswith(b"%PDF"):
-        raise InputError("这是 PDF 文件，扩展名却是 .docx；请提供 Word 原文件", file=name)
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise InputError("不是有效的 .docx 文件（文件已损坏或不是 Word 文档）", file=name)
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError) as e:
-        raise InputError("不是有效的 .docx 文件（压缩包已损坏）", file=name) from e
-    total = sum(i.file_size for i in infos)
-    if total > MAX_DOCX_UNPACKED:
-        raise InputError(f"解压后过大（{total // (1024 * 1024)} MB），拒绝读取", file=name)
-    for i in infos:
-        if i.file_size > 1024 * 1024 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
-            raise InputError(f"压缩比异常（{i.filename}），疑似压缩炸弹，拒绝读取", file=name)
-    if "word/document.xml" not in names:
-        raise InputError("压缩包中没有 word/document.xml，不是 Word 文档", file=name)
-    _inflate_bounded(raw, name, infos)
-
-
-def _inflate_bounded(raw: bytes, name: str, infos: list[zipfile.ZipInfo]) -> None:
-    # The sizes above are what the zip *declares*. python-docx later reads each part whole, and
-    # zipfile inflates a whole entry before cutting it to the declared size, so an entry that lies
-    # ("1 KB") can inflate to gigabytes. Inflating every entry once in small chunks, checked
-    # against its declared size and CRC, keeps memory bounded and catches the lie.
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            for info in infos:
-                if info.is_dir():
-                    continue
-                with zf.open(info) as fh:
-                    while fh.read(64 * 1024):
-                        pass
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
-        raise InputError("压缩包内容与其声明的大小或校验值不符（文件已损坏或疑似压缩炸弹），拒绝读取", file=name) from e
-
 
 def _read_docx(raw: bytes, name: str) -> ReadResult:
-    check_docx_container(raw, name)
-    import docx  # python-docx; imported here so that text-only use does not pay for it
-    from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph as DocxParagraph
-
-    try:
-        document = docx.Document(io.BytesIO(raw))
-    except Exception as e:  # python-docx raises several types for broken packages, in English
-        document = open_without_broken_numbering(raw)
-        if document is None:
-            raise InputError(_docx_failure(e), file=name) from e
-    items: list[_Item] = []
-    numbers = ListNumbers(document)
-    number = 0  # paragraph number as a clerk would count them in Word (empty ones included)
-    for element in document.element.body.iterchildren():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            number += 1
-            para = DocxParagraph(element, document)
-            # Word's automatic number ("一、" from a list) is not in the text: put it back.
-            items.append(_Item(number, numbers.label(element) + paragraph_text(element), _style_hint(para)))
-        elif tag == "tbl":
-            # List paragraphs inside a table count in Word's numbering like any other.
-            for cell_p in element.iter(f"{_W}p"):
-                numbers.label(cell_p)
-            table = DocxTable(element, document)
-            rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
-            items.append(_Item(number + 1, table=Table(rows, True, number + 1)))
+    document = docx_reader.open_document(raw, name)
     cuts: list[tuple[Optional[int], str]] = []
-    blocks, chrome = build_blocks(items, cuts)
+    blocks, chrome = build_blocks([_Item(*item) for item in docx_reader.document_items(document)], cuts)
     warnings: list[Problem] = []
     try:
-        layout = docx_layout(document, blocks)
+        layout = docx_reader.docx_layout(document, blocks)
     except Exception as e:  # odd styles or sections: the text is still worth checking
         layout = {}
         warnings.append(Problem(f"无法读取版式信息（{type(e).__name__}），版式未检查", Place(name), "warning", "read.layout"))
     return ReadResult(name, "docx", blocks, "", chrome, warnings, layout, _cut_notes(name, cuts))
-
-
-_SKIP_SUBTREES = {
-    f"{{{_WNS}}}del",  # a tracked deletion is not in the text a reader sees
-    f"{{{_WNS}}}txbxContent",  # text boxes float outside the paragraph's text
-    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",  # duplicate of the Choice
-}
-
-
-def paragraph_text(element: Any) -> str:
-    """The text of a Word paragraph as a reader sees it, tracked insertions included.
-
-    python-docx's `Paragraph.text` reads only direct runs and hyperlinks, so it drops text inside
-    tracked insertions (`w:ins`), smart tags and content controls: a report still under review
-    would lose words.
-    """
-    out: list[str] = []
-    stack = [iter(element)]
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            continue
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _SKIP_SUBTREES:
-            continue
-        if tag == f"{{{_WNS}}}t":
-            out.append(child.text or "")
-        elif tag == f"{{{_WNS}}}tab":
-            out.append(" ")
-        stack.append(iter(child))
-    return "".join(out)
-
-
-
-def _docx_failure(error: Exception) -> str:
-    """A clerk's reason for a .docx that python-docx cannot open (its own messages are English)."""
-    text = str(error)
-    if "[Content_Types].xml" in text:
-        return "缺少 [Content_Types].xml 部件，文件已损坏或不是 Word 保存的 .docx；请在 Word 中打开后另存为 .docx"
-    if type(error).__name__ == "XMLSyntaxError":
-        return "Word 文件内部的 XML 已损坏，无法读取；请在 Word 中打开（Word 会尝试修复）后另存为 .docx"
-    if "content type" in text.lower() or "not a Word file" in text:
-        return "这不是 Word 文档（.docx）：压缩包中的主文档类型不对；请提供 Word 保存的 .docx"
-    return "无法打开 Word 文件（文件已损坏）；请在 Word 中打开后另存为 .docx"
-
-
-def _style_hint(para: Any) -> str:
-    try:
-        style = (para.style.name or "") if para.style is not None else ""
-    except (KeyError, AttributeError):
-        return ""
-    low = style.lower()
-    if low in ("title", "标题"):
-        return "title"
-    m = re.match(r"^(heading|标题)\s*(\d)$", low)
-    if m:
-        return f"h{min(int(m.group(2)), 4)}"
-    return ""
-
-
-def _mm(length: Any) -> Optional[float]:
-    return None if length is None else round(length / 36000, 1)  # EMU → mm
-
-
-def _east_asia(rpr: Any) -> Optional[str]:
-    if rpr is None:
-        return None
-    fonts = rpr.find(f"{_W}rFonts")
-    if fonts is None:
-        return None
-    value = fonts.get(f"{_W}eastAsia")
-    if value:
-        return str(value)
-    theme = fonts.get(f"{_W}eastAsiaTheme")
-    return f"主题字体（{theme}）" if theme else None
-
-
-def _size(rpr: Any) -> Optional[float]:
-    if rpr is None:
-        return None
-    sz = rpr.find(f"{_W}sz")
-    return None if sz is None else int(sz.get(f"{_W}val")) / 2
-
-
-def _style_chain(style: Any) -> list[Any]:
-    chain, seen = [], set()
-    while style is not None and id(style) not in seen:
-        seen.add(id(style))
-        chain.append(style)
-        style = style.base_style
-    return chain
-
-
-def _effective(para: Any, run: Any, defaults: Any, getter: Any) -> Optional[Any]:
-    # Word's order: the run's own properties, then the paragraph style and the styles it is
-    # based on, then the document defaults.
-    value = getter(run._element.rPr) if run is not None else None
-    if value is not None:
-        return value
-    try:
-        style = para.style
-    except (KeyError, AttributeError):
-        style = None
-    for s in _style_chain(style):
-        value = getter(s.element.rPr)
-        if value is not None:
-            return value
-    return getter(defaults)
-
-
-def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
-    """Page, font and footer facts of a Word document that the GB/T 9704 layout rules compare."""
-    sec = document.sections[0]
-    facts: dict[str, Any] = {
-        "page": {
-            "width_mm": _mm(sec.page_width),
-            "height_mm": _mm(sec.page_height),
-            "top_mm": _mm(sec.top_margin),
-            "bottom_mm": _mm(sec.bottom_margin),
-            "left_mm": _mm(sec.left_margin),
-            "right_mm": _mm(sec.right_margin),
-            "footer_mm": _mm(sec.footer_distance),
-        }
-    }
-    from docx.text.paragraph import Paragraph as DocxParagraph
-
-    roles: dict[int, str] = {}
-    for b in blocks:
-        if b.line is None:
-            continue
-        if isinstance(b, Title):
-            roles[b.line] = "title"
-        elif isinstance(b, Heading) and b.level in (1, 2):
-            roles[b.line] = f"heading{b.level}"
-        elif isinstance(b, Paragraph):
-            roles[b.line] = f"heading{b.level}" if b.lead and b.level in (1, 2) else "body"
-    styles_el = document.styles.element
-    rpr_default = styles_el.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
-    fonts: dict[str, dict[str, Any]] = {}
-    counts: dict[str, dict[tuple[Optional[str], Optional[float]], list[int]]] = {}
-    number = 0
-    for element in document.element.body.iterchildren():
-        if element.tag != f"{_W}p":
-            continue
-        number += 1
-        role = roles.get(number)
-        if role is None:
-            continue
-        para = DocxParagraph(element, document)
-        run = next((r for r in para.runs if r.text.strip()), None)
-        if run is None:
-            continue
-        key = (
-            _effective(para, run, rpr_default, _east_asia),
-            _effective(para, run, rpr_default, _size),
-        )
-        counts.setdefault(role, {}).setdefault(key, []).append(number)
-    for role, by_key in counts.items():
-        (font, size), numbers = max(by_key.items(), key=lambda kv: len(kv[1]))
-        fonts[role] = {"east_asia": font, "size": size, "paragraph": numbers[0], "paragraphs": len(numbers)}
-    facts["fonts"] = fonts
-
-    settings = document.settings.element
-    odd_even = settings.find(f"{_W}evenAndOddHeaders") is not None
-    footer_xml = ""
-    for f in (sec.footer, sec.even_page_footer):
-        try:
-            # A linked footer has no part of its own; touching `_element` would create one.
-            if not f.is_linked_to_previous:
-                footer_xml += f._element.xml
-        except Exception:  # a missing footer part: nothing to read
-            pass
-    page_field = bool(re.search(r'instr="\s*PAGE\b|<w:instrText[^>]*>\s*PAGE\b', footer_xml))
-    facts["footer"] = {
-        "page_number": page_field,
-        "odd_even": odd_even,
-        "dashes": "—" in footer_xml or "－" in footer_xml,
-    }
-    return facts

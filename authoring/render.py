@@ -70,6 +70,17 @@ def clause(text: Any) -> str:
     return str(text).strip().rstrip("。；;，,.、 ")
 
 
+def series(items: Iterable[Any]) -> str:
+    """Items joined by 、, except between two titles in 《》 or two quotations in “”, which GB/T
+    15834-2011 (4.5.3.5) writes without it: 《甲》《乙》、丙."""
+    out = ""
+    for item in (clause(i) for i in items):
+        if out and not (out[-1] in "》”" and item[:1] in "《“"):
+            out += "、"
+        out += item
+    return out
+
+
 def runin(heading: str) -> str:
     """A run-in heading ends with 。 unless it already ends a sentence."""
     return _end_sentence(heading)
@@ -266,6 +277,7 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
     env.filters["points"] = points_text
     env.filters["runin"] = runin
     env.filters["clause"] = clause
+    env.filters["series"] = series
     env.filters["cn_number"] = chinese_number
     env.filters["cn_date"] = chinese_date
     return env

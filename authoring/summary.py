@@ -241,7 +241,7 @@ def build_xlsx(summary: Summary) -> bytes:
     # Zipped again and stamped with a hash of its parts, like the .docx: a workbook this tool
     # wrote is replaced on the next run, one someone edited in Excel is not (fileio).
     from . import __version__
-    from .fileio import package_parts
+    from .docx.package import package_parts
 
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}

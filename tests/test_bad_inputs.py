@@ -272,7 +272,7 @@ def test_a_zip_bomb_is_refused_by_check(entries: dict[str, int], message: str, t
     from authoring.main import read_file
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("authoring.read.MAX_DOCX_UNPACKED", 20 * 1024 * 1024)
+    monkeypatch.setattr("authoring.docx.container.MAX_DOCX_UNPACKED", 20 * 1024 * 1024)
     Path("bomb.docx").write_bytes(_bomb(entries))
 
     tracemalloc.start()

@@ -548,7 +548,7 @@ def test_an_unforeseen_failure_does_not_stop_the_folder(tmp_path: Path, monkeypa
 
 
 def test_docx_layout_failure_is_a_warning_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import authoring.read as read_mod
+    import authoring.docx.reader as read_mod
 
     def broken(document, blocks):  # type: ignore[no-untyped-def]
         raise KeyError("sectPr")

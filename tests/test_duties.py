@@ -73,7 +73,7 @@ PART_TWO = [
     "重大问题亲自过问，听取行政复议被纠错案件情况汇报并督促整改；重点环节亲自协调，协调解决跨部门联合执法中的"
     "职责交叉问题；重要任务亲自督办，督办行政执法突出问题专项整治。",
     "（二）带头尊法学法，提升法治素养。局党组书记、局长带头学法，局党组理论学习中心组全年专题学法6次，"
-    "集中学习《中华人民共和国行政复议法》、《中华人民共和国行政处罚法》。",
+    "集中学习《中华人民共和国行政复议法》《中华人民共和国行政处罚法》。",
     "（三）坚持依法决策，规范决策程序。严格执行重大行政决策程序，全年作出重大行政决策3项，均经合法性审核和集体讨论决定。",
     "（四）带头出庭应诉，维护司法权威。严格落实行政机关负责人出庭应诉制度，全年应诉行政诉讼案件12件，"
     "负责人出庭应诉12件，出庭应诉率100%，其中局党组书记、局长亲自出庭应诉2件。",
@@ -142,6 +142,9 @@ def test_a_fact_not_given_says_nothing(tmp_path: Path) -> None:
         ("  meetings: {party: 3, party_name: 党委会议, office: 1, office_name: 局务会议}\n",
          "（一）加强组织领导，履行第一责任人职责。全年召开党委会议3次、局务会议1次研究部署法治建设工作。"),
         ("  study: {topics: [宪法]}\n", "（一）带头尊法学法，提升法治素养。局长带头学法，理论学习中心组坚持专题学法，集中学习宪法。"),
+        # GB/T 15834: no 、 between two titles in 《》, one before the next item that is not a title
+        ("  study: {sessions: 2, topics: [《宪法》, 《行政复议法》。, 习近平法治思想]}\n",
+         "（一）带头尊法学法，提升法治素养。局长带头学法，理论学习中心组全年专题学法2次，集中学习《宪法》《行政复议法》、习近平法治思想。"),
     ],
 )
 def test_each_fact_in_its_standard_sentence(tmp_path: Path, facts: str, sentence: str) -> None:
@@ -155,13 +158,17 @@ def test_a_duty_entry_takes_its_facts_into_its_own_text(tmp_path: Path) -> None:
     text = FULL.replace("      text: 把法治建设列入局重要工作。", "      facts: [meetings, study]\n      text: 把法治建设列入局重要工作。")
     build_report(write(tmp_path, text), tmp_path / "报告.docx")
     paras = part_two(tmp_path / "报告.docx")
-    assert [p[:3] for p in paras[2:]] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
-    assert paras[-1] == (
-        "（五）带头抓落实，强化责任担当。全年召开局党组会议4次、局长办公会议2次研究部署法治建设工作，研究审议年度法治政府"
+    # The agency builds part two on its own entries: the facts no entry took follow them.
+    assert paras[2] == (
+        "（一）带头抓落实，强化责任担当。全年召开局党组会议4次、局长办公会议2次研究部署法治建设工作，研究审议年度法治政府"
         "建设工作要点、行政执法突出问题专项整治方案。局党组书记、局长带头学法，局党组理论学习中心组全年专题学法6次，"
-        "集中学习《中华人民共和国行政复议法》、《中华人民共和国行政处罚法》。把法治建设列入局重要工作。"
+        "集中学习《中华人民共和国行政复议法》《中华人民共和国行政处罚法》。把法治建设列入局重要工作。"
     )
-    assert not any("中心组" in p for p in paras[2:-1])  # said once, where the entry takes it
+    assert [p[:12] for p in paras[3:]] == [
+        "（二）加强组织领导，履行", "（三）坚持依法决策，规范", "（四）带头出庭应诉，维护", "（五）落实述法制度，压实"]
+    assert paras[3].startswith("（二）加强组织领导，履行第一责任人职责。市城管局法治建设领导小组由局党组书记、局长担任组长。"
+                               "对法治建设重要工作亲自部署")
+    assert not any("中心组" in p or "局长办公会议" in p for p in paras[3:])  # said once, where the entry takes it
 
 
 def test_a_fact_stated_in_the_text_is_recorded_not_said_again(tmp_path: Path) -> None:

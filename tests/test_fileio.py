@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from authoring import fileio
+from authoring.docx import package
 from authoring.blocks import Heading, Paragraph, Signature, Title
 from authoring.errors import OutputError
 from authoring.fileio import guard_overwrite, is_unchanged, read_stamp, write_atomic
@@ -184,7 +185,7 @@ def test_force_does_not_back_up_an_unchanged_file(tmp_path: Path) -> None:
 def test_damaged_files_have_no_stamp(tmp_path: Path) -> None:
     for name, data in (("empty.docx", b""), ("text.docx", b"hello"),
                        ("zip.docx", _zip({"a.txt": b"x"})),
-                       ("badxml.docx", _zip({fileio.CUSTOM_PART: b"<not xml"}))):
+                       ("badxml.docx", _zip({package.CUSTOM_PART: b"<not xml"}))):
         path = tmp_path / name
         path.write_bytes(data)
         assert read_stamp(path) is None, name
@@ -196,9 +197,9 @@ def test_the_stamp_covers_every_part_but_itself(tmp_path: Path) -> None:
     target = write_docx(BLOCKS, tmp_path / "报告.docx")
     with zipfile.ZipFile(target) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}
-    assert fileio.content_hash(parts) == read_stamp(target)["hash"]
+    assert package.content_hash(parts) == read_stamp(target)["hash"]
     parts["word/styles.xml"] += b" "
-    assert fileio.content_hash(parts) != read_stamp(target)["hash"]
+    assert package.content_hash(parts) != read_stamp(target)["hash"]
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
@@ -232,7 +233,7 @@ def test_read_parts_stops_at_the_budget_whatever_the_zip_declares(tmp_path: Path
     lying = data.replace((50_000).to_bytes(4, "little"), (1_000).to_bytes(4, "little"))
     for blob in (data, lying):
         with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-            with pytest.raises((fileio.TooLarge, zipfile.BadZipFile)):
-                fileio.read_parts(zf, 10_000)
+            with pytest.raises((package.TooLarge, zipfile.BadZipFile)):
+                package.read_parts(zf, 10_000)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        assert fileio.read_parts(zf, 60_000) == {"word/document.xml": b"0" * 50_000}
+        assert package.read_parts(zf, 60_000) == {"word/document.xml": b"0" * 50_000}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import authoring.docx.container as container
 import authoring.read as read_mod
 from authoring.blocks import Heading, Paragraph, Signature, Title, blocks_to_text, dump_blocks
 from authoring.errors import InputError
@@ -228,8 +229,8 @@ def test_zip_bomb_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.
     with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("word/document.xml", b"\0" * (4 * 1024 * 1024))
     _refused(p, "压缩比异常")
-    monkeypatch.setattr(read_mod, "MAX_ZIP_RATIO", 10 ** 9)
-    monkeypatch.setattr(read_mod, "MAX_DOCX_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr(container, "MAX_ZIP_RATIO", 10 ** 9)
+    monkeypatch.setattr(container, "MAX_DOCX_UNPACKED", 1024 * 1024)
     _refused(p, "解压后过大")
 
 

@@ -464,7 +464,7 @@ def test_a_bad_reference_doc_is_named(tmp_path: Path) -> None:
 
 
 def test_a_reference_that_lies_about_its_size_stays_bounded(tmp_path: Path, monkeypatch) -> None:
-    import authoring.write as write
+    import authoring.docx.reference as write
 
     ref = make_reference(tmp_path / "模板.docx")
     monkeypatch.setattr(write, "_MAX_REFERENCE_BYTES", 10_000)  # the template is ~40 KB
@@ -566,12 +566,13 @@ any_text = st.text(st.one_of(st.characters(blacklist_categories=("Cs",)),
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=any_text, heading=any_text, lead=any_text, text=any_text,
-       level=st.integers(min_value=-1, max_value=6), name=any_text, date=any_text,
+       level=st.integers(min_value=1, max_value=4), lead_level=st.integers(min_value=0, max_value=4),
+       name=any_text, date=any_text,
        cells=st.lists(st.lists(any_text, min_size=0, max_size=3), min_size=0, max_size=3))
-def test_any_text_is_written_faithfully_or_refused(title, heading, lead, text, level, name,
-                                                   date, cells) -> None:
+def test_any_text_is_written_faithfully_or_refused(title, heading, lead, text, level, lead_level,
+                                                   name, date, cells) -> None:
     blocks = [Title(title), Heading(level, heading, "一、"),
-              Paragraph(text, lead=lead, number="（一）", level=level),
+              Paragraph(text, lead=lead, number="（一）", level=lead_level),
               Table(tuple(tuple(r) for r in cells)), Signature(name, date)]
     try:
         data = build_docx(blocks, meta={"year": 2024})
@@ -586,3 +587,18 @@ def test_any_text_is_written_faithfully_or_refused(title, heading, lead, text, l
     assert seen[1] == expect("一、" + heading)
     assert seen[2] == expect("（一）" + lead + text)
     assert [expect(s) for s in (name, date) if s] == seen[3:]
+
+
+@pytest.mark.parametrize("block, message", [
+    (Heading(7, "标题"), "heading level must be in range 1-4, got 7"),
+    (Heading(0, "标题"), "heading level must be in range 1-4, got 0"),
+    (Paragraph("正文", lead="小标题。", level=5), "paragraph level must be in range 0-4, got 5"),
+    (Paragraph("正文", level=-1), "paragraph level must be in range 0-4, got -1"),
+])
+def test_a_level_word_has_no_style_for_is_refused_not_clamped(block, message) -> None:
+    # GB/T 9704 has four heading levels (一、（一）1.（1）); a fifth would have been written
+    # silently as the fourth.
+    with pytest.raises(ValueError) as err:
+        build_docx([block])
+    assert str(err.value) == message
+

@@ -118,7 +118,8 @@ def upload_limit(name: str) -> int:
     """The most bytes an upload of this kind may have: the command line's limits."""
     from authoring.inputs import kind_of
     from authoring.load import MAX_BYTES
-    from authoring.read import MAX_DOCX_UNPACKED, MAX_TEXT_BYTES
+    from authoring.docx.container import MAX_DOCX_UNPACKED
+    from authoring.read import MAX_TEXT_BYTES
 
     kind = kind_of(name)
     if kind == "docx":

@@ -1,4 +1,4 @@
-"""Word's automatic list numbers, drawn as Word draws them (used by read.py for .docx input).
+"""Word's automatic list numbers, drawn as Word draws them (used by reader.py for .docx input).
 
 A heading numbered by Word itself ("一、" from a list with numFmt chineseCounting) has no number
 in document.xml: Word draws it from numbering.xml. ListNumbers draws it the same way, counting
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Optional
 
+from authoring.docx.schema import MC, W
 from authoring.resources import load_data
 
-_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = f"{{{_WNS}}}"
+_W = f"{{{W}}}"
 
 _NUM_REF = re.compile(r"%([1-9])")
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
@@ -235,8 +235,7 @@ class ListNumbers:
         fmt = _val(lvl, "numFmt")
         if fmt is None:
             # Word 2010+ writes custom formats in mc:AlternateContent, with a plain fallback.
-            fallback = lvl.find("{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent/"
-                                "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
+            fallback = lvl.find(f"{{{MC}}}AlternateContent/{{{MC}}}Fallback")
             fmt = _val(fallback, "numFmt") if fallback is not None else None
         if lvl.find(f"{_W}lvlPicBulletId") is not None:
             fmt = "bullet"
@@ -308,7 +307,7 @@ class ListNumbers:
 
 
 _EMPTY_NUMBERING = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                    b'<w:numbering xmlns:w="' + _WNS.encode() + b'"/>')
+                    b'<w:numbering xmlns:w="' + W.encode() + b'"/>')
 
 
 def open_without_broken_numbering(raw: bytes) -> Any:

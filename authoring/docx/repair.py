@@ -8,20 +8,23 @@ from __future__ import annotations
 
 from lxml import etree
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-_THEME_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+from authoring.docx.oxml import part_bytes
+from authoring.docx.schema import (
+    CONTENT_TYPES_NS,
+    OD_REL,
+    PACKAGE_RELS_NS,
+    RANKS,
+    W,
+    qn,
+)
+
+_THEME_REL = OD_REL + "theme"
 _THEME_CT = "application/vnd.openxmlformats-officedocument.theme+xml"
 
-# CT_RPr (ISO/IEC 29500-1 17.3.2.28): the order of a run's properties; a paragraph mark's
-# w:rPr may open with the revision marks.
-_RPR_ORDER = {f"{{{_W}}}{name}": i for i, name in enumerate((
-    "ins del moveFrom moveTo rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline "
-    "shadow emboss imprint noProof snapToGrid vanish webHidden color spacing w kern position "
-    "sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout "
-    "specVanish oMath").split())}
-_RPR_CHANGE = f"{{{_W}}}rPrChange"
+# CT_RPr (ISO/IEC 29500-1 17.3.2.28): the order of a run's properties (schema.ORDER); a
+# paragraph mark's w:rPr may open with the revision marks and end with w:rPrChange.
+_RPR_ORDER = RANKS["rPr"]
+_RPR_CHANGE = qn("w:rPrChange")
 
 
 def _rank(child: etree._Element) -> int:
@@ -35,7 +38,7 @@ def order_run_properties(xml: bytes) -> bytes:
     """The part with every w:rPr's children in schema order (unchanged bytes if already so)."""
     root = etree.fromstring(xml)
     changed = False
-    for rpr in root.iter(f"{{{_W}}}rPr"):
+    for rpr in root.iter(f"{{{W}}}rPr"):
         children = [c for c in rpr if isinstance(c.tag, str)]
         ordered = sorted(children, key=_rank)  # stable: equal ranks keep their order
         if ordered != children:
@@ -45,7 +48,7 @@ def order_run_properties(xml: bytes) -> bytes:
             rpr.extend(ordered)
     if not changed:
         return xml
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return part_bytes(root)
 
 
 def ensure_theme(parts: dict[str, bytes], theme: bytes) -> None:
@@ -63,21 +66,19 @@ def ensure_theme(parts: dict[str, bytes], theme: bytes) -> None:
     n = 1
     while f"rId{n}" in ids:
         n += 1
-    etree.SubElement(rels, f"{{{_REL}}}Relationship", Id=f"rId{n}", Type=_THEME_REL,
+    etree.SubElement(rels, f"{{{PACKAGE_RELS_NS}}}Relationship", Id=f"rId{n}", Type=_THEME_REL,
                      Target=name[len("word/"):])
-    parts[rels_name] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
+    parts[rels_name] = part_bytes(rels)
     types = etree.fromstring(parts["[Content_Types].xml"])
-    etree.SubElement(types, f"{{{_CT}}}Override", PartName=f"/{name}", ContentType=_THEME_CT)
-    parts["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8",
-                                                  standalone=True)
+    etree.SubElement(types, f"{{{CONTENT_TYPES_NS}}}Override", PartName=f"/{name}", ContentType=_THEME_CT)
+    parts["[Content_Types].xml"] = part_bytes(types)
     parts[name] = theme
 
 
 def style_ids(styles_xml: bytes) -> set[str]:
     """The styleIds a styles part defines."""
     root = etree.fromstring(styles_xml)
-    return {s.get(f"{{{_W}}}styleId") or "" for s in root.iter(f"{{{_W}}}style")}
+    return {s.get(f"{{{W}}}styleId") or "" for s in root.iter(f"{{{W}}}style")}
 
 
 def drop_undefined_paragraph_styles(xml: bytes, defined: set[str]) -> bytes:
@@ -85,10 +86,10 @@ def drop_undefined_paragraph_styles(xml: bytes, defined: set[str]) -> bytes:
     template names "Footer", which a LibreOffice-saved reference may lack)."""
     root = etree.fromstring(xml)
     changed = False
-    for ps in list(root.iter(f"{{{_W}}}pStyle")):
-        if ps.get(f"{{{_W}}}val") not in defined:
+    for ps in list(root.iter(f"{{{W}}}pStyle")):
+        if ps.get(f"{{{W}}}val") not in defined:
             ps.getparent().remove(ps)
             changed = True
     if not changed:
         return xml
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return part_bytes(root)

@@ -1,0 +1,241 @@
+"""Reading a .docx: its paragraphs and tables in document order, as a reader sees them (tracked
+insertions in, deletions out, Word's automatic list numbers put back), and the page, font and
+footer facts that the GB/T 9704 layout rules compare. read.py turns the paragraphs into blocks.
+
+python-docx is imported only when a .docx is read, so that text-only use does not pay for it.
+"""
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, Optional
+
+from authoring.blocks import Block, Heading, Paragraph, Table, Title
+from authoring.docx.container import check_docx_container
+from authoring.docx.lists import ListNumbers, open_without_broken_numbering
+from authoring.docx.schema import MC, W
+from authoring.errors import InputError
+
+_W = f"{{{W}}}"
+# One paragraph or table of the document: (Word paragraph number, text, style hint, table).
+Item = tuple[int, str, str, Optional[Table]]
+
+
+def open_document(raw: bytes, name: str) -> Any:
+    """The python-docx Document of a .docx's bytes, after the container defences; a damaged
+    numbering part is dropped (the text is still worth reading), anything else refused."""
+    check_docx_container(raw, name)
+    import docx
+
+    try:
+        return docx.Document(io.BytesIO(raw))
+    except Exception as e:  # python-docx raises several types for broken packages, in English
+        document = open_without_broken_numbering(raw)
+        if document is None:
+            raise InputError(_docx_failure(e), file=name) from e
+        return document
+
+
+def document_items(document: Any) -> list[Item]:
+    """The document's paragraphs and tables in order, numbered as a clerk counts paragraphs in
+    Word (empty ones included; a table is numbered as the paragraph after it would be)."""
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    items: list[Item] = []
+    numbers = ListNumbers(document)
+    number = 0
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            number += 1
+            para = DocxParagraph(element, document)
+            # Word's automatic number ("一、" from a list) is not in the text: put it back.
+            items.append((number, numbers.label(element) + paragraph_text(element), _style_hint(para), None))
+        elif tag == "tbl":
+            # List paragraphs inside a table count in Word's numbering like any other.
+            for cell_p in element.iter(f"{_W}p"):
+                numbers.label(cell_p)
+            table = DocxTable(element, document)
+            rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
+            items.append((number + 1, "", "", Table(rows, True, number + 1)))
+    return items
+
+
+_SKIP_SUBTREES = {
+    f"{{{W}}}del",  # a tracked deletion is not in the text a reader sees
+    f"{{{W}}}txbxContent",  # text boxes float outside the paragraph's text
+    f"{{{MC}}}Fallback",  # duplicate of the Choice
+}
+
+
+def paragraph_text(element: Any) -> str:
+    """The text of a Word paragraph as a reader sees it, tracked insertions included.
+
+    python-docx's `Paragraph.text` reads only direct runs and hyperlinks, so it drops text inside
+    tracked insertions (`w:ins`), smart tags and content controls: a report still under review
+    would lose words.
+    """
+    out: list[str] = []
+    stack = [iter(element)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _SKIP_SUBTREES:
+            continue
+        if tag == f"{{{W}}}t":
+            out.append(child.text or "")
+        elif tag == f"{{{W}}}tab":
+            out.append(" ")
+        stack.append(iter(child))
+    return "".join(out)
+
+
+def _docx_failure(error: Exception) -> str:
+    """A clerk's reason for a .docx that python-docx cannot open (its own messages are English)."""
+    text = str(error)
+    if "[Content_Types].xml" in text:
+        return "缺少 [Content_Types].xml 部件，文件已损坏或不是 Word 保存的 .docx；请在 Word 中打开后另存为 .docx"
+    if type(error).__name__ == "XMLSyntaxError":
+        return "Word 文件内部的 XML 已损坏，无法读取；请在 Word 中打开（Word 会尝试修复）后另存为 .docx"
+    if "content type" in text.lower() or "not a Word file" in text:
+        return "这不是 Word 文档（.docx）：压缩包中的主文档类型不对；请提供 Word 保存的 .docx"
+    return "无法打开 Word 文件（文件已损坏）；请在 Word 中打开后另存为 .docx"
+
+
+def _style_hint(para: Any) -> str:
+    try:
+        style = (para.style.name or "") if para.style is not None else ""
+    except (KeyError, AttributeError):
+        return ""
+    low = style.lower()
+    if low in ("title", "标题"):
+        return "title"
+    m = re.match(r"^(heading|标题)\s*(\d)$", low)
+    if m:
+        return f"h{min(int(m.group(2)), 4)}"
+    return ""
+
+
+def _mm(length: Any) -> Optional[float]:
+    return None if length is None else round(length / 36000, 1)  # EMU → mm
+
+
+def _east_asia(rpr: Any) -> Optional[str]:
+    if rpr is None:
+        return None
+    fonts = rpr.find(f"{_W}rFonts")
+    if fonts is None:
+        return None
+    value = fonts.get(f"{_W}eastAsia")
+    if value:
+        return str(value)
+    theme = fonts.get(f"{_W}eastAsiaTheme")
+    return f"主题字体（{theme}）" if theme else None
+
+
+def _size(rpr: Any) -> Optional[float]:
+    if rpr is None:
+        return None
+    sz = rpr.find(f"{_W}sz")
+    return None if sz is None else int(sz.get(f"{_W}val")) / 2
+
+
+def _style_chain(style: Any) -> list[Any]:
+    chain, seen = [], set()
+    while style is not None and id(style) not in seen:
+        seen.add(id(style))
+        chain.append(style)
+        style = style.base_style
+    return chain
+
+
+def _effective(para: Any, run: Any, defaults: Any, getter: Any) -> Optional[Any]:
+    # Word's order: the run's own properties, then the paragraph style and the styles it is
+    # based on, then the document defaults.
+    value = getter(run._element.rPr) if run is not None else None
+    if value is not None:
+        return value
+    try:
+        style = para.style
+    except (KeyError, AttributeError):
+        style = None
+    for s in _style_chain(style):
+        value = getter(s.element.rPr)
+        if value is not None:
+            return value
+    return getter(defaults)
+
+
+def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
+    """Page, font and footer facts of a Word document that the GB/T 9704 layout rules compare."""
+    sec = document.sections[0]
+    facts: dict[str, Any] = {
+        "page": {
+            "width_mm": _mm(sec.page_width),
+            "height_mm": _mm(sec.page_height),
+            "top_mm": _mm(sec.top_margin),
+            "bottom_mm": _mm(sec.bottom_margin),
+            "left_mm": _mm(sec.left_margin),
+            "right_mm": _mm(sec.right_margin),
+            "footer_mm": _mm(sec.footer_distance),
+        }
+    }
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    roles: dict[int, str] = {}
+    for b in blocks:
+        if b.line is None:
+            continue
+        if isinstance(b, Title):
+            roles[b.line] = "title"
+        elif isinstance(b, Heading) and b.level in (1, 2):
+            roles[b.line] = f"heading{b.level}"
+        elif isinstance(b, Paragraph):
+            roles[b.line] = f"heading{b.level}" if b.lead and b.level in (1, 2) else "body"
+    styles_el = document.styles.element
+    rpr_default = styles_el.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+    fonts: dict[str, dict[str, Any]] = {}
+    counts: dict[str, dict[tuple[Optional[str], Optional[float]], list[int]]] = {}
+    number = 0
+    for element in document.element.body.iterchildren():
+        if element.tag != f"{_W}p":
+            continue
+        number += 1
+        role = roles.get(number)
+        if role is None:
+            continue
+        para = DocxParagraph(element, document)
+        run = next((r for r in para.runs if r.text.strip()), None)
+        if run is None:
+            continue
+        key = (
+            _effective(para, run, rpr_default, _east_asia),
+            _effective(para, run, rpr_default, _size),
+        )
+        counts.setdefault(role, {}).setdefault(key, []).append(number)
+    for role, by_key in counts.items():
+        (font, size), numbers = max(by_key.items(), key=lambda kv: len(kv[1]))
+        fonts[role] = {"east_asia": font, "size": size, "paragraph": numbers[0], "paragraphs": len(numbers)}
+    facts["fonts"] = fonts
+
+    settings = document.settings.element
+    odd_even = settings.find(f"{_W}evenAndOddHeaders") is not None
+    footer_xml = ""
+    for f in (sec.footer, sec.even_page_footer):
+        try:
+            # A linked footer has no part of its own; touching `_element` would create one.
+            if not f.is_linked_to_previous:
+                footer_xml += f._element.xml
+        except Exception:  # a missing footer part: nothing to read
+            pass
+    page_field = bool(re.search(r'instr="\s*PAGE\b|<w:instrText[^>]*>\s*PAGE\b', footer_xml))
+    facts["footer"] = {
+        "page_number": page_field,
+        "odd_even": odd_even,
+        "dashes": "—" in footer_xml or "－" in footer_xml,
+    }
+    return facts
