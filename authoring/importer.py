@@ -354,10 +354,15 @@ class _Builder:
                           None, "import-missing-part", (key,))
 
     def put_first_responsible(self, data: dict[str, Any]) -> None:
-        """Part two's own facts. The leader's title is lifted from the text here; this is the
-        step where further 第一责任人 facts read from part two belong."""
+        """Part two's leader, lifted from the text (the 第一责任人 facts are lifted from the
+        finished data by _lift_facts, which needs every part in place)."""
         if "first_responsible" in data:
-            data["first_responsible"] = {"leader": self.leader(), **data["first_responsible"]}
+            fr = {"leader": self.leader(), **data["first_responsible"]}
+            if not fr.get("text"):
+                # The report opens part two with no paragraph of its own: render must not add one
+                # (import invents nothing; the default opening is ~150 characters of the 规定).
+                fr = {"leader": fr["leader"], "default_opening": False, **{k: v for k, v in fr.items() if k != "leader"}}
+            data["first_responsible"] = fr
 
     def put_unplaced(self, data: dict[str, Any]) -> None:
         """Blocks no part took, kept in `other` under a heading that says so."""

@@ -550,7 +550,8 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
     fr = dict(filled["first_responsible"])
     fr["duties"] = [_duty_entry(e) for e in fr.get("duties") or []]
     report_view["first_responsible"] = fr
-    opening = fr.get("text") or load_data("duties.yaml")["opening"].replace("\n", "").replace(" ", "").format(leader=fr["leader"])
+    opening = fr.get("text") or ("" if fr.get("default_opening") is False else
+                                 load_data("duties.yaml")["opening"].replace("\n", "").replace(" ", "").format(leader=fr["leader"]))
 
     meetings = current_meetings(year)
     preamble = filled.get("preamble") or (

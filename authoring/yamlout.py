@@ -52,6 +52,7 @@ FIELD_COMMENTS: dict[str, str] = {
     "first_responsible": "二、党政主要负责人履行推进法治建设第一责任人职责情况（必填）",
     "first_responsible.leader": "主要负责人的职务（必填），如：局党组书记、局长",
     "first_responsible.text": "开头段（可选）；不写时按《党政主要负责人履行推进法治建设第一责任人职责规定》的表述生成",
+    "first_responsible.default_opening": "false：不生成默认的开头段（原文第二部分没有开头段）；删去这一行，生成时按规定的表述补写",
     "first_responsible.duties": "履职情况：每项可写 heading（小标题）和 text（正文）；facts 可把上面的履职事实并入本项开头",
     "first_responsible.in_text": "已在正文中写明的履职事实：只作记录（供比较和明年起草），生成时不再另写句子",
     "shortcomings": "三、存在的不足和原因（必填，至少一项）：每项可以只写一段文字，也可写 heading 和 text",

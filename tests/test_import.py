@@ -452,3 +452,25 @@ def test_cli_import_of_a_missing_file(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 2
     assert result.output.splitlines()[0] == "没有这个文件.docx: 文件不存在"
     assert not list(tmp_path.iterdir())
+
+
+def test_import_invents_nothing_in_part_two(tmp_path: Path) -> None:
+    # Issue 12/13: the corpus reports open part two with their first duty, no paragraph of their
+    # own; the rendered report must not add the 规定's default opening they never wrote.
+    from authoring.blocks import Heading
+
+    source = V.CORPUS / "changzhou-cgj-2024.txt"
+    result = import_report(source, output=str(tmp_path / "r.yaml"))
+    assert result.data["first_responsible"]["default_opening"] is False
+    assert "  # false：不生成默认的开头段（原文第二部分没有开头段）；删去这一行，生成时按规定的表述补写" in result.yaml_text
+    (tmp_path / "r.yaml").write_text(result.yaml_text, encoding="utf-8")
+
+    def after_part_two(blocks: list) -> str:
+        at = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and "第一责任人" in b.text)
+        return blocks[at + 1].full_text
+
+    assert after_part_two(render_report(load_report(tmp_path / "r.yaml"))).startswith("（一）带头抓学习，提高政治站位。")
+    # without the flag (a clerk's own YAML), the default opening comes first, in the 规定's words
+    del result.data["first_responsible"]["default_opening"]
+    default = after_part_two(render_report(result.data))
+    assert "第一责任人" in default and default not in V.corpus_text("changzhou-cgj-2024")
