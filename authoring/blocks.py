@@ -2,8 +2,18 @@
 checker consumes, so that structure rules work the same for YAML, Word and text."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Union
+
+# Where a rendered block's text came from in the report YAML: a field path such as
+# ("achievements", 0, "items", 1, "text"). Blocks read from Word or text have none. It takes no
+# part in equality (a block read back equals the block rendered) and writers never output it; it
+# lets validate name the YAML field of a finding made on the rendered report.
+Source = tuple[Union[str, int], ...]
+
+
+def _source() -> Source:
+    return field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -12,6 +22,7 @@ class Title:
 
     text: str
     line: Optional[int] = None
+    source: Source = _source()
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ class Heading:
     text: str
     number: str = ""
     line: Optional[int] = None
+    source: Source = _source()
 
     @property
     def full_text(self) -> str:
@@ -39,6 +51,7 @@ class Paragraph:
     number: str = ""
     level: int = 0
     line: Optional[int] = None
+    source: Source = _source()
 
     @property
     def full_text(self) -> str:
@@ -55,6 +68,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     header: bool = True
     line: Optional[int] = None
+    source: Source = _source()
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,7 @@ class Signature:
     name: str
     date: str = ""
     line: Optional[int] = None
+    source: Source = _source()
 
 
 Block = Union[Title, Heading, Paragraph, Table, Signature]

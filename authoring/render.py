@@ -9,10 +9,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
-from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
+from authoring.blocks import Block, Heading, Paragraph, Signature, Source, Table, Title
 from authoring.errors import AuthoringError, Place
 from authoring.duties import default_names, normalized_facts, party_body
 from authoring.load import FieldPath, LoadedReport, format_path
+from authoring.hygiene import strip_typed_number
+from authoring.numerals import chinese_number
 from authoring.resources import load_data, templates_dir
 
 # Bounds on what a template may make or spend: a report is ~30,000 characters.
@@ -21,18 +23,7 @@ MAX_SECONDS = 10.0
 MAX_SEQUENCE = 1_000_000
 MAX_INT_BITS = 16_384
 
-_CN_DIGITS = "零一二三四五六七八九"
 _END_PUNCT = "。！？；：…"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九."""
-    if n <= 0 or n >= 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _CN_DIGITS[ones]
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
 def chinese_date(date: Union[_dt.date, str, None]) -> str:
@@ -390,24 +381,30 @@ def _template_error(exc: BaseException, default: str, field: str = "") -> Author
 # Report data → template context.
 
 
-def _entry(value: Any) -> dict[str, Any]:
-    """A list entry as a dict with every key present (a plain string means text only)."""
-    if isinstance(value, str):
+def _entry(value: Any, path: str) -> dict[str, Any]:
+    """A list entry as a dict with every key present (a plain string means text only), and in
+    `at` the YAML field of each of its parts, which the templates pass on with `@at`."""
+    plain = isinstance(value, str)
+    if plain:
         value = {"text": value}
-    items = [_entry(i) for i in (value.get("items") or [])]
+    items = [_entry(item, f"{path}.items.{i}") for i, item in enumerate(value.get("items") or [])]
     table = [[format_value(c) for c in row] for row in (value.get("table") or [])]
     return {
-        "heading": value.get("heading") or "",
+        # A number typed into a heading would be printed twice (（一）（二）…): the position numbers
+        # headings, so the typed one is left out; validate warns about it (yaml.heading_number).
+        "heading": strip_typed_number(value.get("heading") or ""),
         "text": value.get("text") or "",
         "points": list(value.get("points") or []),
         "items": items,
         "table": table,
+        "path": path,
+        "at": {key: path if plain else f"{path}.{key}" for key in ("heading", "text", "points", "table")},
     }
 
 
-def _duty_entry(value: Any) -> dict[str, Any]:
+def _duty_entry(value: Any, path: str) -> dict[str, Any]:
     """A first_responsible.duties entry: an entry, plus the facts merged into it."""
-    entry = _entry(value)
+    entry = _entry(value, path)
     entry["facts"] = list(value.get("facts") or []) if isinstance(value, dict) else []
     return entry
 
@@ -546,9 +543,9 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
 
     report_view = dict(filled)
     for key in ("achievements", "shortcomings", "plans", "other"):
-        report_view[key] = [_entry(e) for e in filled.get(key) or []]
+        report_view[key] = [_entry(e, f"{key}.{i}") for i, e in enumerate(filled.get(key) or [])]
     fr = dict(filled["first_responsible"])
-    fr["duties"] = [_duty_entry(e) for e in fr.get("duties") or []]
+    fr["duties"] = [_duty_entry(e, f"first_responsible.duties.{i}") for i, e in enumerate(fr.get("duties") or [])]
     report_view["first_responsible"] = fr
     opening = fr.get("text") or ("" if fr.get("default_opening") is False else
                                  load_data("duties.yaml")["opening"].replace("\n", "").replace(" ", "").format(leader=fr["leader"]))
@@ -580,23 +577,59 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
         "facts": normalized_facts(fr),
         "claimed": sorted({k for e in fr["duties"] for k in e["facts"]}),
         "signature": {"name": signature.get("name") or agency, "date": chinese_date(signature.get("date"))},
+        "at": _sources(data, headings=layout.get("headings") or {}),
     }
+
+
+def _sources(data: dict[str, Any], *, headings: dict[str, Any]) -> dict[str, Any]:
+    """The YAML field each generated or given piece of the report comes from, for `@at` lines:
+    a default text points at the field it is made from (a default title at agency.name)."""
+    fr = data.get("first_responsible") or {}
+    agency = "agency.short_name" if (data.get("agency") or {}).get("short_name") else "agency.name"
+    return {
+        "title": "title" if data.get("title") else "agency.name",
+        "preamble": "preamble" if data.get("preamble") else agency,
+        "headings": {p: f"layout.headings.{p}" if headings.get(p) else p for p in _part_keys()},
+        "opening": "first_responsible.text" if fr.get("text") else "first_responsible.leader",
+        # The 落款's findings are about its date (missing, form, deadline).
+        "signature": "signature.date" if (data.get("signature") or {}).get("date") else "signature",
+    }
+
+
+def _part_keys() -> list[str]:
+    return [p["key"] for p in load_data("parts.yaml")["parts"]]
 
 
 # ---------------------------------------------------------------------------------------------
 # Template output (one directive a line) → blocks, numbering headings from their order.
 
-_DIRECTIVE = re.compile(r"^@(title|h[1-4]|lead[1-4]|p|table|row|sign|date)(?:\s(.*))?$")
+_DIRECTIVE = re.compile(r"^@(title|h[1-4]|lead[1-4]|p|table|row|sign|date|at)(?:\s(.*))?$")
+
+
+def parse_source(text: str) -> Source:
+    """`achievements.0.items.1.text` (an `@at` line) → ("achievements", 0, "items", 1, "text")."""
+    return tuple(int(part) if part.isdigit() else part for part in text.split(".") if part)
+
+
+def _common(a: Source, b: Source) -> Source:
+    """The longest path both start with: a run-in heading and its text share their entry."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def parse_markup(text: str) -> list[Block]:
-    """Parse the templates' line markup (templates/README.md) into blocks, numbering headings."""
+    """Parse the templates' line markup (templates/README.md) into blocks, numbering headings.
+    An `@at field.path` line names the YAML field the following blocks come from."""
     numbering = load_data("numbering.yaml")["levels"]
     counters = [0] * 6
     blocks: list[Block] = []
-    pending_lead: Optional[tuple[int, str, str]] = None
+    pending_lead: Optional[tuple[int, str, str, Source]] = None
     rows: Optional[list[tuple[str, ...]]] = None
+    rows_at: Source = ()
     sign_name: Optional[str] = None
+    at: Source = ()
 
     def number(level: int) -> str:
         counters[level] += 1
@@ -608,14 +641,14 @@ def parse_markup(text: str) -> list[Block]:
     def flush_table() -> None:
         nonlocal rows
         if rows:
-            blocks.append(Table(tuple(rows)))
+            blocks.append(Table(tuple(rows), source=rows_at))
         rows = None
 
     def flush_lead() -> None:
         nonlocal pending_lead
         if pending_lead:
-            level, num, lead = pending_lead
-            blocks.append(Paragraph("", lead=lead, number=num, level=level))
+            level, num, lead, lead_at = pending_lead
+            blocks.append(Paragraph("", lead=lead, number=num, level=level, source=lead_at))
         pending_lead = None
 
     for raw in text.splitlines():
@@ -624,38 +657,41 @@ def parse_markup(text: str) -> list[Block]:
             continue
         match = _DIRECTIVE.match(line)
         kind, value = (match.group(1), (match.group(2) or "").strip()) if match else ("p", line)
+        if kind == "at":
+            at = parse_source(value)
+            continue
         if kind != "row":
             flush_table()
         if kind not in ("p",):
             flush_lead()
         if kind == "title":
-            blocks.append(Title(value))
+            blocks.append(Title(value, source=at))
         elif kind.startswith("h"):
             level = int(kind[1])
-            blocks.append(Heading(level, value, number(level)))
+            blocks.append(Heading(level, value, number(level), source=at))
         elif kind.startswith("lead"):
             level = int(kind[4])
-            pending_lead = (level, number(level), value)
+            pending_lead = (level, number(level), value, at)
         elif kind == "p":
             if pending_lead:
-                level, num, lead = pending_lead
+                level, num, lead, lead_at = pending_lead
                 pending_lead = None
-                blocks.append(Paragraph(value, lead=lead, number=num, level=level))
+                blocks.append(Paragraph(value, lead=lead, number=num, level=level, source=_common(lead_at, at)))
             elif value:
-                blocks.append(Paragraph(value))
+                blocks.append(Paragraph(value, source=at))
         elif kind == "table":
-            rows = []
+            rows, rows_at = [], at
         elif kind == "row":
             rows = rows if rows is not None else []
             rows.append(tuple(c.strip() for c in value.split("\t")))
         elif kind == "sign":
             sign_name = value
-            blocks.append(Signature(value))
+            blocks.append(Signature(value, source=at))
         elif kind == "date":
             if blocks and isinstance(blocks[-1], Signature) and sign_name is not None:
-                blocks[-1] = Signature(sign_name, value)
+                blocks[-1] = Signature(sign_name, value, source=blocks[-1].source)
             else:
-                blocks.append(Signature("", value))
+                blocks.append(Signature("", value, source=at))
     flush_table()
     flush_lead()
     return blocks
