@@ -8,23 +8,30 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
-from authoring.errors import AuthoringError, Place, Problem
 from authoring.duties import duty_specs
+from authoring.errors import Problem
 from authoring.facts import find_agency
+from authoring.hygiene import hygiene_rules
 from authoring.parts import PartsResult, classify_heading, find_parts
 from authoring.read import ReadResult, normalize_text
 from authoring.resources import load_data
+from authoring.rules import (  # noqa: F401  (re-exported: the checker's names before rules.py)
+    SEVERITIES,
+    Finding,
+    categories,
+    ignored,
+    make_finding,
+    rule_ids,
+    rules_table,
+    validate_ignore,
+)
 
-SEVERITIES = ("error", "warning", "info")
 
-
-@lru_cache(maxsize=None)
 def _rules() -> dict[str, Any]:
-    return load_data("rules.yaml")
+    return rules_table()
 
 
 def _params() -> dict[str, Any]:
@@ -34,27 +41,6 @@ def _params() -> dict[str, Any]:
 def part_labels() -> dict[str, str]:
     """Part key → the label a clerk reads (from parts.yaml)."""
     return {p["key"]: p["label"] for p in load_data("parts.yaml")["parts"]}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the checker found: rule id, severity, Chinese message and where it is."""
-
-    rule: str
-    severity: str
-    category: str
-    message: str
-    line: Optional[int] = None
-    heading: str = ""
-
-    def place(self, file: str = "") -> Place:
-        """The finding's place in the project's error model."""
-        return Place(file, self.line, None, self.heading)
-
-    def to_problem(self, file: str = "") -> Problem:
-        """The finding as a Problem (for printing in the project's one error format)."""
-        sev = "error" if self.severity == "error" else "warning"
-        return Problem(self.message, self.place(file), sev, self.rule)
 
 
 @dataclass
@@ -101,33 +87,6 @@ class CheckReport:
 def part_columns() -> dict[str, str]:
     """Part key → the short name of its column in a summary table."""
     return dict(_rules()["display"]["part_columns"])
-
-
-def rule_ids() -> list[str]:
-    """Every rule id the checker knows."""
-    return list(_rules()["rules"])
-
-
-def categories() -> dict[str, str]:
-    """Rule categories and their Chinese names."""
-    return dict(_rules()["categories"])
-
-
-def validate_ignore(ignore: Iterable[str]) -> list[str]:
-    """The ignore list, refused with a Chinese message if it names no known rule or category."""
-    items = [i.strip() for i in ignore if i and i.strip()]
-    unknown = [i for i in items if i not in _rules()["rules"] and i not in _rules()["categories"]]
-    if unknown:
-        known = "、".join(list(_rules()["categories"]) + rule_ids())
-        raise AuthoringError(f"未知的规则或类别：{'、'.join(unknown)}（可用：{known}）", field="--ignore")
-    return items
-
-
-def make_finding(rule: str, line: Optional[int] = None, where: str = "", **values: Any) -> Finding:
-    """A finding of a rule from rules.yaml at `line` under the heading `where`, its message
-    filled with `values`."""
-    spec = _rules()["rules"][rule]
-    return Finding(rule, spec["severity"], spec["category"], spec["message"].format(**values), line, where)
 
 
 # -- the pipeline -------------------------------------------------------------------------------
@@ -188,10 +147,10 @@ def check_blocks(
     areas, fs = _coverage_rules(ctx)
     report.areas = areas
     findings += fs
+    findings += hygiene_rules(ctx)
     if read is not None and read.docx_layout:
         findings += _layout_rules(read.docx_layout, ctx)
-    skip = set(ignore)
-    report.findings = [f for f in findings if f.rule not in skip and f.category not in skip]
+    report.findings = [f for f in findings if not ignored(f.rule, ignore)]
     return report
 
 
@@ -267,7 +226,7 @@ def _part_rules(ctx: _Context) -> list[Finding]:
     out: list[Finding] = []
     for key in ctx.parts.missing:
         out.append(make_finding("parts.missing", label=labels[key]))
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for span in ctx.parts.spans:
         label = _heading_label(ctx.blocks, span.start, span.heading)
         if span.form != "heading":
@@ -279,11 +238,12 @@ def _part_rules(ctx: _Context) -> list[Finding]:
                                         form=_rules()["display"]["forms"][span.form], heading=_shorten(span.heading, 40)))
             continue
         if span.key in seen:
-            unit = "段" if ctx.read is not None and ctx.read.kind == "docx" else "行"
+            # The other heading by its words, not its line: a YAML and its Word file number
+            # their lines differently, and the message must be the same for both.
             out.append(make_finding("parts.duplicate", span.line, label, label=labels[span.key],
-                                    other_place=f"第 {seen[span.key]} {unit}"))
+                                    other=_shorten(seen[span.key], 30)))
         else:
-            seen[span.key] = span.line or 0
+            seen[span.key] = label
         body = "".join(_content_text(b) for b in ctx.blocks[span.start:span.end]).strip()
         if not body:
             out.append(make_finding("parts.empty", span.line, label, label=labels[span.key]))
@@ -435,8 +395,16 @@ def _meeting_rules(ctx: _Context, year: int) -> list[Finding]:
     text = "\n".join(ctx.norms)
     cited: list[dict[str, Any]] = []
     first_line: dict[str, Optional[int]] = {}
+    def held(m: dict[str, Any]) -> tuple[int, int]:
+        y, mo = str(m["held"]).split("-")[:2]
+        return int(y), int(mo)
+
+    collective = data.get("collective") or {}
     for m in data["meetings"]:
         rx = patterns.get(m["name"])
+        if collective.get(m["congress"]) and held(m) <= (year + 1, 3):
+            # "二十届历次全会" cites every plenum of the congress held before the report was due.
+            rx = f"{rx}|{collective[m['congress']]}" if rx else None
         if not rx:
             continue
         for i, norm in enumerate(ctx.norms):
@@ -447,10 +415,6 @@ def _meeting_rules(ctx: _Context, year: int) -> list[Finding]:
     out: list[Finding] = []
     if not cited:
         return out
-
-    def held(m: dict[str, Any]) -> tuple[int, int]:
-        y, mo = str(m["held"]).split("-")[:2]
-        return int(y), int(mo)
 
     # Reports go out by the end of March of the next year; a meeting held later cannot be cited.
     for m in cited:

@@ -172,6 +172,7 @@ def find_parts(blocks: Sequence[Block], *, year: Optional[int] = None) -> PartsR
             result.spans.append(PartSpan(key, _heading_of(blocks[i]), _content_start(blocks, i),
                                          bounds[n + 1], blocks[i].line, "heading"))
 
+    _rekey_by_wording(result, year)
     found = {s.key for s in result.spans}
     if "achievements" not in found and unrecognised and found:
         # Topical headings (加强领导，不断……) with no part wording: the first unrecognised
@@ -202,6 +203,21 @@ def find_parts(blocks: Sequence[Block], *, year: Optional[int] = None) -> PartsR
     have = {s.key for s in result.spans}
     result.missing = [k for k in required_keys() if k not in have]
     return result
+
+
+def _rekey_by_wording(result: PartsResult, year: Optional[int]) -> None:
+    """A part heading with the wrong year reads as another part: a 2025 report's
+    “2025年度……主要安排” looks like this year's work, and “2025年主要工作” in a 2024 report like
+    the plan. When that leaves a part missing and a second heading of a part names the missing
+    one by its words alone, it is the missing part (and the year rules name its year)."""
+    keys = [s.key for s in result.spans]
+    for n, span in enumerate(result.spans):
+        if keys.count(span.key) < 2 or keys.index(span.key) == n:
+            continue
+        words = classify_heading(span.heading)
+        if len(words) == 1 and words[0] not in keys and words[0] in ("achievements", "plans"):
+            result.spans[n] = PartSpan(words[0], span.heading, span.start, span.end, span.line, span.form)
+            keys[n] = words[0]
 
 
 def _find_subsection(blocks: Sequence[Block], top: int, body_end: int, year: Optional[int], key: str,

@@ -57,6 +57,9 @@ class ReadResult:
     # Decisions made on uncertain ground (a line cut where it had no line break, chrome cut out
     # of a line), each naming its line: `import` shows them as warnings.
     notes: list[Problem] = field(default_factory=list)
+    # A Word file's review marks still in it: tracked insertions, deletions, moves, formatting
+    # changes and comments (counts; the text read is the text with every revision accepted).
+    review: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -533,4 +536,5 @@ def _read_docx(raw: bytes, name: str) -> ReadResult:
     except Exception as e:  # odd styles or sections: the text is still worth checking
         layout = {}
         warnings.append(Problem(f"无法读取版式信息（{type(e).__name__}），版式未检查", Place(name), "warning", "read.layout"))
-    return ReadResult(name, "docx", blocks, "", chrome, warnings, layout, _cut_notes(name, cuts))
+    return ReadResult(name, "docx", blocks, "", chrome, warnings, layout, _cut_notes(name, cuts),
+                      docx_reader.review_marks(document))

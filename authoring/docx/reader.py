@@ -62,6 +62,23 @@ def document_items(document: Any) -> list[Item]:
     return items
 
 
+_REVIEW = {
+    "insertions": ("ins",),
+    "deletions": ("del",),
+    "moves": ("moveFrom", "moveTo"),
+    "formatting": ("rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange"),
+}
+
+
+def review_marks(document: Any) -> dict[str, int]:
+    """How many tracked changes of each kind, and comments, a Word document still holds (the
+    text read is the text with every revision accepted; the checker tells the reviewer)."""
+    body = document.element.body
+    counts = {kind: sum(len(body.findall(f".//{_W}{tag}")) for tag in tags) for kind, tags in _REVIEW.items()}
+    counts["comments"] = len(body.findall(f".//{_W}commentReference"))
+    return {kind: n for kind, n in counts.items() if n}
+
+
 _SKIP_SUBTREES = {
     f"{{{W}}}del",  # a tracked deletion is not in the text a reader sees
     f"{{{W}}}txbxContent",  # text boxes float outside the paragraph's text
