@@ -83,14 +83,18 @@ def plan_outputs(sources: Sequence[Path], folder: Path, fmt: str) -> list[Path]:
     return final
 
 
-def _render_one(job: tuple[str, str, Optional[str], Optional[str], bool]) -> BatchItem:
-    """Render one report (in a worker process, or in this one): never raises for a bad report."""
-    source, target, templates, reference_doc, force = job
+_Job = tuple[str, str, Optional[str], Optional[str], bool, bool, tuple[str, ...]]
+
+
+def _render_one(job: _Job) -> BatchItem:
+    """Render one report (in a worker process, or in this one): never raises for a bad report.
+    A report with errors left is not made unless `draft` (the same decision as render's)."""
+    source, target, templates, reference_doc, force, draft, ignore = job
     from .main import build_report
 
     try:
         result = build_report(source, target, templates=templates, reference_doc=reference_doc,
-                              force=force)
+                              force=force, draft=draft, ignore=ignore)
     except AuthoringError as exc:
         errors = tuple(str(p) for p in exc.problems if p.severity == "error") or (str(exc),)
         return BatchItem(source, errors=errors)
@@ -103,7 +107,8 @@ def _render_one(job: tuple[str, str, Optional[str], Optional[str], bool]) -> Bat
 def render_many(sources: Sequence[PathLike], folder: PathLike, *, fmt: str = "docx",
                 jobs: int = 1, templates: Optional[PathLike] = None,
                 reference_doc: Optional[PathLike] = None, force: bool = False,
-                on_item: Optional[Callable[[BatchItem], None]] = None) -> BatchResult:
+                on_item: Optional[Callable[[BatchItem], None]] = None, draft: bool = False,
+                ignore: Sequence[str] = ()) -> BatchResult:
     """Render every report into `folder` as `fmt`, with `jobs` processes (0: one per core);
     on_item is called as each report is done (for a progress bar)."""
     if fmt not in FORMATS:
@@ -114,8 +119,9 @@ def render_many(sources: Sequence[PathLike], folder: PathLike, *, fmt: str = "do
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [Path(s) for s in sources]
     targets = plan_outputs(paths, out_dir, fmt)
-    work = [(str(s), str(t), str(templates) if templates else None,
-             str(reference_doc) if reference_doc else None, force) for s, t in zip(paths, targets)]
+    work: list[_Job] = [(str(s), str(t), str(templates) if templates else None,
+                         str(reference_doc) if reference_doc else None, force, draft, tuple(ignore))
+                        for s, t in zip(paths, targets)]
     workers = (os.cpu_count() or 1) if jobs <= 0 else jobs
     workers = max(1, min(workers, len(work)))
     result = BatchResult()
@@ -126,8 +132,7 @@ def render_many(sources: Sequence[PathLike], folder: PathLike, *, fmt: str = "do
     return result
 
 
-def _run(work: list[tuple[str, str, Optional[str], Optional[str], bool]],
-         workers: int) -> Iterator[BatchItem]:
+def _run(work: list[_Job], workers: int) -> Iterator[BatchItem]:
     if workers == 1:
         for job in work:
             yield _render_one(job)

@@ -52,16 +52,24 @@ def _say(text: str, style: str = "", stderr: bool = False) -> None:
     click.secho(text, fg=colour, bold="bold" in words, err=stderr)
 
 
-def _print_problems(problems: Iterable[Any]) -> tuple[int, int]:
-    errors = warnings = 0
+_STYLES = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _print_problems(problems: Iterable[Any]) -> tuple[int, int, int]:
+    """Print each problem on its line; return how many errors, warnings and notes."""
+    counts = {"error": 0, "warning": 0, "info": 0}
     for problem in problems:
-        if problem.severity == "error":
-            errors += 1
-            _say(str(problem), "red", stderr=True)
-        else:
-            warnings += 1
-            _say(str(problem), "yellow", stderr=True)
-    return errors, warnings
+        severity = problem.severity if problem.severity in counts else "warning"
+        counts[severity] += 1
+        _say(str(problem), _STYLES[severity], stderr=True)
+    return counts["error"], counts["warning"], counts["info"]
+
+
+def _counts(errors: int, warnings: int, infos: int) -> str:
+    """“2 个错误、1 个警告、3 条提示”, leaving out what there is none of."""
+    parts = [f"{errors} 个错误" if errors else "", f"{warnings} 个警告" if warnings else "",
+             f"{infos} 条提示" if infos else ""]
+    return "、".join(p for p in parts if p)
 
 
 def _handle_errors(func: F) -> F:
@@ -74,11 +82,14 @@ def _handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except AuthoringError as exc:
-            errors, warnings = _print_problems(exc.problems)
-            summary = f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else "") + "，未生成任何文件"
-            if func.__name__ in ("validate_cmd",):
-                summary = f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else "")
+            errors, warnings, infos = _print_problems(exc.problems)
+            summary = f"发现 {_counts(errors, warnings, infos) or '0 个错误'}"
+            if func.__name__ not in ("validate_cmd",):
+                summary += "，未生成任何文件"
             _say(summary, "bold red", stderr=True)
+            hint = getattr(exc, "hint", "")
+            if hint:
+                _say(hint, "red", stderr=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             _say("已中断，未写入任何文件", "red", stderr=True)
@@ -147,30 +158,49 @@ def cli() -> None:
     """
 
 
+def _ignore_list(ignore: Iterable[str]) -> list[str]:
+    """The --ignore values, or the reason they are refused (exit 2), as check words it."""
+    from authoring.errors import AuthoringError
+    from authoring.rules import validate_ignore
+
+    try:
+        return validate_ignore(ignore)
+    except AuthoringError as exc:
+        _say(f"--ignore：{exc.problems[0].message}", "red", stderr=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
+_IGNORE_HELP = "不检查某条规则或某类规则（如 year.stale_meeting、punctuation），可重复；规则见 docs/check.md"
+
+
 @cli.command("validate")
 @click.argument("yaml_file", type=_PathArg())
+@click.option("--ignore", "ignore", multiple=True, metavar="RULE", help=_IGNORE_HELP)
 @_handle_errors
-def validate_cmd(yaml_file: Path) -> None:
-    """校验报告 YAML：一次列出所有错误和警告，每条注明 文件:行:列。
+def validate_cmd(yaml_file: Path, ignore: tuple[str, ...]) -> None:
+    """校验报告 YAML：一次列出所有错误、警告和提示，每条注明 文件:行:列。
 
-    有错误时退出码为 1，文件无法读取时为 2，没有错误时为 0（警告不影响）。
+    先查 YAML 本身（字段、类型、数据），再按生成的报告跑 authoring check 的全部规则，所以
+    validate 与 check 对同一份报告（YAML 或由它生成的 Word）结论相同。
+    有错误时退出码为 1，文件无法读取时为 2，没有错误时为 0（警告、提示不影响）。
 
     Example:
 
     \b
         authoring validate report.yaml
+        authoring validate report.yaml --ignore coverage
     """
     from authoring.main import schema_line_note, validate_file
 
-    problems = validate_file(yaml_file)
-    errors, warnings = _print_problems(problems)
+    problems = validate_file(yaml_file, ignore=_ignore_list(ignore))
+    errors, warnings, infos = _print_problems(problems)
     note = schema_line_note(yaml_file)
     if note:
         _say(note, "yellow", stderr=True)
     if errors:
-        _say(f"发现 {errors} 个错误" + (f"、{warnings} 个警告" if warnings else ""), "bold red", stderr=True)
+        _say(f"发现 {_counts(errors, warnings, infos)}", "bold red", stderr=True)
         sys.exit(EXIT_ERRORS)
-    tail = f"（{warnings} 个警告）" if warnings else ""
+    tail = f"（{_counts(0, warnings, infos)}）" if warnings or infos else ""
     _say(f"{yaml_file}：校验通过，没有错误{tail}", "green")
 
 
@@ -191,14 +221,18 @@ def validate_cmd(yaml_file: Path) -> None:
               help="参考 Word 文件：沿用其中的样式（字体、字号等），如 pandoc")
 @click.option("--figures-page", is_flag=True, help="网页（.html）末尾加“图解”：年度数据的表格和条形图")
 @click.option("--pages", is_flag=True, help="网页（.html）按 A4 纸分页显示，与打印效果一致（预览用）")
+@click.option("--draft", is_flag=True,
+              help="报告还有错误（占位符、待填数据、缺成文日期……）时仍生成草稿，并列出尚待完成的内容")
+@click.option("--ignore", "ignore", multiple=True, metavar="RULE", help=_IGNORE_HELP)
 @click.option("--force", is_flag=True, help="目标文件已被修改过时仍然覆盖（旧文件先备份）")
 @_handle_errors
 def render_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], output_dir: Optional[Path], fmt: str,
                jobs: int, templates: Optional[Path], reference_doc: Optional[Path], figures_page: bool,
-               pages: bool, force: bool) -> None:
+               pages: bool, draft: bool, ignore: tuple[str, ...], force: bool) -> None:
     """校验并生成报告：Word 文件（GB/T 9704-2012 版式）、PDF、网站公开用的网页或纯文本。
 
-    先校验，有错误时不生成任何文件。目标文件若在 Word 中修改过，默认拒绝覆盖。PDF 由 LibreOffice 转换（需要安装 LibreOffice），版式与 Word 文件相同。
+    先校验（与 validate 相同）。报告还有错误（占位符、待填数据、缺成文日期……）时不生成，列出要改的地方；
+    加 --draft 则照样生成草稿，并列出尚待完成的内容。目标文件若在 Word 中修改过，默认拒绝覆盖。PDF 由 LibreOffice 转换（需要安装 LibreOffice），版式与 Word 文件相同。
 
     批量生成（-d 文件夹）：给多个 YAML 或文件夹，每个报告生成到 -d 指定的文件夹；某个报告有错误时只列出它（每个一行），其余照常生成。退出码：全部生成为 0，有报告未生成为 1，用法错误为 2。
 
@@ -210,28 +244,36 @@ def render_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], output_dir:
         authoring render report.yaml -o 报告.html --figures-page
         authoring render report.yaml -o 报告.txt
         authoring render 各单位/ -d 输出/ -j 0
+        authoring render report-2025.yaml -o 草稿.docx --draft
     """
     from authoring.errors import AuthoringError
 
     if output_dir is not None:
         if output is not None:
             raise AuthoringError("-o 与 -d 不能同时使用：-o 生成一个文件，-d 把多个报告生成到一个文件夹")
-        _render_batch(yaml_files, output_dir, fmt, jobs, templates, reference_doc, force)
+        _render_batch(yaml_files, output_dir, fmt, jobs, templates, reference_doc, force, draft,
+                      tuple(_ignore_list(ignore)))
         return
     if len(yaml_files) > 1 or yaml_files[0].is_dir():
         raise AuthoringError("生成多个报告时请用 -d 指定输出文件夹，如：authoring render 各单位/ -d 输出/")
     from authoring.main import build_report
 
     result = build_report(yaml_files[0], output, templates=templates, reference_doc=reference_doc, force=force,
-                          figures_page=figures_page, html_mode="pages" if pages else "publication")
-    _print_problems(result.warnings)
+                          figures_page=figures_page, html_mode="pages" if pages else "publication",
+                          draft=draft, ignore=_ignore_list(ignore))
+    _print_problems(result.problems)
     if result.backup:
         _say(f"原文件已备份为 {result.backup}", "yellow")
+    if result.left:
+        _say(f"已生成草稿 {result.output}（{result.characters} 字）；还有 {len(result.left)} 个错误，"
+             "改正后才能报送", "yellow")
+        return
     _say(f"已生成 {result.output}（{result.characters} 字）", "green")
 
 
 def _render_batch(inputs: tuple[Path, ...], folder: Path, fmt: str, jobs: int, templates: Optional[Path],
-                  reference_doc: Optional[Path], force: bool) -> None:
+                  reference_doc: Optional[Path], force: bool, draft: bool = False,
+                  ignore: tuple[str, ...] = ()) -> None:
     """render -d: one line per report that failed, a progress bar on a terminal, exit 1 if any failed."""
     from authoring.batch import collect_reports, render_many
 
@@ -264,10 +306,10 @@ def _render_batch(inputs: tuple[Path, ...], folder: Path, fmt: str, jobs: int, t
                     bar.console.print(Text(line(item), style="red"))
 
             result = render_many(sources, folder, fmt=fmt, jobs=jobs, templates=templates,
-                                 reference_doc=reference_doc, force=force, on_item=step)
+                                 reference_doc=reference_doc, force=force, on_item=step, draft=draft, ignore=ignore)
     else:
         result = render_many(sources, folder, fmt=fmt, jobs=jobs, templates=templates,
-                             reference_doc=reference_doc, force=force, on_item=failed)
+                             reference_doc=reference_doc, force=force, on_item=failed, draft=draft, ignore=ignore)
     done = len(result.items) - len(result.failed)
     tail = f"，{len(result.failed)} 个有错误未生成" if result.failed else ""
     _say(f"已生成 {done} 个报告到 {folder}{tail}", "bold red" if result.failed else "green")
@@ -487,8 +529,7 @@ def compare_cmd(old: Path, new: Path) -> None:
               help="把汇总写入文件：.xlsx（Excel：汇总、问题明细、报送情况三张表）、.csv 或 .json，都是 UTF-8")
 @click.option("--expect", type=_PathArg(), metavar="名单",
               help="应报送单位名单（.xlsx 第一列，或每行一个单位的 .txt）：汇总中列出未报送的单位")
-@click.option("--ignore", "ignore", multiple=True, metavar="RULE",
-              help="不检查某条规则或某类规则（如 year.stale_meeting、layout），可重复")
+@click.option("--ignore", "ignore", multiple=True, metavar="RULE", help=_IGNORE_HELP)
 @click.option("--force", is_flag=True, help="汇总文件已被修改过（如在 Excel 中加了批注）时仍然覆盖（旧文件先备份）")
 @_handle_errors
 def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect: Optional[Path],

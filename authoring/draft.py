@@ -102,7 +102,7 @@ def refuse_wrong_types(report: LoadedReport, problems: Sequence[Problem]) -> Non
     """A field of the wrong type (a list where a text belongs) has no meaning to carry over, and a
     character Word cannot hold would only move the problem a year on: refuse, with validate's
     messages (`problems`). Empty or missing parts are fine: the draft flags them."""
-    wrong = [p for p in problems if p.severity == "error" and p.rule in ("schema-type", "bad-char")]
+    wrong = [p for p in problems if p.severity == "error" and p.rule in ("yaml.type", "yaml.bad_char")]
     if wrong:
         raise AuthoringError(
             f"上一年度的报告有 {len(wrong)} 处类型不对或含有无法保存的字符，无法据此起草；请先按下列提示改正",
@@ -143,6 +143,9 @@ def update_meetings(text: str, year: int) -> tuple[str, str]:
     if not current:
         return text, ""
     latest = current[-1]
+    collective = (load_data("meetings.yaml").get("collective") or {}).get(latest.get("congress"))
+    if collective and re.search(collective, text):
+        return text, ""  # "二十届历次全会" already covers the plenum held this year
     named = [m for m in meetings if _mentions(text, m)]
     if not named:
         return text, f"未提到会议；{year}年的报告通常提及“{latest['name']}”，请核对"
@@ -178,7 +181,7 @@ class _Drafter:
         self.changes: list[tuple[FieldPath, str, str, str]] = []
 
     def change(self, path: FieldPath, message: str, rule: str) -> None:
-        self.changes.append((path, "已更新：" + message, "info", rule))
+        self.changes.append((path, "已更新：" + message, "note", rule))
 
     def flag(self, path: FieldPath, message: str, rule: str, note: Optional[str] = None) -> None:
         self.changes.append((path, "请核对：" + message, "warning", rule))

@@ -26,16 +26,17 @@ class Place:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in a user's input: an error (stops the job) or a warning (does not)."""
+    """One problem found in a user's input: an error (stops the job), a warning (does not), a
+    hint for the drafter's attention (info), or a note of what the tool itself changed (note)."""
 
     message: str
     place: Place = field(default_factory=Place)
-    severity: str = "error"  # "error" | "warning"
+    severity: str = "error"  # "error" | "warning" | "info" | "note"
     rule: str = ""
 
     def __str__(self) -> str:
         where = self.place.prefix()
-        label = "警告：" if self.severity == "warning" else ""
+        label = {"warning": "警告：", "info": "提示："}.get(self.severity, "")
         if self.place.field:
             return f"{where}: {label}{self.place.field}：{self.message}"
         return f"{where}: {label}{self.message}"
@@ -74,6 +75,13 @@ class AuthoringError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class NotReadyError(AuthoringError):
+    """A report that renders but is not ready to submit (errors are left): only a draft can be made."""
+
+    exit_code = 1
+    hint = "报告还有错误，不能作为报送稿；请改正后再生成，或加 --draft 先生成草稿（草稿会列出尚待完成的内容）"
 
 
 class InputError(AuthoringError):

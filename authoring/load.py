@@ -32,6 +32,9 @@ class LoadedReport:
     end: tuple[int, int] = (1, 1)
     encoding: str = "utf-8"
     warnings: list[Problem] = field(default_factory=list)
+    # Errors found while loading that did not stop it (a duplicate key, an impossible date): the
+    # value is left out, so that validate can report them with every other problem at once.
+    problems: list[Problem] = field(default_factory=list)
 
     def place(self, path: FieldPath, label: str = "") -> Place:
         """The place of a field, or of its nearest parent that exists, for a message."""
@@ -292,13 +295,10 @@ def _build(
                 key = loader.construct_object(key_node, deep=True)
                 hash(key)
             except Exception:  # noqa: BLE001 — a list as key, a bad date, an unknown tag
-                raise AuthoringError(
-                    "字段名必须是简单的文字",
-                    file=file,
-                    line=key_node.start_mark.line + 1,
-                    column=key_node.start_mark.column + 1,
-                    field=format_path(path),
-                ) from None
+                mark = key_node.start_mark
+                problems.append(Problem("字段名必须是简单的文字", Place(file, mark.line + 1, mark.column + 1, format_path(path)),
+                                        "error", "yaml.bad_value"))
+                continue
             key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             child = path + (key,)
             if key in out:
@@ -309,7 +309,7 @@ def _build(
                         "前一个的内容会丢失：请合并或删除其中一个",
                         Place(file, key_line[0], key_line[1], format_path(child)),
                         "error",
-                        "duplicate-key",
+                        "yaml.duplicate_key",
                     )
                 )
                 continue
@@ -325,28 +325,27 @@ def _build(
     try:
         return loader.construct_object(node, deep=True)
     except Exception as exc:  # noqa: BLE001 — PyYAML raises ValueError, KeyError, AttributeError…
-        # e.g. `date: 2025-02-30` — a timestamp PyYAML recognises but cannot build.
-        shown = node.value if len(node.value) <= 20 else node.value[:20] + "…"
-        kind = node.tag.rsplit(":", 1)[-1]
-        if "could not determine a constructor" in str(getattr(exc, "problem", "")):
-            message = f"不支持 YAML 标签“{node.tag}”；请删除以“!”开头的标记，或给这段文字加上引号"
-        elif kind == "timestamp":
-            message = f"“{shown}”不是有效的日期；日期请写成 2025-02-20 的形式"
-        else:
-            name = {"int": "整数", "float": "数字", "bool": "是/否值（true 或 false）", "binary": "base64 数据"}.get(kind, "值")
-            message = f"“{shown}”不是有效的{name}；请检查这个值，文字请加上引号"
-        raise AuthoringError(
-            message,
-            file=file,
-            line=mark.line + 1,
-            column=mark.column + 1,
-            field=format_path(path),
-        ) from None
+        # e.g. `date: 2025-02-30` — a timestamp PyYAML recognises but cannot build. The value is
+        # left out (None) and the problem kept, so that one run shows every problem.
+        problems.append(Problem(_scalar_message(node, exc), Place(file, mark.line + 1, mark.column + 1, format_path(path)),
+                                "error", "yaml.bad_value"))
+        return None
 
 
-def load_bytes(raw: bytes, name: str = "") -> LoadedReport:
+def _scalar_message(node: ScalarNode, exc: Exception) -> str:
+    shown = node.value if len(node.value) <= 20 else node.value[:20] + "…"
+    kind = node.tag.rsplit(":", 1)[-1]
+    if "could not determine a constructor" in str(getattr(exc, "problem", "")):
+        return f"不支持 YAML 标签“{node.tag}”；请删除以“!”开头的标记，或给这段文字加上引号"
+    if kind == "timestamp":
+        return f"“{shown}”不是有效的日期；日期请写成 2025-02-20 的形式"
+    name = {"int": "整数", "float": "数字", "bool": "是/否值（true 或 false）", "binary": "base64 数据"}.get(kind, "值")
+    return f"“{shown}”不是有效的{name}；请检查这个值，文字请加上引号"
+
+
+def load_bytes(raw: bytes, name: str = "", *, strict: bool = True) -> LoadedReport:
     """Report YAML bytes (UTF-8, UTF-8 with BOM, UTF-16, GBK) → a loaded report; raises
-    AuthoringError naming file, line and column."""
+    AuthoringError naming file, line and column (`strict=False`: see load_text)."""
     if len(raw) > MAX_BYTES:
         raise InputError(
             f"文件过大（{len(raw) / 1024 / 1024:.1f} MB）；一份报告的 YAML 通常不到 100 KB，"
@@ -354,20 +353,22 @@ def load_bytes(raw: bytes, name: str = "") -> LoadedReport:
             file=name,
         )
     text, encoding, notes = decode_text(raw, name)
-    return _loaded(text, name, encoding, notes)
+    return _loaded(text, name, encoding, notes, strict)
 
 
-def load_text(text: str, name: str = "") -> LoadedReport:
+def load_text(text: str, name: str = "", *, strict: bool = True) -> LoadedReport:
     """Report YAML text → a loaded report; raises AuthoringError naming file, line and column.
 
-    Duplicate keys are collected (all of them) and raised together; an empty text is an error.
+    Duplicate keys and values YAML cannot build (2025-02-30) are collected, all of them: raised
+    together, or with `strict=False` kept in `problems` for validate to report with the rest.
+    An empty text is an error.
     """
-    return _loaded(text, name, "utf-8", [])
+    return _loaded(text, name, "utf-8", [], strict)
 
 
-def _loaded(text: str, name: str, encoding: str, notes: list[Problem]) -> LoadedReport:
+def _loaded(text: str, name: str, encoding: str, notes: list[Problem], strict: bool = True) -> LoadedReport:
     data, positions, end, problems = parse_yaml(text, name)
-    if problems:
+    if problems and (strict or not isinstance(data, dict)):
         raise AuthoringError(problems=problems)
     if data is None:
         raise AuthoringError(
@@ -383,7 +384,7 @@ def _loaded(text: str, name: str, encoding: str, notes: list[Problem]) -> Loaded
             line=1,
             column=1,
         )
-    return LoadedReport(name, data, positions, end, encoding, notes)
+    return LoadedReport(name, data, positions, end, encoding, notes, problems)
 
 
 def _type_name(value: Any) -> str:

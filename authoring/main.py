@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Title, blocks_to_text
-from authoring.errors import AuthoringError, Problem
+from authoring.errors import AuthoringError, NotReadyError, Problem
 from authoring.inputs import collect_paths, is_yaml, kind_of, read_document_file, read_reference_doc, read_report_file
 from authoring.load import LoadedReport, load_bytes, load_text
 from authoring.render import render_report
-from authoring.validate import review_report, validate_report
+from authoring.validate import check_yaml, validate_report, verdict
 
 if TYPE_CHECKING:
     from authoring.check import CheckReport
@@ -47,11 +47,17 @@ class Result:
     blocks: list[Block] = field(default_factory=list)
     output: Optional[Path] = None
     backup: Optional[Path] = None
+    draft: bool = False  # made although errors are left (render --draft)
 
     @property
     def warnings(self) -> list[Problem]:
-        """The warning-level problems (the run went ahead)."""
-        return [p for p in self.problems if p.severity == "warning"]
+        """The warnings and notes (the run went ahead)."""
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def left(self) -> list[Problem]:
+        """The errors that keep the report from being submitted (only a draft could be made)."""
+        return [p for p in self.problems if p.severity == "error"]
 
     @property
     def characters(self) -> int:
@@ -62,24 +68,31 @@ class Result:
 # -- validate and render, on data ------------------------------------------------------------
 
 
-def _review(report: LoadedReport, templates: Optional[PathLike] = None) -> tuple[list[Problem], list[Block]]:
-    # Validation renders a report without errors (the content rules run on its blocks, as
-    # check runs them on any document): the blocks are kept, so that render renders once.
-    problems, blocks = review_report(report, templates=templates)
-    if any(p.severity == "error" for p in problems):
-        raise AuthoringError(problems=problems)
-    return problems, blocks
+def validate(report: LoadedReport, *, ignore: Iterable[str] = (), templates: Optional[PathLike] = None) -> Result:
+    """A loaded report's verdict — the YAML's own problems and check's rules on the blocks it
+    renders to (one verdict with check) — and those blocks; raise AuthoringError listing every
+    problem when it cannot be rendered at all."""
+    found = verdict(report, ignore=ignore, templates=templates)
+    if not found.renderable:
+        raise AuthoringError(problems=found.problems)
+    return Result(report, found.problems, found.blocks)
 
 
-def validate(report: LoadedReport) -> list[Problem]:
-    """A loaded report's problems (warnings); raise AuthoringError listing all if any is an error."""
-    return _review(report)[0]
+def render(report: LoadedReport, *, templates: Optional[PathLike] = None, ignore: Iterable[str] = (),
+           draft: bool = False) -> Result:
+    """A loaded report → validated → rendered to blocks; refused unless ready (see refuse_unless_ready)."""
+    result = validate(report, ignore=ignore, templates=templates)
+    refuse_unless_ready(result, draft)
+    return result
 
 
-def render(report: LoadedReport, *, templates: Optional[PathLike] = None) -> Result:
-    """A loaded report → validated → rendered to blocks."""
-    problems, blocks = _review(report, templates)
-    return Result(report, problems, blocks or render_report(report, templates=templates))
+def refuse_unless_ready(result: Result, draft: bool) -> None:
+    """A report with errors left — a placeholder, a figure to fill, no 成文日期 — is not ready to
+    submit: refused (NotReadyError, with every problem) unless a draft is asked for. Every output
+    the render job makes (Word, text, and whatever is added) is made after this."""
+    result.draft = draft
+    if result.left and not draft:
+        raise NotReadyError(problems=result.problems)
 
 
 def output_bytes(result: Result, kind: str = "docx", *, reference_doc: Optional[bytes] = None,
@@ -127,28 +140,30 @@ def document_meta(data: dict[str, Any], blocks: Sequence[Block]) -> dict[str, An
 # -- validate and render, on files -----------------------------------------------------------
 
 
-def load_report(path: PathLike, *, text: Optional[str] = None) -> LoadedReport:
+def load_report(path: PathLike, *, text: Optional[str] = None, strict: bool = True) -> LoadedReport:
     """Read and parse a report YAML file (or `text`, its content already in hand); raises
-    AuthoringError naming file, line and column."""
+    AuthoringError naming file, line and column. `strict=False` keeps duplicate keys and values
+    YAML cannot build in the report's problems instead (for validate, which reports them all)."""
     if text is not None:
-        return load_text(text, str(path))
-    return load_bytes(read_report_file(path), str(path))
+        return load_text(text, str(path), strict=strict)
+    return load_bytes(read_report_file(path), str(path), strict=strict)
 
 
-def validate_file(path: PathLike) -> list[Problem]:
-    """Every problem of a report YAML file, errors and warnings, in file order."""
-    return validate_report(load_report(path))
+def validate_file(path: PathLike, *, ignore: Iterable[str] = ()) -> list[Problem]:
+    """Every problem of a report YAML file, errors, warnings and notes, in file order."""
+    return validate_report(load_report(path, strict=False), ignore=ignore)
 
 
-def check_report(path: PathLike) -> Result:
-    """Load and validate a report YAML; raise AuthoringError with every problem if any is an error."""
-    report = load_report(path)
-    return Result(report, validate(report))
+def check_report(path: PathLike, *, ignore: Iterable[str] = (), templates: Optional[PathLike] = None) -> Result:
+    """Load and validate a report YAML (its whole verdict); raise AuthoringError with every problem
+    when it cannot be rendered. Errors that do not stop rendering are in the result."""
+    return validate(load_report(path, strict=False), ignore=ignore, templates=templates)
 
 
-def build_blocks(path: PathLike, *, templates: Optional[PathLike] = None) -> Result:
-    """Load, validate and render a report YAML to blocks."""
-    return render(load_report(path), templates=templates)
+def build_blocks(path: PathLike, *, templates: Optional[PathLike] = None, ignore: Iterable[str] = ()) -> Result:
+    """Load, validate and render a report YAML to blocks (errors left, such as a placeholder,
+    are in the result's problems; build_report refuses them)."""
+    return check_report(path, ignore=ignore, templates=templates)
 
 
 def build_report(
@@ -160,17 +175,22 @@ def build_report(
     force: bool = False,
     html_mode: str = "publication",
     figures_page: bool = False,
+    draft: bool = False,
+    ignore: Iterable[str] = (),
 ) -> Result:
     """The whole job: report YAML → validated → rendered → a GB/T 9704 .docx, or the same report
     as a PDF, a web page (.html: html_mode "publication" or "pages", figures_page for a 图解)
-    or text (.txt).
+    or text (.txt). A report with errors left (a placeholder, a figure to fill, no 成文日期) is
+    refused unless `draft`; the draft's result lists them in `left`. Every format is made after
+    that decision.
 
     Example::
 
         from authoring.main import build_report
-        result = build_report("examples/changzhou-cgj-2024.yaml", "报告.docx")
+        result = build_report("examples/chuxiong-zhzf-2024.yaml", "报告.docx")
     """
-    result = build_blocks(path, templates=templates)
+    result = build_blocks(path, templates=templates, ignore=ignore)
+    refuse_unless_ready(result, draft)
     target = Path(output) if output else Path(path).with_suffix(".docx")
     kind = output_kind(target)
     reference = read_reference_doc(reference_doc) if reference_doc is not None and kind in ("docx", "pdf") else None
@@ -300,7 +320,7 @@ def _yaml_problems(raw: bytes, name: str, error: Exception) -> list[Problem]:
     from authoring.errors import Place
 
     try:
-        problems = [x for x in validate_report(load_bytes(raw, name), render=False) if x.severity == "error"]
+        problems = [x for x in validate_report(load_bytes(raw, name), content=False) if x.severity == "error"]
     except AuthoringError as e:
         problems = [x for x in e.problems if x.severity == "error"]
     except Exception:  # the validator must never hide the first failure
@@ -311,7 +331,10 @@ def _yaml_problems(raw: bytes, name: str, error: Exception) -> list[Problem]:
 
 
 def check_document(raw: bytes, kind: str, name: str = "", ignore: Iterable[str] = ()) -> CheckReport:
-    """One document's bytes of `kind` → read → checked; an unreadable one is a report too."""
+    """One document's bytes of `kind` → read → checked; an unreadable one is a report too. A report
+    YAML gets validate's verdict, at its own lines (one verdict)."""
+    if kind == "yaml":
+        return _checked_yaml(lambda: load_bytes(raw, name, strict=False), name, ignore)
     return _checked(lambda: read_document(raw, kind, name), name, kind, ignore)
 
 
@@ -320,12 +343,27 @@ def check_named(raw: bytes, name: str, ignore: Iterable[str] = ()) -> CheckRepor
     name no reader takes gives an unreadable report, as check_path gives for such a file."""
     from authoring.inputs import document_kind
 
+    if is_yaml(name):  # a report YAML gets validate's verdict, as check_path gives it
+        return check_document(raw, "yaml", name, ignore)
     return _checked(lambda: read_document(raw, document_kind(name), name), name, kind_of(name), ignore)
 
 
 def check_path(path: PathLike, ignore: Iterable[str] = ()) -> CheckReport:
     """Read one file and check it; an unreadable file gives a report with an 'unreadable' error."""
+    if is_yaml(path):
+        return _checked_yaml(lambda: load_report(path, strict=False), str(path), ignore)
     return _checked(lambda: read_file(path), str(path), kind_of(path), ignore)
+
+
+def _checked_yaml(load: Callable[[], LoadedReport], name: str, ignore: Iterable[str]) -> CheckReport:
+    from authoring.check import failed_report, unreadable_report
+
+    try:
+        return check_yaml(load(), ignore=ignore)
+    except AuthoringError as e:
+        return unreadable_report(name, "yaml", e.problems or [Problem(str(e))])
+    except Exception as e:  # a folder of reports goes on past one that trips a rule
+        return failed_report(name, "yaml", e)
 
 
 def check_paths(paths: Iterable[PathLike], ignore: Iterable[str] = ()) -> list[CheckReport]:
@@ -422,7 +460,7 @@ def draft_report(report: LoadedReport, *, output: Optional[str] = None, schema: 
     """Next year's draft of a loaded report YAML (refused when a field has the wrong type)."""
     from authoring.draft import draft_next_year, refuse_wrong_types
 
-    refuse_wrong_types(report, validate_report(report, render=False))  # the types only: no render
+    refuse_wrong_types(report, validate_report(report, content=False))
     return draft_next_year(report, output=output, schema=schema)
 
 

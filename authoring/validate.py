@@ -9,8 +9,10 @@ import re
 import sys
 import threading
 import types
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Iterator, Optional
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional, Union
 
 
 def _import_cerberus() -> None:
@@ -45,14 +47,20 @@ def _import_cerberus() -> None:
 
 _import_cerberus()
 import cerberus  # noqa: E402  (already loaded by _import_cerberus: this only binds the name)
+import yaml  # noqa: E402
 
-from authoring.errors import Place, Problem
+from authoring.blocks import Block, block_text
+from authoring.check import CheckReport, check_blocks, duties_covered, duty_message, missing_duties
 from authoring.duties import (
     duties_given, duty_specs, fact_fields, fact_keys, fact_label, fact_patterns, given_facts, is_given,
     stated_in_text,
 )
+from authoring.errors import AuthoringError, Place, Problem
+from authoring.hygiene import typed_number
 from authoring.load import FieldPath, LoadedReport, format_path
+from authoring.render import render_report
 from authoring.resources import load_data, load_yaml_file, schemas_dir
+from authoring.rules import Finding, ignored, problem, rule_spec, stops_render
 
 PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
 
@@ -133,6 +141,18 @@ def _type_of(value: Any) -> str:
     return type(value).__name__
 
 
+def _unquoted_is(value: Any, wanted: list[str]) -> bool:
+    """Whether a text value would be of a wanted type if it were written without quotes."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 40 or "\n" in value:
+        return False
+    try:
+        bare = yaml.safe_load(value)
+    except yaml.YAMLError:
+        return False
+    kinds = {"date": (_dt.date,), "integer": (int,), "float": (int, float), "boolean": (bool,)}
+    return any(isinstance(bare, kinds.get(w, ())) and (w == "boolean" or not isinstance(bare, bool)) for w in wanted)
+
+
 def _schema_at(path: FieldPath) -> Optional[dict[str, Any]]:
     """The mapping schema (allowed keys) of the dict at `path`, for did-you-mean suggestions."""
     node: Any = {"type": "dict", "schema": _schema()}
@@ -173,6 +193,10 @@ def _schema_message(error: Any, path: FieldPath) -> str:
     if code == cerberus.errors.BAD_TYPE.code:
         wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
         names = "或".join(_TYPE_NAMES.get(str(w), str(w)) for w in wanted)
+        if _unquoted_is(error.value, [str(w) for w in wanted]):
+            # `date: '2025-02-20'`: the value is right, the quotes make it text.
+            bare = "或".join(_TYPE_NAMES.get(str(w), str(w)).split("（")[0] for w in wanted)
+            return f"应为{bare}，实际是加了引号的文字“{error.value}”；去掉引号即可"
         return f"应为{names}，实际是{_type_of(error.value)}"
     if code in (cerberus.errors.EMPTY_NOT_ALLOWED.code, cerberus.errors.NOT_NULLABLE.code):
         return "不能为空；请填写内容，或删除这一项"
@@ -218,21 +242,22 @@ def _validator() -> _Validator:
     return validator
 
 
-def _schema_problems(report: LoadedReport) -> list[Problem]:
+def _schema_problems(report: LoadedReport) -> list[_Found]:
     validator = _validator()
     validator.validate(report.data, normalize=False)
-    problems: list[Problem] = []
+    found: list[_Found] = []
     for error in _leaf_errors(validator._errors):
         path: FieldPath = tuple(error.document_path)
         if error.code == cerberus.errors.REGEX_MISMATCH.code and path and path[0] == "figures":
             path = ("figures", error.value)
+        rule = "yaml.type" if error.code == cerberus.errors.BAD_TYPE.code else "yaml.schema"
         message = _schema_message(error, path)
         if error.code == cerberus.errors.REQUIRED_FIELD.code and len(path) == 1:
             place = Place(report.path, report.end[0], 1, field_label(path))
         else:
             place = report.place(path, field_label(path))
-        problems.append(Problem(message, place, "error", f"schema-{error.rule or 'unknown'}"))
-    return problems
+        found.append((path, problem(rule, place, message=message)))
+    return found
 
 
 def iter_strings(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
@@ -247,195 +272,144 @@ def iter_strings(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, 
             yield from iter_strings(item, path + (index,))
 
 
-def _placeholder_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(load_data("placeholders.yaml")["placeholders"]))
+# -- what only the YAML shows: each rule a small function giving (field path, rule, values) -----
+
+_Hit = tuple[FieldPath, str, dict[str, Any]]
+_Found = tuple[FieldPath, Problem]
+_CONTENT_KEYS = ("text", "items", "points", "table")
 
 
-def _content_problems(report: LoadedReport) -> list[Problem]:
-    data = report.data
-    problems: list[Problem] = []
-
-    def add(path: FieldPath, message: str, severity: str, rule: str) -> None:
-        problems.append(Problem(message, report.place(path, field_label(path)), severity, rule))
-
-    # Entries of the parts: a dict entry must say something.
-    for key in ("achievements", "shortcomings", "plans", "other"):
-        entries = data.get(key)
+def _entries(data: dict[str, Any]) -> Iterator[tuple[FieldPath, Any]]:
+    """Every entry of every part, with its path (items inside entries included)."""
+    def walk(entries: Any, path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
         if isinstance(entries, list):
             for i, entry in enumerate(entries):
-                if isinstance(entry, dict) and not any(entry.get(k) for k in ("text", "items", "points", "table")):
-                    add((key, i), "这一项只有标题，没有内容；请填写 text（正文）或 items（分项）", "error", "entry-empty")
+                yield path + (i,), entry
+                if isinstance(entry, dict):
+                    yield from walk(entry.get("items"), path + (i, "items"))
+
+    for key in ("achievements", "shortcomings", "plans", "other"):
+        yield from walk(data.get(key), (key,))
     fr = data.get("first_responsible")
-    if isinstance(fr, dict) and isinstance(fr.get("duties"), list):
-        for i, entry in enumerate(fr["duties"]):
-            if isinstance(entry, dict) and not any(entry.get(k) for k in ("text", "items", "points", "table", "facts")):
-                add(("first_responsible", "duties", i), "这一项只有标题，没有内容；请填写 text（正文）", "error", "entry-empty")
     if isinstance(fr, dict):
-        problems += _fact_problems(report, fr)
-        if "duties" not in fr and not given_facts(fr):
-            add(("first_responsible", "duties"),
-                "缺少必填项“duties”；请补上履职情况，或填写 leading_group、meetings 等履职事实（见 docs/yaml-format.md）",
-                "error", "schema-required")
-        own = fr.get("text")
-        if isinstance(own, str) and "第一责任人" not in own:
-            add(("first_responsible", "text"),
-                "开头段没有写明“第一责任人”职责；督察规定要求报告主要负责人履行推进法治建设第一责任人职责的情况，"
-                "可删去 text 使用默认表述", "warning", "first-responsible-language")
+        yield from walk(fr.get("duties"), ("first_responsible", "duties"))
 
-    # Figures: references, definitions, values still to fill.
-    given = data.get("figures")
-    figures: dict[str, Any] = given if isinstance(given, dict) else {}
-    used: set[str] = set()
-    pattern = _placeholder_pattern()
-    from jinja2 import TemplateSyntaxError  # the prose syntax check only needs the parser
 
-    env = _prose_environment()
+def _entry_rules(data: dict[str, Any]) -> Iterator[_Hit]:
+    """An entry that is only a heading says nothing; a number typed into a heading is doubled."""
+    for path, entry in _entries(data):
+        if not isinstance(entry, dict):
+            continue
+        duty = path[0] == "first_responsible"
+        if not any(entry.get(k) for k in _CONTENT_KEYS + (("facts",) if duty else ())):
+            fill = "text（正文）" if duty else "text（正文）或 items（分项）"
+            yield path, "yaml.entry_empty", {"fill": fill}
+        heading = entry.get("heading")
+        number = typed_number(heading) if isinstance(heading, str) else ""
+        if number:
+            yield path + ("heading",), "yaml.heading_number", {"number": number}
+
+
+def _opening_rules(data: dict[str, Any]) -> Iterator[_Hit]:
+    """Part two's own opening should say 第一责任人 (the default one does)."""
+    fr = data.get("first_responsible")
+    own = fr.get("text") if isinstance(fr, dict) else None
+    if isinstance(own, str) and "第一责任人" not in own:
+        yield ("first_responsible", "text"), "first-responsible-language", {}
+
+
+def _string_rules(data: dict[str, Any], figures: dict[str, Any], used: set[str]) -> Iterator[_Hit]:
+    """Characters Word cannot hold, figures a text names but does not define, prose syntax."""
     for path, text in iter_strings(data):
         bad = _BAD_CHARS.search(text)
         if bad:  # layout too: a font name or heading with U+0001 reached the writer (lxml ValueError)
-            code = f"U+{ord(bad.group()):04X}"
-            add(path, f"含有 Word 无法保存的字符（{code}，第 {bad.start() + 1} 个字）；请删除这个字符", "error", "bad-char")
+            yield path, "yaml.bad_char", {"code": f"U+{ord(bad.group()):04X}", "at": bad.start() + 1}
             continue
         if path and path[0] == "layout":
             continue
-        for expr in _JINJA.findall(text):
-            for match in _FIGURE_REF.finditer(expr):
-                name = match.group(1) or match.group(2)
-                used.add(name)
-                if name not in figures:
-                    near = difflib.get_close_matches(name, [str(k) for k in figures], n=1)
-                    hint = f"是否想写“{near[0]}”？" if near else "请在 figures 中定义它，或改正名称"
-                    add(path, f"引用了未定义的数据 figures.{name}；{hint}", "error", "figure-undefined")
-        if "{{" in text or "{%" in text:
-            try:
-                env.parse(text)
-            except TemplateSyntaxError as exc:
-                add(path, f"模板语法错误：{exc.message}；引用数据请写成 {{{{ figures.名称 }}}}", "error", "prose-syntax")
-        found = pattern.search(_JINJA.sub("", text))
-        if found:
-            add(path, f"还有待填的占位内容“{found.group()}”；提交前请替换为实际内容", "warning", "placeholder")
+        yield from _figure_references(path, text, figures, used)
+        syntax = _prose_syntax(text)
+        if syntax:
+            yield path, "yaml.prose_syntax", {"message": syntax}
+
+
+def _figure_references(path: FieldPath, text: str, figures: dict[str, Any], used: set[str]) -> Iterator[_Hit]:
+    for expr in _JINJA.findall(text):
+        for match in _FIGURE_REF.finditer(expr):
+            name = match.group(1) or match.group(2)
+            used.add(name)
+            if name not in figures:
+                near = difflib.get_close_matches(name, [str(k) for k in figures], n=1)
+                hint = f"是否想写“{near[0]}”？" if near else "请在 figures 中定义它，或改正名称"
+                yield path, "figures.undefined", {"name": name, "hint": hint}
+
+
+def _prose_syntax(text: str) -> str:
+    if "{{" not in text and "{%" not in text:
+        return ""
+    from jinja2 import TemplateSyntaxError  # the prose syntax check only needs the parser
+
+    try:
+        _prose_environment().parse(text)
+    except TemplateSyntaxError as exc:
+        return str(exc.message)
+    return ""
+
+
+def _figure_rules(figures: dict[str, Any], used: set[str]) -> Iterator[_Hit]:
+    """Figures defined but never used, still to fill, or not a number a report can print."""
     for name, value in figures.items():
+        path: FieldPath = ("figures", name)
         if name not in used:
-            add(("figures", name), f"数据 {name} 已定义但正文中没有引用；不需要可删除", "warning", "figure-unused")
+            yield path, "figures.unused", {"name": name}
         if value is None:
-            add(("figures", name), f"数据 {name} 待填：请填写本年度的数字", "warning", "figure-empty")
+            yield path, "figures.empty", {"name": name}
         elif isinstance(value, float) and not math.isfinite(value):
             # YAML's .nan / .inf are floats to the schema, but no report can print them.
-            add(("figures", name), f"数据 {name} 的值 {value} 不是实际的数字；请填写本年度的数字", "error", "figure-not-finite")
+            yield path, "figures.not_finite", {"name": name, "value": value}
 
-    # Signature date against the reporting window (报送 by 1 March, 公开 by 1 April of year+1).
-    sig = data.get("signature")
-    year = data.get("year")
-    if isinstance(sig, dict) and isinstance(sig.get("date"), _dt.date) and isinstance(year, int) and not isinstance(year, bool) and 2000 <= year <= 2100:
-        date = sig["date"]
-        if isinstance(date, _dt.datetime):
-            date = date.date()
-        if date.year < year:
-            add(("signature", "date"), f"成文日期 {date.isoformat()} 早于报告年度（{year}年）；请核对日期或年度", "warning", "date-window")
-        elif date > _dt.date(year + 1, 4, 1):
-            add(("signature", "date"), f"成文日期 {date.isoformat()} 晚于{year + 1}年4月1日（公开期限）；请核对日期或年度", "warning", "date-window")
-        elif date > _dt.date(year + 1, 3, 1):
-            add(("signature", "date"), f"成文日期 {date.isoformat()} 晚于{year + 1}年3月1日（报送期限）；请核对", "warning", "date-window")
 
-    # Layout: the order decides which parts appear; a required part left out would vanish.
+def _layout_rules(data: dict[str, Any]) -> Iterator[_Hit]:
+    """The order decides which parts appear: a required part left out would vanish."""
     layout = data.get("layout")
-    if isinstance(layout, dict) and isinstance(layout.get("order"), list):
-        order = [k for k in layout["order"] if isinstance(k, str)]
-        for key in sorted({k for k in order if order.count(k) > 1}):
-            add(("layout", "order"), f"部分“{key}”在顺序中出现了不止一次", "error", "layout-order")
-        for part in load_data("parts.yaml")["parts"]:
-            if part["key"] not in order and (part["required"] or data.get(part["key"])):
-                add(("layout", "order"), f"顺序中缺少“{part['key']}”（{part['label']}），这一部分将不会出现在报告中；请补上", "error", "layout-order")
-    return problems
+    if not (isinstance(layout, dict) and isinstance(layout.get("order"), list)):
+        return
+    order = [k for k in layout["order"] if isinstance(k, str)]
+    path: FieldPath = ("layout", "order")
+    for key in sorted({k for k in order if order.count(k) > 1}):
+        yield path, "yaml.order_repeated", {"key": key}
+    for part in load_data("parts.yaml")["parts"]:
+        if part["key"] not in order and (part["required"] or data.get(part["key"])):
+            yield path, "yaml.order_missing", {"key": part["key"], "label": part["label"]}
 
 
-@lru_cache(maxsize=1)
-def _prose_environment() -> Any:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    return ImmutableSandboxedEnvironment()
-
-
-def _inner_path(label: str) -> str:
-    # `第一责任人（first_responsible.duties[1]）` → `first_responsible.duties[1]`
-    return label[label.find("（") + 1 : -1] if label.endswith("）") else label
-
-
-def validate_report(report: LoadedReport, *, render: bool = True) -> list[Problem]:
-    """All problems of a loaded report, errors and warnings, in file order.
-
-    With `render` (the default) a report without errors is also rendered, and the content rules
-    that `check` runs on any document run on its blocks (see review_report)."""
-    return review_report(report, render=render)[0]
+def _field_problems(report: LoadedReport) -> list[_Found]:
+    data = report.data
+    given = data.get("figures")
+    figures: dict[str, Any] = given if isinstance(given, dict) else {}
+    used: set[str] = set()
+    hits = [*_entry_rules(data), *_opening_rules(data), *_string_rules(data, figures, used)]
+    hits += [*_figure_rules(figures, used), *_layout_rules(data)]
+    found = [(path, problem(rule, report.place(path, field_label(path)), **values)) for path, rule, values in hits]
+    fr = data.get("first_responsible")
+    return found + (_fact_problems(report, fr) if isinstance(fr, dict) else [])
 
 
-def review_report(report: LoadedReport, *, render: bool = True, templates: Any = None) -> tuple[list[Problem], list[Any]]:
-    """Validate a report; when it has no error, render it (with `templates`) and run the content
-    rules on its blocks as `check` runs them on any document, so that a YAML and the Word file
-    made from it get the same findings. Returns the problems and the blocks (empty when not
-    rendered), so that rendering happens once."""
-    problems = list(report.warnings) + _schema_problems(report)
-    refused = [_inner_path(p.place.field) for p in problems if p.place.field]
-    for problem in _content_problems(report):
-        # A field the schema already refused (or one inside it) needs no second message.
-        inner = _inner_path(problem.place.field)
-        if problem.severity == "warning" or not any(r == inner or r.startswith(inner + ".") for r in refused):
-            problems.append(problem)
-    blocks: list[Any] = []
-    if render and not any(p.severity == "error" for p in problems):
-        from authoring.errors import AuthoringError
-        from authoring.render import render_report
-
-        try:
-            blocks = render_report(report, templates=templates)
-        except AuthoringError as error:  # what render would stop on: an error of validation too
-            problems += error.problems
-        else:
-            problems += _block_problems(report, blocks)
-            # An empty fact whose duty is reported missing needs no second line at the same place.
-            missing = {p.place.field for p in problems if p.rule == "duties.missing"}
-            problems = [p for p in problems if not (p.rule == "fact-empty" and p.place.field in missing)]
-    problems.sort(key=lambda p: (p.place.line or 0, p.place.column or 0))
-    return problems, blocks
+# -- part two's facts (their wording is the first-responsible lane's, issue 14) -----------------
 
 
-def _block_problems(report: LoadedReport, blocks: list[Any]) -> list[Problem]:
-    """The content rules on the rendered blocks, placed at the YAML field to change."""
-    from authoring.check import duty_message, missing_duties
+def _fact_problems(report: LoadedReport, fr: dict[str, Any]) -> list[_Found]:
+    """The facts of part two: no duties and no facts at all, fields left empty (still to fill),
+    a fact whose sentence the prose already has."""
+    found: list[_Found] = []
 
-    fr = report.data["first_responsible"]
-    problems: list[Problem] = []
-    for duty in missing_duties(blocks, duties_given(fr)):
-        present = [k for k in duty.get("facts") or [] if k in fr]
-        path: FieldPath = ("first_responsible", present[0]) if present else ("first_responsible",)
-        problems.append(Problem(duty_message(duty, "yaml"), report.place(path, field_label(path)),
-                                "warning", "duties.missing"))
-    # A fact listed as stated in the text renders no sentence: the text must then say it.
-    stated = stated_in_text(fr)
-    if stated:
-        from authoring.blocks import block_text
-        from authoring.check import duties_covered
+    def add(path: FieldPath, message: str, rule: str, severity: str = "warning") -> None:
+        found.append((path, Problem(message, report.place(path, field_label(path)), severity, rule)))
 
-        covered = duties_covered("\n".join(block_text(b) for b in blocks))
-        for key in stated:
-            duties = [d for d in duty_specs() if key in (d.get("facts") or [])]
-            if duties and not covered[duties[0]["id"]]:
-                duty = duties[0]
-                path = ("first_responsible", "in_text")
-                problems.append(Problem(
-                    f"{key}（{fact_label(key)}）列为已在正文中写明，但正文中没有找到有关{duty['name']}的表述，"
-                    f"报告中不会出现这一事实；请在正文中写明，或从 in_text 中删去 {key}",
-                    report.place(path, field_label(path)), "warning", "fact-not-in-text"))
-    return problems
-
-
-def _fact_problems(report: LoadedReport, fr: dict[str, Any]) -> list[Problem]:
-    """The facts of part two: fields left empty (still to fill), in_text naming no given fact."""
-    problems: list[Problem] = []
-
-    def add(path: FieldPath, message: str, rule: str) -> None:
-        problems.append(Problem(message, report.place(path, field_label(path)), "warning", rule))
-
+    if "duties" not in fr and not given_facts(fr):
+        add(("first_responsible", "duties"),
+            "缺少必填项“duties”；请补上履职情况，或填写 leading_group、meetings 等履职事实（见 docs/yaml-format.md）",
+            "yaml.schema", "error")
     for key in fact_keys():
         if key not in fr:
             continue
@@ -448,7 +422,13 @@ def _fact_problems(report: LoadedReport, fr: dict[str, Any]) -> list[Problem]:
                     add(("first_responsible", key, sub),
                         f"{fact_label(key)} · {fact_label(key, sub)}待填：请填写本年度的情况，不适用的可删去这一项",
                         "fact-empty")
-    # A given fact renders its sentence: the same sentence in the prose would say it twice.
+    found += _stated_twice(report, fr)
+    return found
+
+
+def _stated_twice(report: LoadedReport, fr: dict[str, Any]) -> list[_Found]:
+    """A given fact renders its sentence: the same sentence in the prose would say it twice."""
+    found: list[_Found] = []
     stated = set(stated_in_text(fr))
     for key in given_facts(fr):
         if key in stated:
@@ -458,10 +438,12 @@ def _fact_problems(report: LoadedReport, fr: dict[str, Any]) -> list[Problem]:
                         if (m := pattern.regex.search(text))), None)
             if hit is not None:
                 path, match = hit
-                add(path, f"已写有“{match.group(0)[:40]}”，与 first_responsible.{key}（{fact_label(key)}）"
-                          f"生成的句子重复；请删去其中一处，或把 {key} 列入 first_responsible.in_text", "fact-stated-twice")
+                message = (f"已写有“{match.group(0)[:40]}”，与 first_responsible.{key}（{fact_label(key)}）"
+                           f"生成的句子重复；请删去其中一处，或把 {key} 列入 first_responsible.in_text")
+                found.append((path, Problem(message, report.place(path, field_label(path)), "warning",
+                                            "fact-stated-twice")))
                 break
-    return problems
+    return found
 
 
 def _prose_strings(data: dict[str, Any], parts: tuple[str, ...]) -> Iterator[tuple[FieldPath, str]]:
@@ -474,3 +456,193 @@ def _prose_strings(data: dict[str, Any], parts: tuple[str, ...]) -> Iterator[tup
                     yield from ((p, t) for p, t in iter_strings(value[key], (part, key)) if p[-1] != "heading")
         elif value is not None:
             yield from ((p, t) for p, t in iter_strings(value, (part,)) if p[-1] != "heading")
+
+
+def _duty_problems(report: LoadedReport, blocks: list[Block]) -> list[Problem]:
+    """check's duties.missing on the rendered blocks, as the YAML answers it: a duty a given fact
+    answers is not missing, and the message names the field to fill."""
+    fr = report.data["first_responsible"]
+    problems: list[Problem] = []
+    for duty in missing_duties(blocks, duties_given(fr)):
+        present = [k for k in duty.get("facts") or [] if k in fr]
+        path: FieldPath = ("first_responsible", present[0]) if present else ("first_responsible",)
+        problems.append(Problem(duty_message(duty, "yaml"), report.place(path, field_label(path)),
+                                "warning", "duties.missing"))
+    # A fact listed as stated in the text renders no sentence: the text must then say it.
+    stated = stated_in_text(fr)
+    covered = duties_covered("\n".join(block_text(b) for b in blocks)) if stated else {}
+    for key in stated:
+        duties = [d for d in duty_specs() if key in (d.get("facts") or [])]
+        if duties and not covered[duties[0]["id"]]:
+            path = ("first_responsible", "in_text")
+            problems.append(Problem(
+                f"{key}（{fact_label(key)}）列为已在正文中写明，但正文中没有找到有关{duties[0]['name']}的表述，"
+                f"报告中不会出现这一事实；请在正文中写明，或从 in_text 中删去 {key}",
+                report.place(path, field_label(path)), "warning", "fact-not-in-text"))
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _prose_environment() -> Any:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment()
+
+
+# -- the verdict: YAML problems, then the content rules on the rendered blocks ------------------
+
+
+@dataclass
+class Verdict:
+    """Everything validate says of a report YAML: its problems (YAML places, file order), the
+    blocks it renders to and the checker's report on them (none when it cannot be rendered)."""
+
+    problems: list[Problem]
+    blocks: list[Block] = field(default_factory=list)
+    check: Optional[CheckReport] = None
+
+    @property
+    def renderable(self) -> bool:
+        """Whether the report could be rendered (no error that stops rendering)."""
+        return self.check is not None
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The error-level problems: what must change before the report is submitted."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def _inside(path: FieldPath, refused: list[FieldPath]) -> bool:
+    return any(path[: len(r)] == r for r in refused)
+
+
+def _yaml_problems(report: LoadedReport) -> list[Problem]:
+    """Load, schema and field problems; a field refused already (or one inside it) needs no
+    second message, and an error the schema gives on a value the loader could not build is the
+    loader's."""
+    loaded = [(_problem_path(report, p), p) for p in report.problems]
+    out = [p for _, p in loaded]
+    refused = [path for path, _ in loaded]
+    schema = _schema_problems(report)
+    out += [found for path, found in schema if not _inside(path, refused)]
+    refused += [path for path, _ in schema]
+    for path, found in _field_problems(report):
+        if found.severity != "error" or not _inside(path, refused):
+            out.append(found)
+    return out
+
+
+def _problem_path(report: LoadedReport, found: Problem) -> FieldPath:
+    # The loader's problems name their field as text (`signature.date`): find its path again.
+    text = found.place.field
+    return next((p for p in report.positions if format_path(p) == text), ())
+
+
+def _numbered(blocks: list[Block]) -> list[Block]:
+    """The blocks with `line` = their position (1, 2, …), so that a finding names its block."""
+    return [replace(b, line=i) for i, b in enumerate(blocks, 1)]
+
+
+def _source_of(blocks: list[Block], line: Optional[int], rule: str = "") -> FieldPath:
+    """The YAML field of the block a finding names; a finding about a whole part (its duties,
+    its coverage) is placed at the part, not at the field its heading came from."""
+    source: FieldPath = blocks[line - 1].source if line else ()
+    if rule_spec(rule).get("place") == "part" and source:
+        return (source[2],) if source[:2] == ("layout", "headings") and len(source) > 2 else source[:1]
+    return source
+
+
+_QUOTED = re.compile(r"“([^“”]{2,})”")
+
+
+def _narrowed(report: LoadedReport, source: FieldPath, message: str) -> FieldPath:
+    """A run-in paragraph comes from an entry's heading and text together: the finding is placed
+    at the one of them that holds what its message quotes (“【待填】”, “管理,提升”)."""
+    node: Any = report.data
+    for key in source:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return source
+    if not isinstance(node, dict):
+        return source
+    quoted = _QUOTED.findall(message)
+    for path, text in iter_strings(node, source):
+        if any(q in text for q in quoted):
+            return path
+    return source
+
+
+def _finding_problem(report: LoadedReport, blocks: list[Block], finding: Finding) -> Problem:
+    """A finding on a rendered block, placed at the YAML field that block came from."""
+    source = _source_of(blocks, finding.line, finding.rule)
+    if rule_spec(finding.rule).get("place") != "part":
+        source = _narrowed(report, source, finding.message)
+    place = report.place(source, field_label(source)) if source else Place(report.path)
+    return Problem(finding.message, place, finding.severity, finding.rule)
+
+
+def _content(result: Verdict, report: LoadedReport, blocks: list[Block], ignore: Iterable[str]) -> list[Problem]:
+    """check's rules on the rendered blocks, each finding placed at its YAML field; duties.missing
+    as the YAML's facts answer it (_duty_problems)."""
+    numbered = _numbered(blocks)
+    result.check = check_blocks(numbered, source=report.path, ignore=ignore)
+    found = [_finding_problem(report, numbered, f) for f in result.check.findings if f.rule != "duties.missing"]
+    if not ignored("duties.missing", ignore):
+        found += _duty_problems(report, blocks)
+    # An empty fact whose duty is reported missing needs no second line at the same place.
+    missing = {p.place.field for p in found if p.rule == "duties.missing"}
+    kept = [p for p in result.problems if not (p.rule == "fact-empty" and p.place.field in missing)]
+    return kept + found
+
+
+def verdict(report: LoadedReport, *, ignore: Iterable[str] = (), templates: Optional[Union[str, Path]] = None,
+            content: bool = True) -> Verdict:
+    """validate's whole verdict on a loaded report. The content rules are check's, run on the
+    blocks the report renders to (with `templates`, as render would), so validate and check say
+    the same of a YAML and of the Word file made from it. `content=False` stops after the YAML."""
+    problems = [p for p in _yaml_problems(report) if not ignored(p.rule, ignore)]
+    notes = [replace(p, rule="yaml.encoding") for p in report.warnings]  # how the file was saved
+    result = Verdict([p for p in notes if not ignored(p.rule, ignore)] + problems)
+    if content and any(p.severity == "error" and stops_render(p.rule) for p in problems):
+        # Said, so that a clerk who fixes these is not surprised by what the next run finds.
+        result.problems.append(problem("yaml.unchecked", Place(report.path)))
+    elif content:
+        try:
+            blocks = render_report(report, templates=templates)
+        except AuthoringError as exc:  # a template failure: named by its template, or by the field
+            result.problems += [replace(p, rule=p.rule or "yaml.template") for p in exc.problems]
+        else:
+            result.blocks = blocks
+            result.problems = _content(result, report, blocks, ignore)
+    result.problems.sort(key=lambda p: (p.rule == "yaml.unchecked", p.place.line or 0, p.place.column or 0))
+    return result
+
+
+def validate_report(report: LoadedReport, *, ignore: Iterable[str] = (),
+                    templates: Optional[Union[str, Path]] = None, content: bool = True) -> list[Problem]:
+    """All problems of a loaded report — the YAML's and the rendered report's — in file order."""
+    return verdict(report, ignore=ignore, templates=templates, content=content).problems
+
+
+def check_yaml(report: LoadedReport, *, ignore: Iterable[str] = ()) -> CheckReport:
+    """`authoring check` of a report YAML: the verdict as a checker's report, its findings and
+    the lines of its parts in the YAML's own lines (what validate prints)."""
+    found = verdict(report, ignore=ignore)
+    out = found.check or CheckReport(report.path)
+    numbered = _numbered(found.blocks)
+    out.file, out.kind, out.unit = report.path, "yaml", "line"
+    out.parts.spans = [replace(s, line=_yaml_line(report, numbered, s.line)) for s in out.parts.spans]
+    out.findings = [_as_finding(p) for p in found.problems]
+    return out
+
+
+def _yaml_line(report: LoadedReport, blocks: list[Block], line: Optional[int]) -> Optional[int]:
+    source = _source_of(blocks, line)
+    return report.place(source).line if source else None
+
+
+def _as_finding(found: Problem) -> Finding:
+    spec = rule_spec(found.rule)
+    return Finding(found.rule, found.severity, spec.get("category", "yaml"), found.message, found.place.line,
+                   found.place.field)

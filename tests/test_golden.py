@@ -22,7 +22,8 @@ def without_lines(blocks: list[Block]) -> list[Block]:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_written_docx_reads_back_to_the_golden_blocks(example: Path, tmp_path: Path, update_golden: bool) -> None:
     golden = ROOT / "tests" / "golden" / f"{example.stem}.txt"
-    result = build_report(example, tmp_path / "报告.docx")
+    # draft: two examples follow published reports that give no 成文日期 (not ready to submit)
+    result = build_report(example, tmp_path / "报告.docx", draft=True)
     rendered = dump_blocks(result.blocks)
     if update_golden:
         golden.write_text(rendered, encoding="utf-8")
@@ -34,5 +35,5 @@ def test_written_docx_reads_back_to_the_golden_blocks(example: Path, tmp_path: P
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_written_text_reads_back_to_the_golden_blocks(example: Path, tmp_path: Path) -> None:
     expected = (ROOT / "tests" / "golden" / f"{example.stem}.txt").read_text(encoding="utf-8")
-    build_report(example, tmp_path / "报告.txt")
+    build_report(example, tmp_path / "报告.txt", draft=True)
     assert dump_blocks(without_lines(read_file(tmp_path / "报告.txt").blocks)) == expected

@@ -21,6 +21,7 @@ from authoring.check import check_blocks
 from authoring.duties import given_facts
 from authoring.importer import parse_date, split_points, tidy_punctuation
 from authoring.main import import_report, load_report, read_file
+from authoring.rules import stops_render
 from authoring.render import render_report
 from authoring.validate import validate_report
 
@@ -37,7 +38,8 @@ def _round_trip(source: Path, tmp_path: Path, figures: bool = False) -> tuple[ob
     out.write_text(result.yaml_text, encoding="utf-8")
     loaded = load_report(out)
     problems = validate_report(loaded)
-    rendered = render_report(loaded) if not [p for p in problems if p.severity == "error"] else []
+    fatal = [p for p in problems if p.severity == "error" and stops_render(p.rule)]
+    rendered = render_report(loaded) if not fatal else []
     return result, problems, rendered
 
 
@@ -45,7 +47,9 @@ def _round_trip(source: Path, tmp_path: Path, figures: bool = False) -> tuple[ob
 @pytest.mark.parametrize("figures", [False, True], ids=["text", "figures"])
 def test_corpus_round_trip_keeps_parts_and_characters(source: Path, figures: bool, tmp_path: Path) -> None:
     result, problems, rendered = _round_trip(source, tmp_path, figures)
-    assert [str(p) for p in problems if p.severity == "error"] == []
+    # An imported report's only error is the published page's: no 成文日期 (none is invented).
+    dated = source.stem == "chuxiong-zhzf-2024"
+    assert [p.rule for p in problems if p.severity == "error"] == ([] if dated else ["date.missing"])
     original = read_file(source)
     before = check_blocks(original)
     after = check_blocks(rendered, source="rendered")
@@ -138,9 +142,10 @@ def test_a_missing_part_imports_as_a_marked_gap_that_renders_as_a_draft(tmp_path
     out = tmp_path / "r.yaml"
     out.write_text(result.yaml_text, encoding="utf-8")
     problems = validate_report(load_report(out))
-    # validate names the gap (a warning, or an error where the verdict makes placeholders one) and nothing else
-    assert all("【待补：原文没有这一部分】" in p.message for p in problems if p.severity == "error")
-    assert any("【待补：原文没有这一部分】" in p.message for p in problems)
+    # One verdict (issue 12): the gap is the same error in validate as in check; it renders as a
+    # draft (render --draft), and the published page gives no 成文日期 either.
+    assert {p.rule for p in problems if p.severity == "error"} == {"leftovers.placeholder", "date.missing"}
+    assert any(p.rule == "leftovers.placeholder" and p.message == "残留占位符“【待补：原文没有这一部分】”" for p in problems)
     rendered = render_report(load_report(out))
     verdict = check_blocks(rendered, source="rendered")
     assert verdict.missing == []
@@ -310,7 +315,7 @@ def test_a_word_table_stays_with_its_section(tmp_path: Path) -> None:
     ]
     assert result.data["signature"] == {"name": "某市城市管理局", "date": _dt.date(2025, 2, 20)}  # type: ignore[attr-defined]
     assert '      - ["行政许可", "917"]' in result.yaml_text.splitlines()  # type: ignore[attr-defined]
-    assert [p.rule for p in problems] == ["first-responsible-language"] or all(p.severity == "warning" for p in problems)
+    assert all(p.severity != "error" for p in problems), problems
     assert any(isinstance(b, Table) and b.rows[1] == ("行政许可", "917") for b in rendered)
 
 

@@ -22,7 +22,8 @@ from authoring.yamledit import YamlDocument
 Path = tuple[Union[str, int], ...]
 
 # What a new entry, point, item or table holds until the clerk writes it: the placeholder that
-# `authoring validate` warns about (a warning, not an error, so a new entry is not a red form).
+# `authoring validate` reports (an error: the report is not ready to submit until it is written;
+# the preview still shows the draft).
 FILL = "【待填】"
 
 

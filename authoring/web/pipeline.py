@@ -9,8 +9,7 @@ from typing import Any, Optional, Sequence
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.errors import AuthoringError, Problem
 from authoring.load import LoadedReport
-from authoring.render import render_report
-from authoring.validate import validate_report
+from authoring.validate import verdict
 
 
 @dataclass
@@ -34,18 +33,13 @@ class Analysis:
 
 def analyze(loaded: Optional[LoadedReport], load_error: Optional[AuthoringError], *,
             templates: Optional[str] = None) -> Analysis:
-    """Validate, and render when there is no error: `authoring validate` then `render`."""
+    """`authoring validate`'s verdict (the YAML's problems and check's rules on the rendered
+    report, one verdict) and the rendered blocks whenever the report renders at all: a
+    placeholder still to fill is an error, yet the preview shows the draft (render --draft)."""
     if loaded is None:
         return Analysis(list(load_error.problems) if load_error else [])
-    problems = validate_report(loaded)
-    result = Analysis(problems, None, loaded)
-    if result.errors:
-        return result
-    try:
-        result.blocks = render_report(loaded, templates=templates)
-    except AuthoringError as exc:  # a template error: shown as the render command shows it
-        result.problems = result.problems + exc.problems
-    return result
+    found = verdict(loaded, templates=templates)
+    return Analysis(found.problems, found.blocks if found.renderable else None, loaded)
 
 
 def preview_html(blocks: Sequence[Block], layout: Optional[dict[str, Any]]) -> str:
