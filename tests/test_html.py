@@ -121,7 +121,7 @@ def test_the_published_page_reads_back_to_the_same_blocks(example: Path, tmp_pat
     from authoring.main import build_report, read_file
 
     target = tmp_path / "报告.html"
-    build_report(example, target, figures_page=True)
+    build_report(example, target, figures_page=True, draft=True)  # two examples give no 成文日期
     blocks = [dataclasses.replace(b, line=None) for b in read_file(target).blocks]
     assert dump_blocks(blocks) == (ROOT / "tests" / "golden" / f"{example.stem}.txt").read_text(encoding="utf-8")
 
@@ -252,16 +252,17 @@ def test_a_page_this_tool_wrote_is_replaced_silently_an_edited_one_is_kept(tmp_p
     example = str(EXAMPLES[0])
     target = tmp_path / "报告.html"
     runner = CliRunner()
-    assert runner.invoke(cli, ["render", example, "-o", str(target)]).exit_code == 0
+    draft = ["--draft"]  # the example gives no 成文日期 (issue 12)
+    assert runner.invoke(cli, ["render", example, "-o", str(target), *draft]).exit_code == 0
     assert unchanged_html(target.read_bytes())
-    again = runner.invoke(cli, ["render", example, "-o", str(target), "--figures-page"])
+    again = runner.invoke(cli, ["render", example, "-o", str(target), "--figures-page", *draft])
     assert again.exit_code == 0, again.output  # ours and unchanged: no --force needed
     assert "图解" in target.read_text(encoding="utf-8")
     target.write_text(target.read_text(encoding="utf-8").replace("图解", "改过"), encoding="utf-8")
-    refused = runner.invoke(cli, ["render", example, "-o", str(target)])
+    refused = runner.invoke(cli, ["render", example, "-o", str(target), *draft])
     assert refused.exit_code == 1
     assert "该文件已存在且内容与本次生成的不同，为免丢失内容，没有覆盖" in refused.output
-    forced = runner.invoke(cli, ["render", example, "-o", str(target), "--force"])
+    forced = runner.invoke(cli, ["render", example, "-o", str(target), "--force", *draft])
     assert forced.exit_code == 0 and "原文件已备份为" in forced.output
     assert "改过" in (tmp_path / "报告.bak-1.html").read_text(encoding="utf-8")
 
