@@ -121,9 +121,12 @@ def output_bytes(result: Result, kind: str = "docx", *, reference_doc: Optional[
                       reference_name=reference_name, meta=meta)
     if kind == "docx":
         return docx
+    from authoring.fonts import fontconfig_aliases
     from authoring.pdf import docx_to_pdf, stamp_pdf
+    from authoring.write import resolve_layout
 
-    return stamp_pdf(docx_to_pdf(docx))
+    rules = fontconfig_aliases(resolve_layout(data.get("layout")))
+    return stamp_pdf(docx_to_pdf(docx, font_rules=rules))
 
 
 def document_meta(data: dict[str, Any], blocks: Sequence[Block]) -> dict[str, Any]:

@@ -61,8 +61,15 @@ def find_soffice(env: Optional[Mapping[str, str]] = None) -> Optional[str]:
 
 
 def docx_to_pdf(docx: bytes, *, soffice: Optional[str] = None,
-                timeout: float = TIMEOUT_SECONDS, name: str = "report") -> bytes:
-    """Convert .docx bytes to PDF bytes with LibreOffice headless (private profile, time limit)."""
+                timeout: float = TIMEOUT_SECONDS, name: str = "report",
+                font_rules: Optional[str] = None) -> bytes:
+    """Convert .docx bytes to PDF bytes with LibreOffice headless (private profile, time limit).
+
+    `font_rules` is a fontconfig file (fonts.fontconfig_aliases) saying what stands in for the
+    report's fonts: where LibreOffice asks fontconfig (Linux and other Unix desktops), the
+    conversion runs with the machine's own configuration plus these rules, so that a machine
+    without 仿宋_GB2312 gets a serif Chinese body rather than fontconfig's default sans, without
+    the clerk having to change the machine's settings (`authoring fonts --fontconfig`)."""
     program = soffice or find_soffice()
     if program is None:
         raise OutputError(NOT_FOUND)
@@ -70,12 +77,13 @@ def docx_to_pdf(docx: bytes, *, soffice: Optional[str] = None,
         folder = Path(tmp)
         source = folder / f"{name}.docx"
         source.write_bytes(docx)
+        env = _with_font_rules(folder, font_rules) if font_rules and sys.platform != "win32" else None
         profile = (folder / "profile").as_uri()  # file:///C:/… on Windows, file:///tmp/… here
         args = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                 "--nologo", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder),
                 str(source)]
         kwargs: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE,
-                                  "stderr": subprocess.PIPE}
+                                  "stderr": subprocess.PIPE, "env": env}
         if sys.platform == "win32":
             kwargs["creationflags"] = getattr(subprocess, "CREATE_NO_WINDOW", 0)
         else:
@@ -98,6 +106,21 @@ def docx_to_pdf(docx: bytes, *, soffice: Optional[str] = None,
             raise OutputError(f"LibreOffice 未能把报告转换为 PDF{why}。"
                               "请先生成 .docx，在 Word/WPS 中“另存为”PDF")
         return target.read_bytes()
+
+
+def _with_font_rules(folder: Path, rules: str) -> dict[str, str]:
+    """The environment for soffice: fontconfig reads the configuration it would read anyway
+    (FONTCONFIG_FILE if set, else the system's fonts.conf), then `rules`."""
+    from xml.sax.saxutils import escape
+
+    (folder / "authoring-fonts.conf").write_text(rules, encoding="utf-8")
+    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    (folder / "fonts.conf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f'<fontconfig>\n  <include ignore_missing="yes">{escape(system)}</include>\n'
+        f'  <include ignore_missing="yes">{escape(str(folder / "authoring-fonts.conf"))}</include>\n'
+        "</fontconfig>\n", encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf")}
 
 
 def _kill(proc: "subprocess.Popen[bytes]") -> None:

@@ -100,6 +100,24 @@ def test_without_the_rules_libreoffice_falls_back_to_sans(machines, tmp_path: Pa
     assert _kind(free["body"]) == {"sans"}
 
 
+@pytest.mark.parametrize("machine", ["windows", "free"])
+def test_render_to_pdf_gives_a_serif_body_without_the_clerk_changing_the_machine(
+        machines, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, machine: str) -> None:
+    # `render -o 报告.pdf` runs LibreOffice with the machine's fontconfig plus the rules
+    # `authoring fonts --fontconfig` would install, so the clerk need not install them first.
+    from authoring.main import build_blocks, output_bytes
+
+    env = machines[machine]
+    (Path(env["FONTCONFIG_FILE"]).parent / "aliases.conf").unlink(missing_ok=True)
+    monkeypatch.setenv("FONTCONFIG_FILE", env["FONTCONFIG_FILE"])
+    monkeypatch.setenv("XDG_CONFIG_HOME", env["XDG_CONFIG_HOME"])
+    result = build_blocks(Path(__file__).resolve().parent.parent / "examples" / "chuxiong-zhzf-2024.yaml")
+    result.blocks = ROLE_DOCS["body"]
+    pdf = tmp_path / "body.pdf"
+    pdf.write_bytes(output_bytes(result, "pdf"))
+    assert _kind(pdf_fonts(pdf)) == {"serif"}
+
+
 def test_with_no_chinese_serif_at_all_the_body_is_sans_and_the_clerk_is_told(machines) -> None:
     env = machines["sans-only"]
     statuses = {s.role: s for s in font_report(LAYOUT, families=installed_families(env=env), env=env)}
