@@ -92,7 +92,7 @@ class YamlDocument:
         if self.has(path):
             if _same_value(self.get(path), value):
                 return
-            expected = copy.deepcopy(self.data)
+            expected = _copied_along(self.data, path[:-1])
             _data_set(expected, path, value)
             self._commit(self._replace_value(path, value), expected)
             return
@@ -109,7 +109,7 @@ class YamlDocument:
             if not isinstance(part, str):
                 raise EditError(f"没有这一项：{format_path(path)}", file=self.name)
             nested = {part: nested}
-        expected = copy.deepcopy(self.data)
+        expected = _copied_along(self.data, parent_path)
         _data_get(expected, parent_path)[key] = nested
         self._commit(self._add_key(parent_path, key, nested, order), expected)
 
@@ -118,7 +118,7 @@ class YamlDocument:
         if not path:
             raise EditError("不能删除整个文件", file=self.name)
         found = self._locate(path)
-        expected = copy.deepcopy(self.data)
+        expected = _copied_along(self.data, path[:-1])
         del _data_get(expected, path[:-1])[path[-1]]
         parent = found.parent
         assert parent is not None
@@ -149,7 +149,7 @@ class YamlDocument:
         if not isinstance(items, list):
             raise EditError(f"这一项不是列表：{format_path(path)}", file=self.name)
         index = max(0, min(index, len(items)))
-        expected = copy.deepcopy(self.data)
+        expected = _copied_along(self.data, path)
         _data_get(expected, path).insert(index, copy.deepcopy(value))
         found = self._locate(path)
         node = found.node
@@ -173,7 +173,7 @@ class YamlDocument:
         index = max(0, min(index, len(items) - 1))
         if index == old:
             return
-        expected = copy.deepcopy(self.data)
+        expected = _copied_along(self.data, list_path)
         moved = _data_get(expected, list_path).pop(old)
         _data_get(expected, list_path).insert(index, moved)
         found = self._locate(list_path)
@@ -212,7 +212,7 @@ class YamlDocument:
         # A comment that stood in a column (aligned with its neighbours) stays in that column.
         pad = re.match(r"[ \t]*", rest).group() if rest.strip() else "  "  # type: ignore[union-attr]
         self._commit(self.text[:end] + (f"{pad}# {comment}" if comment else "") + self.text[line_end:],
-                     copy.deepcopy(self.data))
+                     self.data)
 
     def replace_text(self, text: str) -> None:
         """Take a whole new text (typed in the YAML tab), if it parses; the data follows it."""
@@ -579,6 +579,18 @@ def _same_value(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
     return bool(a == b)
+
+
+def _copied_along(data: Any, path: Path) -> Any:
+    """`data` with the containers from the root to the one at `path` copied (one level each), so
+    that the edit's expected data can be made there without copying the whole report."""
+    root = copy.copy(data)
+    node = root
+    for part in path:
+        child = copy.copy(node[part])
+        node[part] = child
+        node = child
+    return root
 
 
 def _data_get(data: Any, path: Path) -> Any:
