@@ -47,13 +47,14 @@ def _end_sentence(text: str) -> str:
     return text if not text or text[-1] in _END_PUNCT else text + "。"
 
 
+def point_label(n: int) -> str:
+    """How the n-th of an entry's points is introduced in print: 1 → 一是."""
+    return str(load_data("numbering.yaml")["point"]).format(cn=chinese_number(n), n=n)
+
+
 def points_text(points: Optional[Iterable[str]]) -> str:
     """['加强学习', '严格执法。'] → 一是加强学习。二是严格执法。"""
-    fmt = load_data("numbering.yaml")["point"]
-    return "".join(
-        fmt.format(cn=chinese_number(i), n=i) + _end_sentence(str(p))
-        for i, p in enumerate(points or [], 1)
-    )
+    return "".join(point_label(i) + _end_sentence(str(p)) for i, p in enumerate(points or [], 1))
 
 
 def clause(text: Any) -> str:

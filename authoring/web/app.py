@@ -70,7 +70,9 @@ class Workbench:
         self.workspace = Workspace()
         self.env = Environment(loader=FileSystemLoader(str(_HERE / "templates")),
                                autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(version=__version__, path_key=forms.path_key)
+        from authoring.render import point_label
+
+        self.env.globals.update(version=__version__, path_key=forms.path_key, point_label=point_label)
         self.env.filters["json_path"] = forms.path_key
         self.batches: dict[str, list[Any]] = {}
         self.notes: dict[Path, dict[str, Any]] = {}
@@ -122,7 +124,8 @@ class Workbench:
             "file": self.display_name(report.path),
             "dirty": report.dirty,
             "changed_on_disk": report.changed_on_disk(),
-            "recovery": {"saved_at": recovery["saved_at"], "disk_changed": recovery["disk_changed"]} if recovery else None,
+            "recovery": {"saved_at": str(recovery["saved_at"]).replace("T", " "),
+                         "disk_changed": recovery["disk_changed"]} if recovery else None,
         }
 
     def analysis(self, report: OpenReport) -> pipeline.Analysis:

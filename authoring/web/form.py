@@ -335,15 +335,12 @@ def _required(path: Path) -> bool:
 
 def _delete(doc: YamlDocument, path: Path) -> None:
     """Delete a field or entry; a list or mapping left empty that the schema does not require
-    (points, items, table, an optional section) goes too, rather than stay as [] or {}."""
+    (points, items, table, an optional group of facts) goes too, rather than stay as [] or {}."""
     doc.delete(path)
     parent = path[:-1]
     while parent and doc.has(parent):
         value = doc.get(parent)
         if value not in ([], {}) or _required(parent) or isinstance(parent[-1], int):
-            break
-        rule = rule_at(parent)
-        if rule.get("minlength") is None and value == {}:
             break
         doc.delete(parent)
         parent = parent[:-1]

@@ -107,7 +107,7 @@
     if (!doc || !doc.body) return;
     const page = doc.querySelector(".page");
     if (!page) return;
-    const room = preview.clientWidth - 24;
+    const room = preview.clientWidth - 48;
     const scale = Math.min(1, room / page.offsetWidth);
     doc.documentElement.style.setProperty("zoom", String(scale));
   }
@@ -115,7 +115,9 @@
 
   function showProblems(problems, errors, warnings) {
     for (const el of formPane.querySelectorAll(".msgs")) el.innerHTML = "";
-    for (const el of formPane.querySelectorAll(".has-error, .has-warning")) el.classList.remove("has-error", "has-warning");
+    for (const el of formPane.querySelectorAll(".has-error, .has-warning, .inner-error, .inner-warning")) {
+      el.classList.remove("has-error", "has-warning", "inner-error", "inner-warning");
+    }
     problemsBox.innerHTML = "";
     counts.textContent = errors || warnings ? `${errors} 个错误、${warnings} 个警告` : "没有发现问题";
     counts.className = "counts " + (errors ? "bad" : warnings ? "warn" : "good");
@@ -142,6 +144,10 @@
           slot.appendChild(msg);
         }
         holder.classList.add(p.severity === "error" ? "has-error" : "has-warning");
+        // A closed group says that something inside it needs attention.
+        for (let d = holder.closest("details"); d; d = d.parentElement.closest("details")) {
+          d.classList.add(p.severity === "error" ? "inner-error" : "inner-warning");
+        }
       }
     }
     problemsBox.appendChild(list);
