@@ -444,3 +444,13 @@ def test_serve_refuses_a_port_in_use(monkeypatch: pytest.MonkeyPatch, folder: Pa
         result, started = _serve(monkeypatch, [str(folder / "report.yaml"), "--port", str(port)])
     assert result.exit_code == 1 and started == []
     assert f"端口 {port} 已被占用" in result.output
+
+
+@pytest.mark.skipif(not (CORPUS / "changzhou-cgj-2024.txt").exists(), reason="the shared corpus is not here")
+def test_a_report_named_by_its_path_in_the_folder_is_imported_and_one_outside_refused(folder: Path) -> None:
+    shutil.copy(CORPUS / "changzhou-cgj-2024.txt", folder / "去年的报告.txt")
+    client = _client(folder)
+    out = client.post("/api/import", params={"path": "去年的报告.txt", "figures": "1"}, json={}).json()
+    assert out["ok"] and out["file"] == "去年的报告.yaml"
+    refused = client.post("/api/import", params={"path": str(CORPUS / "changzhou-cgj-2024.txt")}, json={})
+    assert refused.status_code == 400 and "只能打开和保存" in refused.text

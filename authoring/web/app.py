@@ -490,8 +490,17 @@ def build_app(config: Config) -> Guard:
             "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}", "cache-control": "no-store"})
 
     async def api_import(request: Request) -> Response:
-        name = file_name(request.headers.get("x-filename"))
-        raw = await _read_limited(request, pipeline.upload_limit(name))
+        given = request.query_params.get("path")
+        if given:
+            # A file already in one of the folders, named instead of uploaded.
+            from authoring.inputs import read_document_file
+
+            source = config.folders.resolve(given)
+            raw, _kind = read_document_file(source)
+            name = source.name
+        else:
+            name = file_name(request.headers.get("x-filename"))
+            raw = await _read_limited(request, pipeline.upload_limit(name))
         stem = name.rsplit(".", 1)[0] or "导入的报告"
         target = _free_name(config.folders.home, stem, ".yaml")
         result = pipeline.import_upload(raw, name, figures=bool(request.query_params.get("figures")),

@@ -32,6 +32,16 @@
     if (!body || !body.ok) { toast(problemText(body), "error"); return; }
     window.location.href = body.url;
   }
+  document.getElementById("import-path-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const path = document.getElementById("import-path").value.trim();
+    if (!path) return;
+    toast(`正在导入 ${path}…`);
+    const figures = document.getElementById("import-figures").checked ? "1" : "";
+    const { body } = await api(`/api/import?figures=${figures}&path=${encodeURIComponent(path)}`, {});
+    if (!body || !body.ok) { toast(problemText(body), "error"); return; }
+    window.location.href = body.url;
+  });
   input.addEventListener("change", () => { if (input.files[0]) send(input.files[0]); });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
