@@ -454,3 +454,24 @@ def test_a_report_named_by_its_path_in_the_folder_is_imported_and_one_outside_re
     assert out["ok"] and out["file"] == "去年的报告.yaml"
     refused = client.post("/api/import", params={"path": str(CORPUS / "changzhou-cgj-2024.txt")}, json={})
     assert refused.status_code == 400 and "只能打开和保存" in refused.text
+
+
+def test_a_blank_report_is_filled_in_the_form_until_authoring_validate_passes(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    assert client.post("/api/new", json={"agency": "某市城市管理局", "year": 2025, "name": "r.yaml"}).json()["ok"]
+    first = _edit(client, {"op": "heading", "path": path_key(("shortcomings", 0))}, file="r.yaml")
+    assert first["errors"] == 8  # every empty field of the blank report, as validate lists them
+    values = {("achievements", 0, "heading"): "标题一", ("achievements", 0, "items", 0, "heading"): "分项",
+              ("achievements", 0, "items", 0, "text"): "正文", ("first_responsible", "leader"): "局长",
+              ("first_responsible", "duties", 0, "heading"): "带头学法", ("first_responsible", "duties", 0, "text"): "内容",
+              ("shortcomings", 0, "heading"): "不足", ("shortcomings", 0, "text"): "不足的内容",
+              ("plans", 0, "heading"): "安排", ("plans", 0, "text"): "安排的内容", ("signature", "date"): "2026-02-20",
+              ("title",): "不存在的路径之后的编辑照样生效"}
+    edits = [{"op": "set", "path": path_key(p), "value": v} for p, v in values.items()]
+    edits.insert(3, {"op": "set", "path": path_key(("shortcomings", 5, "text")), "value": "没有这一项"})
+    out = client.post("/api/edit", json={"file": "r.yaml", "edits": edits}).json()
+    assert out["ok"] is False and "没有这一项" in out["refused"][0]["message"]
+    assert out["errors"] == 0 and out["warnings"] == 0
+    assert client.post("/api/save", json={"file": "r.yaml"}).json()["ok"]
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "r.yaml")])
+    assert result.exit_code == 0 and "校验通过，没有错误" in result.output

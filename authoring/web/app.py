@@ -328,16 +328,21 @@ def build_app(config: Config) -> Guard:
         with report.lock:
             if report.doc is None:
                 return _error(AuthoringError("文件现在无法解析，请先在“YAML”页中改正"), 409)
-            try:
-                for e in edits:
-                    if e.get("op") not in ("set", "comment"):
-                        structural = True
+            refused: list[dict[str, Any]] = []
+            for e in edits:
+                if e.get("op") not in ("set", "comment"):
+                    structural = True
+                try:
                     forms.apply_edit(report.doc, e)
-            except AuthoringError as exc:
-                # The edit was refused; the page gets the form back as the file is.
-                return JSONResponse({**wb.update(report, with_form=True), "ok": False, "refused": _problems(exc)})
+                except AuthoringError as exc:
+                    # This edit was refused (the others still count); the page gets the form
+                    # back as the file is, and says so.
+                    refused += _problems(exc)
             report.changed()
-            return JSONResponse(wb.update(report, with_form=structural or bool(body.get("form"))))
+            out = wb.update(report, with_form=structural or bool(refused) or bool(body.get("form")))
+            if refused:
+                out.update(ok=False, refused=refused)
+            return JSONResponse(out)
 
     async def api_yaml(request: Request) -> Response:
         body = await json_body(request)

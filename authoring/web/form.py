@@ -284,7 +284,8 @@ def apply_edit(doc: YamlDocument, edit: dict[str, Any]) -> None:
         doc.set_comment(path, str(edit.get("value") or ""))
     elif op == "heading":  # a plain text entry becomes {heading, text}
         old = doc.get(path)
-        doc.set(path, {"heading": FILL, "text": old} if isinstance(old, str) else old)
+        if isinstance(old, str) or old is None:
+            doc.set(path, {"heading": FILL, "text": old or FILL})
     elif op == "figure":  # a new figure: name and value
         name = str(edit.get("name") or "").strip()
         if not name:
