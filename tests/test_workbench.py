@@ -471,7 +471,9 @@ def test_a_blank_report_is_filled_in_the_form_until_authoring_validate_passes(tm
     edits.insert(3, {"op": "set", "path": path_key(("shortcomings", 5, "text")), "value": "没有这一项"})
     out = client.post("/api/edit", json={"file": "r.yaml", "edits": edits}).json()
     assert out["ok"] is False and "没有这一项" in out["refused"][0]["message"]
-    assert out["errors"] == 0 and out["warnings"] == 0
+    assert out["errors"] == 0
     assert client.post("/api/save", json={"file": "r.yaml"}).json()["ok"]
     result = CliRunner().invoke(cli, ["validate", str(tmp_path / "r.yaml")])
     assert result.exit_code == 0 and "校验通过，没有错误" in result.output
+    # What is left are warnings (the 第一责任人 facts still to fill), the command line's own.
+    assert [p["text"] for p in out["problems"]] == [ln for ln in result.output.splitlines() if "警告：" in ln]

@@ -21,7 +21,20 @@
     return td;
   }
 
-  function addRow(r) {
+  function placeholder(file) {
+    // A row for each file as it is dropped, so that rows stay in the order the files came.
+    const tr = document.createElement("tr");
+    tr.className = "pending-row";
+    const td = document.createElement("td");
+    td.colSpan = 5 + columns.length;
+    td.textContent = `${file.name}　检查中…`;
+    tr.appendChild(td);
+    body.appendChild(tr);
+    table.hidden = false;
+    return tr;
+  }
+
+  function addRow(r, slot) {
     const tr = document.createElement("tr");
     tr.className = "file-row";
     tr.dataset.file = r.file;
@@ -36,15 +49,14 @@
     cell(tr, String(r.warnings));
     const details = document.createElement("tr");
     details.className = "details";
-    details.hidden = body.children.length > 0;
     const td = document.createElement("td");
     td.colSpan = 5 + columns.length;
     td.appendChild(describe(r));
     details.appendChild(td);
     tr.addEventListener("click", () => { details.hidden = !details.hidden; });
-    body.appendChild(tr);
-    body.appendChild(details);
-    table.hidden = false;
+    details.hidden = body.querySelector("tr.file-row") !== null;
+    slot.replaceWith(tr);
+    tr.after(details);
   }
 
   function describe(r) {
@@ -87,13 +99,13 @@
 
   async function next() {
     while (queue.length && running < 2) {
-      const file = queue.shift();
+      const [file, slot] = queue.shift();
       running++;
       upload("/api/check?batch=" + batch, file).then(({ body: res }) => {
         running--;
         done++;
-        if (res && res.ok) addRow(res.report);
-        else toast(`${file.name}：${problemText(res)}`, "error");
+        if (res && res.ok) addRow(res.report, slot);
+        else { slot.firstChild.textContent = `${file.name}：${problemText(res)}`; slot.className = "error-row"; }
         progress.textContent = done < total ? `已检查 ${done} / ${total} 份…` : `共检查 ${total} 份报告。点一行查看详情。`;
         for (const b of document.querySelectorAll("[data-summary]")) b.disabled = done === 0;
         next();
@@ -102,7 +114,7 @@
   }
 
   function add(files) {
-    for (const f of files) { queue.push(f); total++; }
+    for (const f of files) { queue.push([f, placeholder(f)]); total++; }
     progress.textContent = `已检查 ${done} / ${total} 份…`;
     next();
   }
