@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import threading
 import time
 from pathlib import Path
@@ -22,7 +23,6 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from authoring.web.app import Config, build_app  # noqa: E402
 from authoring.web.form import path_key  # noqa: E402
 from authoring.web.security import Folders, new_token  # noqa: E402
-from authoring.web.server import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHUXIONG = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
@@ -40,12 +40,16 @@ class Server:
         import uvicorn
 
         self.folder = folder
-        self.port = free_port("127.0.0.1", 18765)
+        # A port the system gives, bound here and handed to uvicorn: other test runs on this
+        # machine (every engineer's suite has these tests) cannot take it in between.
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
         self.config = Config(Folders([folder]), new_token(), self.port, "127.0.0.1", report)
         self.app = build_app(self.config)
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
                                                     lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:
@@ -59,6 +63,7 @@ class Server:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+        self.socket.close()
         self.app.app.state.workbench.close()  # type: ignore[attr-defined]
 
 

@@ -69,8 +69,15 @@ def run(config: Config, *, open_browser: bool = True, on_ready: Optional[Callabl
     import uvicorn
 
     app = build_app(config)
-    server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_level="warning",
-                                           access_log=False, lifespan="off", server_header=False))
+    settings = uvicorn.Config(app, host=config.host, port=config.port, log_level="warning",
+                              access_log=False, lifespan="off", server_header=False)
+    server = uvicorn.Server(settings)
+    try:
+        # Bound here, so that a port taken since `prepare` looked is said in Chinese.
+        sock = settings.bind_socket()
+    except (OSError, SystemExit):
+        raise AuthoringError(f"端口 {config.port} 已被占用（可能已有一个工作台在运行）；"
+                             "请换一个端口，或不加 --port 让工作台自己选") from None
     url = url_of(config)
 
     def announce() -> None:
@@ -85,7 +92,7 @@ def run(config: Config, *, open_browser: bool = True, on_ready: Optional[Callabl
 
     threading.Thread(target=announce, daemon=True).start()
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         app_state = getattr(app, "app", None)
         wb = getattr(getattr(app_state, "state", None), "workbench", None)
