@@ -138,6 +138,17 @@ def break_lines(text: str, width: float, font: Font, *, indent: float = 0.0) -> 
     punctuation (，。、 and the like hang into the margin instead), after opening punctuation,
     inside a Latin word or number, and inside ——. The lines joined give back the text.
     (Which marks hang, if any, is data: typesetting.yaml.)"""
+    return list(_break_lines(text, width, font, indent))
+
+
+@lru_cache(maxsize=8192)
+def _break_lines(text: str, width: float, font: Font, indent: float) -> tuple[str, ...]:
+    # Kept per paragraph: the workbench lays out the whole report on every keystroke, and
+    # breaking every paragraph's lines again was nine tenths of the page preview's time.
+    return tuple(_break(text, width, font, indent))
+
+
+def _break(text: str, width: float, font: Font, indent: float) -> list[str]:
     if not text:
         return [""]
     r = _rules()
