@@ -204,12 +204,19 @@ def build_report(
         source = decode_text(read_report_file(path), str(path), lenient=True)[0]
     data = output_bytes(result, kind, reference_doc=reference, reference_name=str(Path(reference_doc or "")),
                         html_mode=html_mode, figures_page=figures_page, source_text=source)
-    if kind in ("html", "pdf") and _ours_unchanged(target, kind):
-        save_file(target, data)  # a page or PDF this tool wrote and nobody changed since
-    else:
-        result.backup = save_output(target, data, force=force, stamped=kind == "docx")
+    result.backup = save_rendered(target, data, kind, force=force)
     result.output = target
     return result
+
+
+def save_rendered(target: PathLike, data: bytes, kind: str, *, force: bool = False) -> Optional[Path]:
+    """Write a rendered report of `kind` (output_bytes's) with the overwrite guard of
+    `authoring render`: a file this tool wrote and nobody changed since is replaced, one edited
+    since only with `force` (backed up first; the backup's path is returned)."""
+    if kind in ("html", "pdf") and _ours_unchanged(Path(target), kind):
+        save_file(target, data)  # a page or PDF this tool wrote and nobody changed since
+        return None
+    return save_output(target, data, force=force, stamped=kind == "docx")
 
 
 def output_kind(target: PathLike) -> str:

@@ -245,14 +245,16 @@ def test_the_yaml_tab_takes_text_and_names_the_line_of_a_mistake(client: TestCli
 # -- delivering --------------------------------------------------------------------------------
 
 
-def test_the_word_file_is_the_same_bytes_authoring_render_writes(client: TestClient, folder: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    out = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx"}).json()
-    assert out["ok"] and out["file"] == "report.docx"
-    downloaded = client.get("/download", params={"file": "report.docx"}).content
+@pytest.mark.parametrize("kind,suffix", [("docx", ".docx"), ("html", ".html")])
+def test_the_files_are_the_same_bytes_authoring_render_writes(client: TestClient, folder: Path, kind: str, suffix: str,
+                                                              tmp_path_factory: pytest.TempPathFactory) -> None:
+    out = client.post("/api/deliver", json={"file": "report.yaml", "kind": kind}).json()
+    assert out["ok"] and out["file"] == "report" + suffix
+    downloaded = client.get("/download", params={"file": "report" + suffix}).content
     elsewhere = tmp_path_factory.mktemp("cli")
     shutil.copy(folder / "report.yaml", elsewhere / "report.yaml")
-    assert CliRunner().invoke(cli, ["render", str(elsewhere / "report.yaml")]).exit_code == 0
-    assert downloaded == (elsewhere / "report.docx").read_bytes()
+    assert CliRunner().invoke(cli, ["render", str(elsewhere / "report.yaml"), "-o", str(elsewhere / ("report" + suffix))]).exit_code == 0
+    assert downloaded == (elsewhere / ("report" + suffix)).read_bytes()
     text = client.post("/api/deliver", json={"file": "report.yaml", "kind": "txt"}).json()
     assert text["ok"] and (folder / "report.txt").read_text(encoding="utf-8").startswith("楚雄市综合行政执法局关于2024年度")
 
@@ -315,20 +317,27 @@ def test_a_dropped_report_gets_the_findings_of_authoring_check(client: TestClien
         assert all(p["place"].startswith("第 ") and p["place"].endswith(" 行") for p in row["parts"])
 
 
-def test_many_reports_one_row_each_and_the_summary_is_the_command_lines_csv(client: TestClient, folder: Path) -> None:
-    from authoring.check import report_to_csv
-    from authoring.main import check_path
+def test_many_reports_one_row_each_and_the_summary_is_the_command_lines(client: TestClient, folder: Path,
+                                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    import openpyxl
 
+    tmp_path = tmp_path_factory.mktemp("cli")
     files = [folder / "report.yaml"] + sorted(CORPUS.glob("*.txt"))[:2]
     for f in files:
         assert _upload(client, "/api/check?batch=b2", f).status_code == 200
     csv = client.get("/api/check/summary", params={"batch": "b2", "format": "csv"})
     assert csv.headers["content-disposition"].startswith("attachment; filename*=UTF-8''")
-    expected = report_to_csv([check_path(f) for f in files])
-    names = {str(f): f.name for f in files}
-    for full, short in names.items():
-        expected = expected.replace(full, short)
-    assert csv.content.decode("utf-8-sig") == expected
+    # What `authoring check -o 汇总.csv` writes for the same files, named as they were uploaded.
+    for f in files:
+        shutil.copy(f, tmp_path / f.name)
+    assert CliRunner().invoke(cli, ["check", *[str(tmp_path / f.name) for f in files], "-o", str(tmp_path / "汇总.csv")]).exit_code in (0, 1)
+    expected = (tmp_path / "汇总.csv").read_bytes().decode("utf-8-sig")
+    assert csv.content.decode("utf-8-sig") == expected.replace(str(tmp_path) + "/", "")
+    xlsx = client.get("/api/check/summary", params={"batch": "b2", "format": "xlsx"})
+    (tmp_path / "page.xlsx").write_bytes(xlsx.content)
+    sheet = openpyxl.load_workbook(tmp_path / "page.xlsx").worksheets[0]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert len([r for r in rows if r and r[0] in {f.name for f in files}]) == len(files)
 
 
 def test_a_file_no_reader_takes_is_a_row_that_says_why(client: TestClient, tmp_path: Path) -> None:
@@ -477,3 +486,20 @@ def test_a_blank_report_is_filled_in_the_form_until_authoring_validate_passes(tm
     assert result.exit_code == 0 and "校验通过，没有错误" in result.output
     # What is left are warnings (the 第一责任人 facts still to fill), the command line's own.
     assert [p["text"] for p in out["problems"]] == [ln for ln in result.output.splitlines() if "警告：" in ln]
+
+
+def test_the_pdf_where_libreoffice_is_installed(client: TestClient, folder: Path) -> None:
+    import os
+    import subprocess
+
+    from authoring.pdf import find_soffice
+
+    if find_soffice() is None:
+        if os.environ.get("AUTHORING_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is required (AUTHORING_REQUIRE_LIBREOFFICE) but not found")
+        assert 'data-deliver="pdf" disabled' in client.get("/edit", params={"file": "report.yaml"}).text
+        pytest.skip("LibreOffice is not installed: the PDF button is disabled, with the reason")
+    out = client.post("/api/deliver", json={"file": "report.yaml", "kind": "pdf"}).json()
+    assert out["ok"] and out["file"] == "report.pdf"
+    text = subprocess.run(["pdftotext", str(folder / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "楚雄市综合行政执法局关于" in text and "—2—" in text.replace(" ", "")

@@ -315,6 +315,7 @@ def build_app(config: Config) -> Guard:
             update = wb.update(report, with_form=True)
         form_html = update.pop("form")
         return wb.page("edit.html", file=wb.display_name(report.path), update=update, form_html=form_html,
+                       pdf=pipeline.pdf_available(),
                        text=report.text, folder=str(report.path.parent), note=wb.notes.pop(report.path, None))
 
     async def api_edit(request: Request) -> Response:

@@ -78,6 +78,10 @@ def _plain_preview(blocks: Sequence[Block]) -> str:
 DELIVERABLES = {"docx": ".docx", "txt": ".txt", "html": ".html", "pdf": ".pdf"}
 
 
+# A Deliver button → the kind output_bytes makes.
+_KINDS = {"docx": "docx", "txt": "text", "html": "html", "pdf": "pdf"}
+
+
 def deliverable(loaded: LoadedReport, kind: str, *, templates: Optional[str] = None,
                 reference_doc: Optional[str] = None) -> bytes:
     """The bytes `authoring render -o 报告<suffix>` writes for this report (refused with every
@@ -85,24 +89,27 @@ def deliverable(loaded: LoadedReport, kind: str, *, templates: Optional[str] = N
     from authoring.main import output_bytes, render
 
     result = render(loaded, templates=templates)
-    if kind == "docx":
-        reference = None
-        if reference_doc is not None:
-            from authoring.inputs import read_reference_doc
+    reference = None
+    if reference_doc is not None and kind in ("docx", "pdf"):
+        from authoring.inputs import read_reference_doc
 
-            reference = read_reference_doc(reference_doc)
-        return output_bytes(result, "docx", reference_doc=reference, reference_name=reference_doc or "")
-    if kind == "txt":
-        return output_bytes(result, "text")
-    raise AuthoringError(f"本版本还不能生成 {DELIVERABLES.get(kind, kind)} 文件")
+        reference = read_reference_doc(reference_doc)
+    return output_bytes(result, _KINDS[kind], reference_doc=reference, reference_name=reference_doc or "")
 
 
 def save_deliverable(target: Any, data: bytes, kind: str, *, force: bool) -> Any:
     """Write a deliverable beside the report atomically, with the command line's overwrite guard;
     returns the backup made when `force` replaced an edited file."""
-    from authoring.main import save_output
+    from authoring.main import save_rendered
 
-    return save_output(target, data, force=force, stamped=kind == "docx")
+    return save_rendered(target, data, _KINDS[kind], force=force)
+
+
+def pdf_available() -> bool:
+    """Whether LibreOffice is installed here (the PDF button needs it)."""
+    from authoring.pdf import find_soffice
+
+    return find_soffice() is not None
 
 
 # -- 检查: uploaded reports, checked as `authoring check` checks files ---------------------------
@@ -156,13 +163,11 @@ def check_row(report: Any) -> dict[str, Any]:
 
 
 def summary_bytes(reports: Sequence[Any], fmt: str) -> bytes:
-    """The summary of a batch: one row per file, as `authoring check --format csv` prints it."""
-    from authoring.check import report_to_csv
+    """The summary of a batch: the workbook or CSV `authoring check -o 汇总.xlsx|.csv` writes."""
+    from authoring.summary import summarize
+    from authoring.summary import summary_bytes as build
 
-    if fmt != "csv":
-        raise AuthoringError("本版本的汇总只能下载 CSV")
-    # With a BOM, so that Excel on Chinese Windows opens it without mojibake.
-    return report_to_csv(list(reports)).encode("utf-8-sig")
+    return build(summarize(list(reports)), "xlsx" if fmt == "xlsx" else "csv")
 
 
 # -- 导入 / 下一年度 ----------------------------------------------------------------------------
