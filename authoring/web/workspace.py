@@ -12,6 +12,7 @@ import codecs
 import datetime as _dt
 import hashlib
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from authoring.load import MAX_BYTES
 from authoring.yamledit import YamlDocument
 
 RECOVERY_SUFFIX = ".未保存"
+# Which run of the server wrote a recovery file: only another run's is offered back (this run
+# still holds the text itself).
+_SESSION = secrets.token_hex(8)
 
 
 class Conflict(OutputError):
@@ -185,7 +189,7 @@ class OpenReport:
             if not self.dirty:
                 self.drop_recovery()
                 return
-            record = {"file": self.path.name, "base_sha256": self.disk.sha256, "text": self.text,
+            record = {"file": self.path.name, "base_sha256": self.disk.sha256, "text": self.text, "session": _SESSION,
                       "saved_at": _dt.datetime.now().isoformat(timespec="seconds")}
             try:
                 write_atomic(self.recovery_path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
@@ -210,6 +214,8 @@ class OpenReport:
             return None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             return None
+        if record.get("session") == _SESSION:
+            return None  # this run's own, written a moment ago: the page holds these changes
         if record["text"] == self.saved_text:
             self.drop_recovery()
             return None
