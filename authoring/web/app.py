@@ -232,7 +232,7 @@ class Workbench:
         analysis = self.analysis(report)
         fields = self.form(report)
         out: dict[str, Any] = {"ok": True, "problems": self.problems_json(analysis, fields),
-                               "errors": analysis.errors, "warnings": analysis.warnings,
+                               "errors": analysis.errors, "warnings": analysis.warnings, "notes": analysis.notes,
                                "state": self.state(report), "yaml_ok": report.doc is not None}
         if analysis.blocks is not None:
             layout = analysis.report.data.get("layout") if analysis.report else None

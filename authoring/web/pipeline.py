@@ -28,7 +28,12 @@ class Analysis:
     @property
     def warnings(self) -> int:
         """How many warnings."""
-        return sum(1 for p in self.problems if p.severity != "error")
+        return sum(1 for p in self.problems if p.severity == "warning")
+
+    @property
+    def notes(self) -> int:
+        """How many notes for the drafter's attention (提示)."""
+        return sum(1 for p in self.problems if p.severity not in ("error", "warning"))
 
 
 def analyze(loaded: Optional[LoadedReport], load_error: Optional[AuthoringError], *,

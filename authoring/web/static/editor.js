@@ -57,7 +57,7 @@
     if (update.form !== undefined) replaceForm(update.form);
     if (update.preview !== undefined) showPreview(update.preview);
     previewNote.textContent = update.preview === undefined && update.errors ? "有错误时预览停在上一次无错的样子；改正后自动更新" : "";
-    if (update.problems) showProblems(update.problems, update.errors, update.warnings);
+    if (update.problems) showProblems(update.problems, update.errors, update.warnings, update.notes || 0);
     if (update.state) setState(update.state);
     if (update.checklist) showChecklist(update.checklist);
     if (update.text !== undefined && document.activeElement !== yamlBox) yamlBox.value = update.text;
@@ -113,13 +113,16 @@
   }
   window.addEventListener("resize", fitPreview);
 
-  function showProblems(problems, errors, warnings) {
+  const SEVERITY = { error: "错误", warning: "警告", info: "提示", note: "提示" };
+
+  function showProblems(problems, errors, warnings, notes) {
     for (const el of formPane.querySelectorAll(".msgs")) el.innerHTML = "";
     for (const el of formPane.querySelectorAll(".has-error, .has-warning, .inner-error, .inner-warning")) {
       el.classList.remove("has-error", "has-warning", "inner-error", "inner-warning");
     }
     problemsBox.innerHTML = "";
-    counts.textContent = errors || warnings ? `${errors} 个错误、${warnings} 个警告` : "没有发现问题";
+    counts.textContent = errors || warnings || notes
+      ? `${errors} 个错误、${warnings} 个警告` + (notes ? `、${notes} 条提示` : "") : "没有发现问题";
     counts.className = "counts " + (errors ? "bad" : warnings ? "warn" : "good");
     if (!problems.length) { problemsBox.hidden = true; return; }
     problemsBox.hidden = false;
@@ -128,7 +131,7 @@
       const li = document.createElement("li");
       li.className = p.severity;
       const where = p.field ? p.field + "：" : (p.line ? `第 ${p.line} 行：` : "");
-      li.textContent = (p.severity === "error" ? "错误　" : "警告　") + where + p.message;
+      li.textContent = (SEVERITY[p.severity] || "警告") + "　" + where + p.message;
       li.tabIndex = 0;
       li.title = "点击跳到这个字段";
       li.addEventListener("click", () => jumpTo(p));
@@ -143,10 +146,12 @@
           msg.textContent = p.message;
           slot.appendChild(msg);
         }
-        holder.classList.add(p.severity === "error" ? "has-error" : "has-warning");
-        // A closed group says that something inside it needs attention.
-        for (let d = holder.closest("details"); d; d = d.parentElement.closest("details")) {
-          d.classList.add(p.severity === "error" ? "inner-error" : "inner-warning");
+        if (p.severity === "error" || p.severity === "warning") {
+          holder.classList.add(p.severity === "error" ? "has-error" : "has-warning");
+          // A closed group says that something inside it needs attention.
+          for (let d = holder.closest("details"); d; d = d.parentElement.closest("details")) {
+            d.classList.add(p.severity === "error" ? "inner-error" : "inner-warning");
+          }
         }
       }
     }
