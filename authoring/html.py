@@ -98,7 +98,8 @@ def _attrs(block: Block, index: int, **extra: str) -> str:
     level = getattr(block, "level", 0)
     if isinstance(block, Heading) or (isinstance(block, Paragraph) and block.lead and level):
         out.append(f'data-level="{min(max(int(level), 1), 4)}"')
-    where = getattr(block, "field", None)
+    # The blocks carry the YAML field they were rendered from as `source` (a path).
+    where = getattr(block, "field", None) or getattr(block, "source", None)
     if where:
         if isinstance(where, tuple):
             from .load import format_path

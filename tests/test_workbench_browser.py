@@ -261,3 +261,15 @@ def test_the_page_names_no_address_outside_this_server(browser: Any, served: Ser
     outside = [u for u in urls if u and not u.startswith((f"http://127.0.0.1:{served.port}/", "about:", "javascript:"))]
     assert outside == []
     assert os.path.exists(served.folder / "report.yaml")
+
+
+def test_a_click_on_the_pages_goes_to_the_field_it_came_from(browser: Any, served: Server) -> None:
+    _open(browser, served)
+    browser.switch_to.frame(browser.find_element(By.ID, "preview"))
+    paragraph = next(p for p in browser.find_elements(By.CSS_SELECTOR, "[data-field]")
+                     if p.get_attribute("data-field") == "achievements[6]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", paragraph)
+    paragraph.click()
+    browser.switch_to.default_content()
+    _wait(browser, lambda d: (d.switch_to.active_element.get_attribute("data-path") or "").startswith(
+        path_key(("achievements", 5))[:-1]), message="the click did not reach the form")

@@ -38,13 +38,14 @@ class Analysis:
 
 def analyze(loaded: Optional[LoadedReport], load_error: Optional[AuthoringError], *,
             templates: Optional[str] = None) -> Analysis:
-    """`authoring validate`'s verdict (the YAML's problems and check's rules on the rendered
-    report, one verdict) and the rendered blocks whenever the report renders at all: a
-    placeholder still to fill is an error, yet the preview shows the draft (render --draft)."""
+    """`authoring validate`'s verdict on the text, and the blocks it rendered to on the way
+    (none when an error stops rendering): what the page shows beside the fields and as pages."""
     if loaded is None:
         return Analysis(list(load_error.problems) if load_error else [])
+    from authoring.validate import verdict
+
     found = verdict(loaded, templates=templates)
-    return Analysis(found.problems, found.blocks if found.renderable else None, loaded)
+    return Analysis(list(found.problems), list(found.blocks) if found.renderable else None, loaded)
 
 
 def preview_html(blocks: Sequence[Block], layout: Optional[dict[str, Any]]) -> str:

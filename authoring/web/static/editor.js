@@ -91,14 +91,51 @@
     if (!doc || !doc.body || !preview.dataset.ready) {
       preview.srcdoc = html;
       preview.dataset.ready = "1";
-      preview.onload = () => fitPreview();
+      preview.onload = () => { fitPreview(); listenToPreview(); };
       return;
     }
     const parsed = new DOMParser().parseFromString(html, "text/html");
     doc.head.innerHTML = parsed.head.innerHTML;
     doc.body.innerHTML = parsed.body.innerHTML;
+    listenToPreview();
     doc.scrollingElement.scrollTop = y;
     fitPreview();
+  }
+
+  const listened = new WeakSet();
+
+  function listenToPreview() {
+    // A click on a paragraph of the pages goes to the field it was written in.
+    const doc = preview.contentDocument;
+    if (!doc || !doc.head) return;
+    if (!doc.getElementById("wb-clickable")) {
+      const style = doc.createElement("style");
+      style.id = "wb-clickable";
+      style.textContent = "[data-field]{cursor:pointer} [data-field]:hover{background:rgba(255,224,138,.45)}";
+      doc.head.appendChild(style);
+    }
+    if (listened.has(doc)) return;
+    listened.add(doc);
+    doc.addEventListener("click", (e) => {
+      const block = e.target.closest && e.target.closest("[data-field]");
+      if (!block) return;
+      const path = fieldPath(block.dataset.field);
+      for (let n = path.length; n > 0; n--) {
+        const key = JSON.stringify(path.slice(0, n));
+        if (formPane.querySelector(`[data-path="${cssEscape(key)}"]`)) {
+          if (formPane.hidden) showTab("form");
+          jumpTo({ anchor: key });
+          return;
+        }
+      }
+    });
+  }
+
+  function fieldPath(text) {
+    // achievements[2].items[1] → ["achievements", 1, "items", 0] (the messages count from 1).
+    const out = [];
+    for (const m of text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) - 1 : m[1]);
+    return out;
   }
 
   function fitPreview() {
