@@ -17,6 +17,19 @@ from authoring.errors import AuthoringError
 # 0.3–0.6; unrelated passages of the same report stay under 0.2.
 MATCH_THRESHOLD = 0.25
 STRONG_MATCH = 0.35  # below this a match is shown as “可能对应” for a person to confirm
+# A passage answers a plan only if its text, heading aside, shares at least this much with the
+# plan: "天气晴朗。" under the heading init --from wrote (落实2024年安排：…) scores 0 and answers
+# nothing; a terse real answer ("全年组织执法培训12期") shares the plan's words and scores over it.
+EVIDENCE = 0.1
+# The checklist headings init --from writes: they repeat the plan, so they are no evidence.
+_GENERATED = re.compile(r"^落实\d{4}年安排([：:]|情况$)")
+# "Looks copied from last year" once at least this share of this year's sentences are last year's
+# (years aside, figures filled in): part one, the part rewritten every year, is 66–77 % of the
+# examples' sentences, so a report that rewrote it and kept the rest word for word stays under a
+# third; over half means part one itself was kept. The same share of unchanged figures (of at
+# least MIN_FIGURES both years give) says the same of the numbers.
+COPIED_SHARE = 0.5
+MIN_FIGURES = 3
 _PLACEHOLDER = re.compile(r"【待填】|待填|待补充|TODO|XX+|××+")
 # Words every plan and passage share: they say nothing about which plan a passage answers.
 _STOP = re.compile(r"进一步|持续|深入|全面|加强|推进|坚持|不断|扎实|切实|认真|积极|大力|着力|落实\d{4}年安排")
@@ -78,6 +91,32 @@ class PlanMatch:
 
 
 @dataclass
+class Copied:
+    """How much of the later report is the earlier one's: sentences (years aside, figures
+    filled in) and figures that did not change."""
+
+    sentences: int = 0
+    same: int = 0
+    figures: int = 0
+    figures_same: int = 0
+
+    @property
+    def share(self) -> float:
+        """The share of this year's sentences found word for word in last year's report."""
+        return self.same / self.sentences if self.sentences else 0.0
+
+    @property
+    def figures_share(self) -> float:
+        """The share of the figures both years give whose value did not change."""
+        return self.figures_same / self.figures if self.figures else 0.0
+
+    @property
+    def looks_copied(self) -> bool:
+        """Over COPIED_SHARE of the sentences, or of (enough) figures, are last year's."""
+        return self.share >= COPIED_SHARE or (self.figures >= MIN_FIGURES and self.figures_share >= COPIED_SHARE)
+
+
+@dataclass
 class Comparison:
     """What changed between two reports of one agency."""
 
@@ -92,14 +131,19 @@ class Comparison:
     old_agency: str = ""
     facts: list[FactChange] = field(default_factory=list)
     new_agency: str = ""
+    copied: Copied = field(default_factory=Copied)
 
     @property
     def unmatched(self) -> list[PlanMatch]:
         """Plans the later report says nothing about (or has left 待填)."""
-        return [p for p in self.plans if p.status not in ("matched", "weak")]
+        return [p for p in self.plans if p.status not in ("matched", "weak")]  # heading_only included
 
 
-STATUS_LABELS = {"matched": "有对应内容", "weak": "可能对应，请核对", "unmatched": "未找到", "to_fill": "待填"}
+STATUS_LABELS = {"matched": "有对应内容", "weak": "可能对应，请核对", "unmatched": "未找到", "to_fill": "待填",
+                 "heading_only": "只有标题，正文没有写到这项安排",
+                 "copied": "对应的文字与上一年报告相同，不能说明今年已落实"}
+
+
 
 
 def compare(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new_file: str = "") -> Comparison:
@@ -121,9 +165,52 @@ def compare(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new
         else:
             result.only_old.append(str(name))
     result.only_new = [str(n) for n in new_figures if n not in old_figures]
-    result.plans = match_plans(old.get("plans"), new)
+    result.plans = match_plans(old.get("plans"), new, old)
     result.facts = compare_facts(old, new)
+    result.copied = copy_measure(old, new, result.figures)
     return result
+
+
+# -- looks copied ---------------------------------------------------------------------------------
+
+_PROSE_KEYS = ("title", "preamble", "achievements", "first_responsible", "shortcomings", "plans", "other")
+
+
+def sentences(data: dict[str, Any]) -> list[str]:
+    """The report's sentences as compared across years: figures filled in with the year's values,
+    every year written as Y (2024年 and 2025年 are the same words), without spaces and punctuation;
+    a checklist heading init --from wrote and a sentence under 8 characters are left out."""
+    given = data.get("figures")
+    figures: dict[str, Any] = given if isinstance(given, dict) else {}
+    out: list[str] = []
+    for text in _prose(data):
+        if _GENERATED.match(text):
+            continue
+        text = re.sub(r"\{\{\s*figures\.(\w+)\s*\}\}", lambda m: str(figures.get(m.group(1))), text)
+        for sentence in re.split(r"[。！？；;!?\n]", re.sub(r"\d{4}(?=\s*年)", "Y", text)):
+            words = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", sentence)
+            if len(words) >= 8:
+                out.append(words)
+    return out
+
+
+def _prose(value: Any, key: str = "") -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        keys = _PROSE_KEYS if not key else list(value)
+        return [t for k in keys if k in value and k not in ("leader", "layout") for t in _prose(value[k], str(k))]
+    if isinstance(value, list):
+        return [t for v in value for t in _prose(v, key)]
+    return []
+
+
+def copy_measure(old: dict[str, Any], new: dict[str, Any], figures: list[FigureChange]) -> Copied:
+    """How much of `new` is `old` (see Copied and COPIED_SHARE)."""
+    before = set(sentences(old))
+    now = sentences(new)
+    both = [f for f in figures if f.change is not None]
+    return Copied(len(now), sum(1 for s in now if s in before), len(both), sum(1 for f in both if f.change == 0))
 
 
 def compare_facts(old: dict[str, Any], new: dict[str, Any]) -> list[FactChange]:
@@ -181,7 +268,8 @@ def _entry_text(entry: Any) -> tuple[str, str]:
         return "", ""
     body = [entry.get("text")] + list(entry.get("points") or [])
     for sub in entry.get("items") or []:
-        body += list(_entry_text(sub))
+        h, b = _entry_text(sub)
+        body += [_own(h), b]  # a checklist heading init --from wrote says nothing of its own
     heading = entry.get("heading")
     return (heading if isinstance(heading, str) else ""), "".join(b for b in body if isinstance(b, str))
 
@@ -218,37 +306,84 @@ def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def match_plans(plans: Any, later: dict[str, Any]) -> list[PlanMatch]:
-    """Each plan of the earlier report with the passage of the later report that best answers it."""
+def match_plans(plans: Any, later: dict[str, Any], earlier: Optional[dict[str, Any]] = None) -> list[PlanMatch]:
+    """Each plan of the earlier report with the passage of the later report that best answers it.
+    A passage answers only by what its text says (EVIDENCE); a heading that names the plan, as the
+    checklist headings of init --from do, is not an answer by itself (status heading_only), nor is
+    a passage that is the `earlier` report's own text (status copied)."""
     entries = [
         (i, *_entry_text(e)) for i, e in enumerate(plans or []) if not is_introduction(e)
     ]
-    passages = _passages(later)
-    docs = [_bigrams(h + h + b) for _, h, b in passages]  # the heading counts double
+    old = set(sentences(earlier)) if earlier else set()
+    passages = [p for p in _passages(later) if not _copied_text(p[2], old)]
+    kept = {p[0] for p in passages}
+    copies = [p for p in _passages(later) if p[0] not in kept]
+    # The heading counts double, but not a checklist heading init --from wrote: it is the plan's.
+    docs = [_bigrams(_own(h) * 2 + b) for _, h, b in passages]
+    bodies = [_bigrams(b) for _, _, b in passages]
     idf = {g: math.log((1 + len(docs)) / (1 + df)) + 1 for g, df in Counter(g for d in docs for g in d).items()}
     out: list[PlanMatch] = []
     for i, heading, body in entries:
         label = heading or _first_sentence(body)
-        if not label:
-            continue
-        query = _bigrams(heading + heading + body)
-        best, score = None, 0.0
-        for passage, doc in zip(passages, docs):
-            s = _cosine(query, doc, idf)
-            if heading and passage[1] and _core(heading) and _core(heading) in passage[1]:
-                s = max(s, 0.9)  # the later report names the plan in a heading (init --from checklist)
-            if s > score:
-                best, score = passage, s
-        if best is None or score < MATCH_THRESHOLD:
-            out.append(PlanMatch(label, f"plans[{i + 1}]", "unmatched", round(score, 2)))
-            continue
-        where, h, b = best
-        if _PLACEHOLDER.search(b) and len(_PLACEHOLDER.sub("", b).strip()) < 10:
-            status = "to_fill"
-        else:
-            status = "matched" if score >= STRONG_MATCH else "weak"
-        out.append(PlanMatch(label, f"plans[{i + 1}]", status, round(score, 2), where, h or _first_sentence(b)))
+        if label:
+            query = _bigrams(heading + heading + body)
+            match = _answer(label, f"plans[{i + 1}]", heading, query, list(zip(passages, docs, bodies)), idf)
+            out.append(_copied_answer(match, query, copies, idf) if match.status == "unmatched" else match)
     return out
+
+
+def _copied_text(body: str, old: set[str]) -> bool:
+    """Whether at least COPIED_SHARE of a passage's sentences are last year's, word for word."""
+    said = sentences({"achievements": [body]}) if old else []
+    return bool(said) and sum(1 for s in said if s in old) >= COPIED_SHARE * len(said)
+
+
+def _copied_answer(match: PlanMatch, query: Counter[str], copies: list[tuple[str, str, str]],
+                   idf: dict[str, float]) -> PlanMatch:
+    """A plan that only last year's own text, carried over, would answer: said so."""
+    scored = [(_cosine(query, _bigrams(_own(h) * 2 + b), idf), (w, h, b)) for w, h, b in copies]
+    score, best = max(scored, default=(0.0, ("", "", "")), key=lambda x: x[0])
+    if score < MATCH_THRESHOLD:
+        return match
+    where, h, b = best
+    return PlanMatch(match.plan, match.path, "copied", round(score, 2), where, h or _first_sentence(b))
+
+
+def _own(heading: str) -> str:
+    """A passage's heading as evidence: none when init --from wrote it."""
+    return "" if _GENERATED.match(heading) else heading
+
+
+def _answer(label: str, path: str, heading: str, query: Counter[str],
+            candidates: list[tuple[tuple[str, str, str], Counter[str], Counter[str]]],
+            idf: dict[str, float]) -> PlanMatch:
+    """The passage that best answers one plan, or why none does."""
+    best, score, named = None, 0.0, None
+    core = _core(heading) if heading else ""
+    for passage, doc, body in candidates:
+        evidence = _cosine(query, body, idf)
+        names = bool(core and passage[1] and core in _core(passage[1]))
+        if _to_fill(passage[2]) and names:
+            return PlanMatch(label, path, "to_fill", 0.9, passage[0], passage[1] or _first_sentence(passage[2]))
+        if evidence < EVIDENCE:
+            if named is None and (names or _cosine(query, doc, idf) >= MATCH_THRESHOLD):
+                named = (passage, evidence)  # named, or alike by its heading: nothing said under it
+            continue
+        s = max(_cosine(query, doc, idf), 0.9 if names else 0.0)
+        if s > score:
+            best, score = passage, s
+    if best is not None and score >= MATCH_THRESHOLD:
+        where, h, b = best
+        status = "matched" if score >= STRONG_MATCH else "weak"
+        return PlanMatch(label, path, status, round(score, 2), where, h or _first_sentence(b))
+    if named is not None:
+        (where, h, b), evidence = named
+        return PlanMatch(label, path, "heading_only", round(evidence, 2), where, h or _first_sentence(b))
+    return PlanMatch(label, path, "unmatched", round(score, 2))
+
+
+def _to_fill(body: str) -> bool:
+    return bool(_PLACEHOLDER.search(body)) and len(_PLACEHOLDER.sub("", body).strip()) < 10
 
 
 def _core(heading: str) -> str:
@@ -335,7 +470,22 @@ def format_comparison(c: Comparison) -> str:
     for p in c.plans:
         if p.status == "unmatched":
             lines.append(f"  ✗ {p.plan}：{new_y}报告中未找到对应内容")
+        elif p.status in ("heading_only", "copied"):
+            lines.append(f"  ✗ {p.plan} → {p.where} {p.passage}（{STATUS_LABELS[p.status]}）")
         else:
             mark = {"matched": "✓", "weak": "?", "to_fill": "…"}[p.status]
             lines.append(f"  {mark} {p.plan} → {p.where} {p.passage}（{STATUS_LABELS[p.status]}，相似度 {p.score:.2f}）")
+    lines += _copied_lines(c.copied, old_y, new_y)
     return "\n".join(lines) + "\n"
+
+
+def _copied_lines(copy: Copied, old_y: str, new_y: str) -> list[str]:
+    """The "looks copied" finding, when there is one, with its measure."""
+    if not copy.looks_copied:
+        return []
+    said = []
+    if copy.share >= COPIED_SHARE:
+        said.append(f"{new_y}报告 {copy.sentences} 句中有 {copy.same} 句（{copy.share:.0%}）与{old_y}报告相同（年份不计）")
+    if copy.figures >= MIN_FIGURES and copy.figures_share >= COPIED_SHARE:
+        said.append(f"两年都有的 {copy.figures} 项数据中 {copy.figures_same} 项数值未变")
+    return [f"看起来沿用了{old_y}的报告：{'；'.join(said)}；请核对是否已按{new_y}的情况改写"]

@@ -150,3 +150,71 @@ def test_cli_compare_prints_the_table_and_the_plans(two_years: tuple[Path, Path]
         '  ✓ 深入推进普法依法治理 → achievements[2] 创新普法方式，落实“谁执法谁普法”责任制（有对应内容，相似度 0.74）',
         '  ✗ 建立城市管理执法过错责任追究制度：2024年报告中未找到对应内容',
     ]
+
+
+# -- issue 12: compare tells the truth -------------------------------------------------------------
+
+
+def _answered(tmp_path: Path, old: Path, answers: list[str]) -> Path:
+    """Next year's draft (init --from) with its checklist items answered by `answers`."""
+    text = init_from(old).yaml_text
+    for answer in answers:
+        text = text.replace("text: 【待填】", f"text: {answer}", 1)
+    new = tmp_path / "report-2024.yaml"
+    new.write_text(text, encoding="utf-8")
+    return new
+
+
+def test_a_checklist_heading_with_nothing_said_under_it_is_not_a_follow_up(two_years: tuple[Path, Path],
+                                                                             tmp_path: Path) -> None:
+    # Before: “天气晴朗。” under the headings init --from wrote was ✓ 3/3, similarity 0.90.
+    old, _ = two_years
+    c = compare_reports(old, _answered(tmp_path, old, ["天气晴朗。"] * 3))
+    lines = format_comparison(c).splitlines()
+    assert lines[lines.index("2023年报告所列安排的落实（0/3 项有对应内容）："):] == [
+        "2023年报告所列安排的落实（0/3 项有对应内容）：",
+        "  ✗ 持续深化“放管服”改革优化营商环境 → achievements[1].items[1] 落实2023年安排：持续深化“放管服”改革优化营商环境"
+        "（只有标题，正文没有写到这项安排）",
+        "  ✗ 深入推进普法依法治理 → achievements[1].items[2] 落实2023年安排：深入推进普法依法治理（只有标题，正文没有写到这项安排）",
+        "  ✗ 建立城市管理执法过错责任追究制度 → achievements[1].items[3] 落实2023年安排：建立城市管理执法过错责任追究制度"
+        "（只有标题，正文没有写到这项安排）",
+        # the rest of the draft is last year's text, as init --from carried it over
+        "看起来沿用了2023年的报告：2024年报告 10 句中有 9 句（90%）与2023年报告相同（年份不计）；请核对是否已按2024年的情况改写",
+    ]
+    assert [p.status for p in c.unmatched] == ["heading_only"] * 3
+
+
+def test_a_real_answer_under_the_checklist_heading_is_a_follow_up(two_years: tuple[Path, Path], tmp_path: Path) -> None:
+    old, _ = two_years
+    answers = ["建成市政公用基础设施联合报装“一站式”服务平台，落实“双随机、一公开”监管。",
+               "落实“八五”普法规划和“谁执法谁普法”普法责任制，开展普法活动12场。",
+               "天气晴朗。"]
+    c = compare_reports(old, _answered(tmp_path, old, answers))
+    assert [(p.status, p.where) for p in c.plans] == [
+        ("matched", "achievements[1].items[1]"), ("matched", "achievements[1].items[2]"),
+        ("heading_only", "achievements[1].items[3]"),
+    ]
+
+
+def test_last_years_report_with_the_years_moved_on_looks_copied(tmp_path: Path) -> None:
+    # Before: ✓ for every plan and +0.0% for every figure, and not a word that it looks copied.
+    import re
+
+    old = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
+    text = old.read_text(encoding="utf-8")
+    bumped = re.sub("2024", "2025", re.sub("2025", "2026", text)).replace("date: 2025-11-26", "date: 2026-02-20")
+    new = tmp_path / "report-2025.yaml"
+    new.write_text(bumped, encoding="utf-8")
+    c = compare_reports(old, new)
+    lines = format_comparison(c).splitlines()
+    assert lines[-1] == ("看起来沿用了2024年的报告：2025年报告 104 句中有 99 句（95%）与2024年报告相同（年份不计）；"
+                         "两年都有的 21 项数据中 21 项数值未变；请核对是否已按2025年的情况改写")
+    assert (c.copied.sentences, c.copied.same, c.copied.figures, c.copied.figures_same) == (104, 99, 21, 21)
+    assert {p.status for p in c.plans} == {"copied"}  # last year's own text answers no plan of last year
+    assert "（对应的文字与上一年报告相同，不能说明今年已落实）" in lines[-2]
+
+
+def test_a_rewritten_report_does_not_look_copied(two_years: tuple[Path, Path]) -> None:
+    c = compare_reports(*two_years)
+    assert not c.copied.looks_copied and c.copied.share < 0.5
+    assert not any(line.startswith("看起来沿用了") for line in format_comparison(c).splitlines())
