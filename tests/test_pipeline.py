@@ -297,3 +297,31 @@ def test_no_cache_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("AUTHORING_NO_CACHE", "1")
     assert _make_environment(template_search_path()).bytecode_cache is None
+
+
+def test_items_inside_items_are_the_fourth_heading_level(tmp_path: Path) -> None:
+    # Issue 12: （1）（2） is reachable from the YAML, numbered like the other levels.
+    from authoring.main import build_report, read_file
+
+    text = MINIMAL.replace(
+        "      - 第二项没有标题的分项。\n",
+        "      - heading: 规范执法程序\n"
+        "        items:\n"
+        "          - heading: 全面推行行政执法公示制度\n"
+        "            text: 执法信息按时公开。\n"
+        "          - 重大执法决定一律经法制审核。\n",
+    )
+    path = write(tmp_path, text)
+    assert [p for p in validate_report(load_report(path)) if p.severity == "error"] == []
+    blocks = render_report(load_report(path))
+    dumped = dump_blocks(blocks).splitlines()
+    start = dumped.index("[标题3] 2.规范执法程序")
+    assert dumped[start:start + 3] == [
+        "[标题3] 2.规范执法程序",
+        "[段落·4] （1）全面推行行政执法公示制度。|执法信息按时公开。",
+        "[段落] （2）重大执法决定一律经法制审核。",  # an unheaded item keeps its number
+    ]
+    build_report(path, tmp_path / "报告.docx")
+    back = [b for b in read_file(tmp_path / "报告.docx").blocks if isinstance(b, (Heading, Paragraph)) and b.level == 4]
+    assert [(b.number, b.full_text) for b in back] == [
+        ("（1）", "（1）全面推行行政执法公示制度。执法信息按时公开。"), ("（2）", "（2）重大执法决定一律经法制审核。")]
