@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.decode import decode_text
+from authoring.docx import fast as docx_fast
 from authoring.docx import reader as docx_reader
 from authoring.errors import InputError, Place, Problem
 from authoring.resources import load_data
@@ -552,14 +553,36 @@ def _html_items(text: str) -> list[_Item]:
 
 
 def _read_docx(raw: bytes, name: str) -> ReadResult:
-    document = docx_reader.open_document(raw, name)
+    # The fast path (authoring/docx/fast.py) reads the parts without python-docx's document
+    # and declines whatever it does not mirror exactly; python-docx's document (the general
+    # path) then reads the file, as it reads every file the fast path declines.
+    fast = docx_fast.open_fast(raw, name)
+    document: Any = None
+    items = _fast_items(fast) if fast is not None else None
+    if items is None:
+        fast, document = None, docx_reader.open_document(raw, name)
+        items = docx_reader.document_items(document)
     cuts: list[tuple[Optional[int], str]] = []
-    blocks, chrome = build_blocks([_Item(*item) for item in docx_reader.document_items(document)], cuts)
+    blocks, chrome = build_blocks([_Item(*item) for item in items], cuts)
     warnings: list[Problem] = []
+    layout: Optional[dict[str, Any]] = None
+    if fast is not None:
+        try:
+            layout = docx_reader.docx_layout(fast, blocks)
+        except Exception:  # declined, or an error the general path words
+            document = docx_reader.open_document(raw, name)
     try:
-        layout = docx_reader.docx_layout(document, blocks)
+        if layout is None:
+            layout = docx_reader.docx_layout(document, blocks)
     except Exception as e:  # odd styles or sections: the text is still worth checking
         layout = {}
         warnings.append(Problem(f"无法读取版式信息（{type(e).__name__}），版式未检查", Place(name), "warning", "read.layout"))
     return ReadResult(name, "docx", blocks, "", chrome, warnings, layout, _cut_notes(name, cuts),
-                      docx_reader.review_marks(document))
+                      docx_reader.review_marks(fast if fast is not None else document))
+
+
+def _fast_items(fast: Any) -> Optional[list[Any]]:
+    try:
+        return docx_fast.document_items(fast, docx_reader.paragraph_text, docx_reader.style_hint)
+    except Exception:  # declined, or anything the general path is to decide
+        return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from typing import Any, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Table, Title
@@ -128,6 +129,11 @@ def _style_hint(para: Any) -> str:
         style = (para.style.name or "") if para.style is not None else ""
     except (KeyError, AttributeError):
         return ""
+    return style_hint(style)
+
+
+def style_hint(style: str) -> str:
+    """A paragraph style's name → "title", "h1".."h4", or "" (what the line-reader takes as a hint)."""
     low = style.lower()
     if low in ("title", "标题"):
         return "title"
@@ -162,9 +168,12 @@ def _size(rpr: Any) -> Optional[float]:
 
 
 def _style_chain(style: Any) -> list[Any]:
+    # A style met again ends the chain. python-docx makes a new style object at every step, so
+    # the element (kept alive by the chain, hence one Python object per node) is what is
+    # compared: comparing the style objects never stopped, and a w:basedOn cycle hung the reader.
     chain, seen = [], set()
-    while style is not None and id(style) not in seen:
-        seen.add(id(style))
+    while style is not None and id(style.element) not in seen:
+        seen.add(id(style.element))
         chain.append(style)
         style = style.base_style
     return chain
@@ -188,21 +197,30 @@ def _effective(para: Any, run: Any, defaults: Any, getter: Any) -> Optional[Any]
 
 
 def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
-    """Page, font and footer facts of a Word document that the GB/T 9704 layout rules compare."""
-    sec = document.sections[0]
-    facts: dict[str, Any] = {
-        "page": {
-            "width_mm": _mm(sec.page_width),
-            "height_mm": _mm(sec.page_height),
-            "top_mm": _mm(sec.top_margin),
-            "bottom_mm": _mm(sec.bottom_margin),
-            "left_mm": _mm(sec.left_margin),
-            "right_mm": _mm(sec.right_margin),
-            "footer_mm": _mm(sec.footer_distance),
-        }
-    }
-    from docx.text.paragraph import Paragraph as DocxParagraph
+    """Page, font and footer facts of a Word document that the GB/T 9704 layout rules compare
+    (of a python-docx document, or of a fast.FastDocument: fast.Declined where it cannot tell)."""
+    from authoring.docx import fast
 
+    if isinstance(document, fast.FastDocument):
+        return fast.docx_layout(document, blocks, sys.modules[__name__])
+    sec = document.sections[0]
+    return {"page": _page_facts(sec), "fonts": _font_facts(document, blocks), "footer": _footer_facts(document, sec)}
+
+
+def _page_facts(sec: Any) -> dict[str, Any]:
+    return {
+        "width_mm": _mm(sec.page_width),
+        "height_mm": _mm(sec.page_height),
+        "top_mm": _mm(sec.top_margin),
+        "bottom_mm": _mm(sec.bottom_margin),
+        "left_mm": _mm(sec.left_margin),
+        "right_mm": _mm(sec.right_margin),
+        "footer_mm": _mm(sec.footer_distance),
+    }
+
+
+def _roles(blocks: list[Block]) -> dict[int, str]:
+    """Word paragraph number → what its text is (title, heading1, heading2, body)."""
     roles: dict[int, str] = {}
     for b in blocks:
         if b.line is None:
@@ -213,9 +231,15 @@ def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
             roles[b.line] = f"heading{b.level}"
         elif isinstance(b, Paragraph):
             roles[b.line] = f"heading{b.level}" if b.lead and b.level in (1, 2) else "body"
-    styles_el = document.styles.element
-    rpr_default = styles_el.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
-    fonts: dict[str, dict[str, Any]] = {}
+    return roles
+
+
+def _font_facts(document: Any, blocks: list[Block]) -> dict[str, dict[str, Any]]:
+    """For each role, the East Asian font and size most of its paragraphs are drawn in."""
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    roles = _roles(blocks)
+    rpr_default = document.styles.element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
     counts: dict[str, dict[tuple[Optional[str], Optional[float]], list[int]]] = {}
     number = 0
     for element in document.element.body.iterchildren():
@@ -234,11 +258,14 @@ def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
             _effective(para, run, rpr_default, _size),
         )
         counts.setdefault(role, {}).setdefault(key, []).append(number)
+    fonts: dict[str, dict[str, Any]] = {}
     for role, by_key in counts.items():
         (font, size), numbers = max(by_key.items(), key=lambda kv: len(kv[1]))
         fonts[role] = {"east_asia": font, "size": size, "paragraph": numbers[0], "paragraphs": len(numbers)}
-    facts["fonts"] = fonts
+    return fonts
 
+
+def _footer_facts(document: Any, sec: Any) -> dict[str, Any]:
     settings = document.settings.element
     odd_even = settings.find(f"{_W}evenAndOddHeaders") is not None
     footer_xml = ""
@@ -250,9 +277,8 @@ def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
         except Exception:  # a missing footer part: nothing to read
             pass
     page_field = bool(re.search(r'instr="\s*PAGE\b|<w:instrText[^>]*>\s*PAGE\b', footer_xml))
-    facts["footer"] = {
+    return {
         "page_number": page_field,
         "odd_even": odd_even,
         "dashes": "—" in footer_xml or "－" in footer_xml,
     }
-    return facts

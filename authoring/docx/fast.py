@@ -1,0 +1,423 @@
+"""Reading a .docx straight from its parts, without building python-docx's document.
+
+`authoring check` of a folder of Word files spent most of its time in python-docx's object
+model: `Paragraph.style` scans every style of the document for each paragraph without a named
+style, and the package is inflated twice (once by the container defences, once by python-docx).
+Here the package is inflated once (container.inflate_docx_container), walked by python-docx's
+own package reader (the same parts, content types, relationships and errors), every part
+python-docx would parse is parsed by python-docx's own parser, and the styles are resolved once
+per document.
+
+The result must be exactly what reader.py reads through python-docx (the general path): the
+same paragraphs, numbers, style hints, tables and layout facts. So this module *declines*
+(returns None, and read.py takes the general path) for anything it does not mirror exactly —
+a package python-docx would refuse or repair, a style table that would make python-docx raise,
+an unusual relationship — and mirrors python-docx only on the ordinary ground in between.
+tests/test_docx_fast.py pins that both paths agree on every document the tests make, the
+corpus, the bad inputs and generated documents with odd styles, sections and footers.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Optional
+
+from authoring.blocks import Block, Table
+from authoring.docx.container import inflate_docx_container
+from authoring.docx.lists import ListNumbers
+from authoring.docx.schema import R, W
+
+_W = f"{{{W}}}"
+_P, _TBL, _BODY, _STYLE = f"{_W}p", f"{_W}tbl", f"{_W}body", f"{_W}style"
+_RID = f"{{{R}}}id"
+_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+CT_DOCUMENT = _CT + "document.main+xml"
+CT_STYLES = _CT + "styles+xml"
+CT_SETTINGS = _CT + "settings+xml"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+RT_OFFICE_DOCUMENT = _RT + "officeDocument"
+RT_IMAGE = _RT + "image"
+RT_STYLES, RT_SETTINGS, RT_NUMBERING = _RT + "styles", _RT + "settings", _RT + "numbering"
+# The content types python-docx loads as XML parts (docx/__init__.py's PartFactory table): it
+# parses each when it opens the package, so a broken one makes python-docx refuse the file.
+XML_PARTS = frozenset({
+    "application/vnd.openxmlformats-package.core-properties+xml", _CT + "comments+xml", CT_DOCUMENT,
+    _CT + "footer+xml", _CT + "header+xml", _CT + "numbering+xml", CT_SETTINGS, CT_STYLES,
+})
+_STYLE_TYPES = {"paragraph", "character", "table", "numbering"}
+_ON_OFF = {"1": True, "0": False, "true": True, "false": False, "on": True, "off": False}
+# A paragraph's content python-docx's Run.text turns into non-blank text.
+_RUN_TEXT = (f"{_W}t", f"{_W}noBreakHyphen")
+
+
+class Declined(Exception):
+    """This document is not one the fast path mirrors exactly: read it the general way."""
+
+
+class _Blobs:
+    """python-docx's physical package reader (opc/phys_pkg.py _ZipPkgReader), serving the
+    parts inflated once by the container defences."""
+
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self._blobs = blobs
+
+    def blob_for(self, pack_uri: Any) -> bytes:
+        return self._blobs[pack_uri.membername]  # KeyError, as ZipFile.read
+
+    @property
+    def content_types_xml(self) -> bytes:
+        from docx.opc.packuri import CONTENT_TYPES_URI
+
+        return self.blob_for(CONTENT_TYPES_URI)
+
+    def rels_xml_for(self, source_uri: Any) -> Optional[bytes]:
+        try:
+            return self.blob_for(source_uri.rels_uri)
+        except KeyError:
+            return None
+
+    def close(self) -> None:
+        pass
+
+
+class _Part:
+    """One loaded part: content type, its parsed root (XML parts only) and its relationships
+    by rId (internal: target part name; external: None), in python-docx's dict order."""
+
+    def __init__(self, content_type: str, element: Any, rels: dict[str, tuple[str, Optional[str]]]) -> None:
+        self.content_type = content_type
+        self.element = element
+        self.rels = rels
+
+
+class FastDocument:
+    """A .docx's parts as python-docx would load them, for reading only."""
+
+    def __init__(self, parts: dict[str, _Part], main: str) -> None:
+        self._parts = parts
+        self.main = parts[main]
+        self.root = self.main.element
+        body = self.root.find(_BODY)
+        if self.root.tag != f"{_W}document" or body is None:
+            raise Declined("no w:document/w:body")
+        self.body = body
+        self.element = self.root  # as python-docx's Document.element (its .body is the w:body)
+        styles = self._related(self.main, RT_STYLES)
+        if styles is None or styles.content_type != CT_STYLES:
+            raise Declined("styles part missing or odd")  # python-docx would make a default one
+        self.styles_element = styles.element
+        settings = self._related(self.main, RT_SETTINGS)
+        if settings is None or settings.content_type != CT_SETTINGS:
+            raise Declined("settings part missing or odd")
+        self.settings_element = settings.element
+        self.style_table = _StyleTable(self.styles_element)
+
+    # -- relationships, as python-docx's Part.part_related_by -------------------------------------
+
+    def _related(self, part: _Part, reltype: str) -> Optional[_Part]:
+        """The one internal part `part` relates to by `reltype`; None when there is none or more."""
+        matching = [target for rtype, target in part.rels.values() if rtype == reltype]
+        if len(matching) != 1 or matching[0] is None:
+            return None
+        return self._parts[matching[0]]
+
+    @property
+    def numbering_element(self) -> Any:
+        """python-docx's `document.part.numbering_part.element`: it raises (and ListNumbers
+        then draws no numbers) unless exactly one internal numbering relationship leads to an
+        XML part."""
+        matching = [target for rtype, target in self.main.rels.values() if rtype == RT_NUMBERING]
+        if len(matching) != 1 or matching[0] is None:
+            raise LookupError("no numbering part")
+        element = self._parts[matching[0]].element
+        if element is None:
+            raise AttributeError("numbering part is not XML")
+        return element
+
+    def related_element(self, rid: str) -> Any:
+        """The parsed root of the part the main document relates to by `rid` (python-docx's
+        `related_parts[rid].element`): KeyError or AttributeError as python-docx raises them."""
+        rtype, target = self.main.rels[rid]
+        if target is None:
+            raise KeyError(rid)  # external relationships are not in related_parts
+        element = self._parts[target].element
+        if element is None:
+            raise AttributeError("not an XML part")
+        return element
+
+
+# -- opening ----------------------------------------------------------------------------------------
+
+
+def open_fast(raw: bytes, name: str) -> Optional[FastDocument]:
+    """The document, read the fast way; the container defences raise InputError as on the
+    general path; None when the document is not one this module mirrors (read it through
+    python-docx)."""
+    blobs = inflate_docx_container(raw, name)
+    try:
+        return _load(blobs)
+    except Exception:  # anything python-docx might treat otherwise: its own path decides
+        return None
+
+
+def _load(blobs: dict[str, bytes]) -> FastDocument:
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgreader import PackageReader, _ContentTypeMap
+    from docx.oxml.parser import parse_xml
+
+    phys = _Blobs(blobs)
+    content_types = _ContentTypeMap.from_xml(phys.content_types_xml)
+    pkg_srels = PackageReader._srels_for(phys, PACKAGE_URI)
+    sparts = PackageReader._load_serialized_parts(phys, pkg_srels, content_types)
+    parts: dict[str, _Part] = {}
+    for spart in sparts:
+        xml = spart.content_type in XML_PARTS and spart.reltype != RT_IMAGE
+        element = parse_xml(spart.blob) if xml else None
+        parts[str(spart.partname)] = _Part(spart.content_type, element, _rels(spart.srels))
+    main = [target for rtype, target in _rels(pkg_srels).values() if rtype == RT_OFFICE_DOCUMENT]
+    if len(main) != 1 or main[0] is None or parts[main[0]].content_type != CT_DOCUMENT:
+        raise Declined("main document")
+    return FastDocument(parts, main[0])
+
+
+def _rels(srels: Any) -> dict[str, tuple[str, Optional[str]]]:
+    # As python-docx's _Relationships: keyed by rId, in the order of the .rels part.
+    out: dict[str, tuple[str, Optional[str]]] = {}
+    for srel in srels:
+        if srel.rId in out:
+            # python-docx keeps the first internal target of a repeated rId apart from the
+            # relationship that replaced it: not mirrored here.
+            raise Declined("repeated rId")
+        out[srel.rId] = (srel.reltype, None if srel.is_external else str(srel.target_partname))
+    return out
+
+
+# -- styles ---------------------------------------------------------------------------------------
+
+
+class _StyleTable:
+    """The w:style elements of a styles part, resolved once, as python-docx resolves them
+    (styles/styles.py, oxml/styles.py): the first style of an id; the paragraph default is the
+    last paragraph style marked default. Declines a table on which python-docx would raise
+    (an unknown w:type, a bad w:default on a paragraph style)."""
+
+    def __init__(self, styles: Any) -> None:
+        self.by_id: dict[str, Any] = {}
+        self.types: dict[Any, Optional[str]] = {}
+        default = None
+        for st in styles.iterchildren(_STYLE):
+            kind = st.get(f"{_W}type")
+            if kind is not None and kind not in _STYLE_TYPES:
+                raise Declined("style type")
+            self.types[st] = kind
+            sid = st.get(f"{_W}styleId")
+            if sid is not None:
+                self.by_id.setdefault(sid, st)
+            if kind == "paragraph":
+                flag = st.get(f"{_W}default")
+                if flag is not None and flag not in _ON_OFF:
+                    raise Declined("style default")
+                if flag is not None and _ON_OFF[flag]:
+                    default = st
+        self.default = default
+        self._of_id: dict[Optional[str], Any] = {}
+
+    def paragraph_style(self, p: Any) -> Any:
+        """python-docx's `Paragraph.style` element for paragraph `p` (None: no default style)."""
+        ppr = p.find(f"{_W}pPr")
+        pstyle = ppr.find(f"{_W}pStyle") if ppr is not None else None
+        sid = None
+        if pstyle is not None:
+            sid = pstyle.get(f"{_W}val")
+            if sid is None:
+                raise Declined("w:pStyle without w:val")  # python-docx raises InvalidXmlError
+        if sid in self._of_id:
+            return self._of_id[sid]
+        if sid and '"' in sid:
+            raise Declined("style id python-docx's XPath cannot hold")
+        st = self.by_id.get(sid) if sid else None
+        if st is None or self.types[st] != "paragraph":
+            st = self.default
+        self._of_id[sid] = st
+        return st
+
+    def chain(self, style: Any) -> list[Any]:
+        """The style and the styles it is based on (reader._style_chain: a style seen twice ends it)."""
+        out: list[Any] = []
+        while style is not None and not any(s is style for s in out):
+            out.append(style)
+            based = style.find(f"{_W}basedOn")
+            if based is None:
+                break
+            sid = based.get(f"{_W}val")
+            if sid is None or '"' in sid:
+                raise Declined("w:basedOn python-docx cannot follow")
+            style = self.by_id.get(sid)
+            if style is not None and self.types[style] is None:
+                raise Declined("based on a style without w:type")  # python-docx: KeyError
+        return out
+
+
+def style_name(style: Any) -> Optional[str]:
+    """python-docx's `style.name` (lower case is all reader._style_hint reads of it)."""
+    if style is None:
+        return None
+    name = style.find(f"{_W}name")
+    if name is None:
+        return None
+    value = name.get(f"{_W}val")
+    if value is None:
+        raise Declined("w:name without w:val")
+    return str(value)
+
+
+# -- paragraphs and tables --------------------------------------------------------------------------
+
+
+def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
+                   style_hint: Callable[[str], str]) -> list[tuple[int, str, str, Optional[Table]]]:
+    """reader.document_items of the same document, read from the parsed parts (the reader's
+    own paragraph_text and style_hint passed in, so that both paths share them)."""
+    from docx.table import Table as DocxTable
+
+    items: list[tuple[int, str, str, Optional[Table]]] = []
+    numbers = ListNumbers(_ListSource(doc))
+    styles = doc.style_table
+    number = 0
+    for element in doc.body.iterchildren():
+        tag = element.tag
+        if not isinstance(tag, str):
+            raise Declined("comment or processing instruction in the body")
+        local = tag.rsplit("}", 1)[-1]
+        if local == "p":
+            if tag != _P:
+                raise Declined("a p of another namespace")
+            number += 1
+            hint = style_hint(style_name(styles.paragraph_style(element)) or "")
+            items.append((number, numbers.label(element) + paragraph_text(element), hint, None))
+        elif local == "tbl":
+            if tag != _TBL:
+                raise Declined("a tbl of another namespace")
+            for cell_p in element.iter(_P):
+                numbers.label(cell_p)
+            table = DocxTable(element, None)  # type: ignore[arg-type]  # cell text needs no part
+            rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
+            items.append((number + 1, "", "", Table(rows, True, number + 1)))
+    return items
+
+
+class _ListSource:
+    """What ListNumbers reads of a python-docx Document (`styles.element`,
+    `part.numbering_part.element`), from the parsed parts."""
+
+    def __init__(self, doc: FastDocument) -> None:
+        self._doc = doc
+        self.styles = _Element(doc.styles_element)
+        self.part = self
+
+    @property
+    def numbering_part(self) -> "_Element":
+        return _Element(self._doc.numbering_element)
+
+
+class _Element:
+    def __init__(self, element: Any) -> None:
+        self.element = element
+
+
+# -- layout ---------------------------------------------------------------------------------------
+
+
+def docx_layout(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, Any]:
+    """reader.docx_layout of the same document: page, fonts, footer. Raises Declined where
+    python-docx would raise (the general path then says why)."""
+    sectprs = doc.root.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr")  # python-docx's w: map
+    if not sectprs:
+        raise Declined("no section")
+    sec = sectprs[0]
+    return {"page": _page(sec, reader), "fonts": _fonts(doc, blocks, reader), "footer": _footer(doc, sec)}
+
+
+def _page(sec: Any, reader: Any) -> dict[str, Any]:
+    from docx.oxml.simpletypes import ST_SignedTwipsMeasure, ST_TwipsMeasure
+
+    def attr(child: str, name: str, kind: Any) -> Any:
+        el = sec.find(f"{_W}{child}")
+        value = el.get(f"{_W}{name}") if el is not None else None
+        return None if value is None else kind.from_xml(value)
+
+    return {
+        "width_mm": reader._mm(attr("pgSz", "w", ST_TwipsMeasure)),
+        "height_mm": reader._mm(attr("pgSz", "h", ST_TwipsMeasure)),
+        "top_mm": reader._mm(attr("pgMar", "top", ST_SignedTwipsMeasure)),
+        "bottom_mm": reader._mm(attr("pgMar", "bottom", ST_SignedTwipsMeasure)),
+        "left_mm": reader._mm(attr("pgMar", "left", ST_TwipsMeasure)),
+        "right_mm": reader._mm(attr("pgMar", "right", ST_TwipsMeasure)),
+        "footer_mm": reader._mm(attr("pgMar", "footer", ST_TwipsMeasure)),
+    }
+
+
+def _fonts(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, dict[str, Any]]:
+    roles = reader._roles(blocks)
+    rpr_default = doc.styles_element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+    styles = doc.style_table
+    counts: dict[str, dict[tuple[Optional[str], Optional[float]], list[int]]] = {}
+    number = 0
+    for element in doc.body.iterchildren():
+        if element.tag != _P:
+            continue
+        number += 1
+        role = roles.get(number)
+        if role is None:
+            continue
+        run = next((r for r in element.iterchildren(f"{_W}r") if _has_text(r)), None)
+        if run is None:
+            continue
+        chain = styles.chain(styles.paragraph_style(element))
+        key = (_effective(run, chain, rpr_default, reader._east_asia),
+               _effective(run, chain, rpr_default, reader._size))
+        counts.setdefault(role, {}).setdefault(key, []).append(number)
+    fonts: dict[str, dict[str, Any]] = {}
+    for role, by_key in counts.items():
+        (font, size), numbers = max(by_key.items(), key=lambda kv: len(kv[1]))
+        fonts[role] = {"east_asia": font, "size": size, "paragraph": numbers[0], "paragraphs": len(numbers)}
+    return fonts
+
+
+def _has_text(run: Any) -> bool:
+    # python-docx's `run.text.strip()`: w:t's text, "-" for w:noBreakHyphen, white space else.
+    for child in run.iterchildren(*_RUN_TEXT):
+        if child.tag != f"{_W}t" or (child.text or "").strip():
+            return True
+    return False
+
+
+def _effective(run: Any, chain: list[Any], defaults: Any, getter: Callable[[Any], Any]) -> Optional[Any]:
+    value = getter(run.find(f"{_W}rPr"))
+    if value is not None:
+        return value
+    for style in chain:
+        value = getter(style.find(f"{_W}rPr"))
+        if value is not None:
+            return value
+    return getter(defaults)
+
+
+def _footer(doc: FastDocument, sec: Any) -> dict[str, Any]:
+    from lxml import etree
+
+    odd_even = doc.settings_element.find(f"{_W}evenAndOddHeaders") is not None
+    footer_xml = ""
+    for kind in ("default", "even"):
+        ref = next((r for r in sec.iterchildren(f"{_W}footerReference") if r.get(f"{_W}type") == kind), None)
+        if ref is None:
+            continue  # linked to the previous section: no part of its own
+        try:
+            rid = ref.get(_RID)
+            if rid is None:
+                continue  # python-docx: InvalidXmlError, caught by the reader
+            footer_xml += etree.tostring(doc.related_element(rid), encoding="unicode", pretty_print=True)
+        except (KeyError, AttributeError):  # a missing footer part: nothing to read
+            pass
+    page_field = bool(re.search(r'instr="\s*PAGE\b|<w:instrText[^>]*>\s*PAGE\b', footer_xml))
+    return {"page_number": page_field, "odd_even": odd_even, "dashes": "—" in footer_xml or "－" in footer_xml}
+
