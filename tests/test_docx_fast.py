@@ -47,7 +47,7 @@ def _outcome(raw: bytes, name: str) -> Any:
         return ("refused", type(e).__name__, [str(p) for p in e.problems])
     except Exception as e:  # noqa: BLE001 — a crash must crash the same way on both paths
         return ("crashed", type(e).__name__)
-    return (r.blocks, r.chrome, r.notes, r.warnings, r.docx_layout, r.encoding, r.kind)
+    return (r.blocks, r.chrome, r.notes, r.warnings, r.docx_layout, r.encoding, r.kind, r.review)
 
 
 def both_ways(raw: bytes, name: str = "report.docx") -> tuple[Any, Any, bool]:
@@ -249,6 +249,15 @@ def _document_edit(kind: str, index: int, value: str) -> Callable[[Any], None]:
                 if old.get(f"{_W}type") == ref.get(f"{_W}type"):
                     sect.remove(old)
             sect.insert(0, ref)
+        elif kind == "tracked" and p is not None:
+            r = p.find(f"{_W}r")
+            if r is not None:  # an insertion, a deletion and a comment left by the reviewer
+                ins = etree.Element(f"{_W}ins")
+                p.replace(r, ins)
+                ins.append(r)
+                deleted = etree.SubElement(etree.SubElement(p, f"{_W}del"), f"{_W}r")
+                etree.SubElement(deleted, f"{_W}delText").text = value
+                etree.SubElement(etree.SubElement(p, f"{_W}r"), f"{_W}commentReference").set(f"{_W}id", "0")
         elif kind == "numbered" and p is not None:
             ppr = p.find(f"{_W}pPr")
             if ppr is None:
@@ -289,7 +298,7 @@ EDITS = st.one_of(
     st.tuples(st.just("word/document.xml"),
               st.builds(_document_edit, st.sampled_from(["pstyle", "run_size", "hyphen", "comment", "foreign_p",
                                                          "table", "no_sect", "page_w", "margin_top", "footer_ref",
-                                                         "numbered"]),
+                                                         "numbered", "tracked"]),
                         st.integers(0, 40),
                         st.sampled_from(STYLE_IDS + ["no-val", "28", "x", "1in", "2.5cm", "-720", "rId9", "rId1",
                                                      "no-id", "1", "0", "7"]))),
