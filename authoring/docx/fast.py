@@ -310,9 +310,13 @@ class _ListSource:
     `part.numbering_part.element`), from the parsed parts."""
 
     def __init__(self, doc: FastDocument) -> None:
-        self._doc = doc
         self.styles = _Element(doc.styles_element)
-        self.part = self
+        self.part = _NumberingPart(doc)
+
+
+class _NumberingPart:
+    def __init__(self, doc: FastDocument) -> None:
+        self._doc = doc
 
     @property
     def numbering_part(self) -> "_Element":
