@@ -37,6 +37,17 @@ _OPENING = (
     "及时研究解决法治建设重大问题，为推进法治建设提供有力保障。"
 )
 _LEVEL_FORMAT = {1: "{cn}、", 2: "（{cn}）", 3: "{n}.", 4: "（{n}）"}
+# The 第一责任人 duties given as facts, worded as our templates/duties.j2 words them (a docxtpl
+# user would write the same sentences in the template or in Python): the order they are told
+# in, the sections that hold the facts no duty entry takes, and the default names.
+_FACT_ORDER = ["leading_group", "meetings", "personally", "study", "decisions", "court", "report_on_law"]
+_FACT_GROUPS = {"meetings": ["party", "party_name", "office", "office_name", "topics"],
+                "personally": ["deploy", "inquire", "coordinate", "supervise"],
+                "study": ["sessions", "topics"], "decisions": ["count", "reviewed", "discussed"],
+                "court": ["cases", "attended", "rate", "in_person"]}
+_FACT_SECTIONS = [("加强组织领导，履行第一责任人职责", ["leading_group", "meetings", "personally"]),
+                  ("带头尊法学法，提升法治素养", ["study"]), ("坚持依法决策，规范决策程序", ["decisions"]),
+                  ("带头出庭应诉，维护司法权威", ["court"]), ("落实述法制度，压实法治责任", ["report_on_law"])]
 
 
 def cn(n: int) -> str:
@@ -113,6 +124,116 @@ def _entry(e: Any, level: int, numbers: _Numbers, out: list[dict[str, Any]]) -> 
             out.append({"kind": "p", "level": 0, "lead": "", "text": p})
 
 
+def _given(v: Any) -> bool:
+    if v is None or v is False or v == "" or v == [] or v == {}:
+        return False
+    if isinstance(v, dict):
+        return any(_given(x) for k, x in v.items() if k not in ("party_name", "office_name"))
+    return True
+
+
+def _clause(text: Any) -> str:
+    return str(text).strip().rstrip("。；;，,.、 ")
+
+
+def _series(items: Any) -> str:
+    out = ""
+    for item in (_clause(i) for i in items):
+        if out and not (out[-1] in "》”" and item[:1] in "《“"):
+            out += "、"
+        out += item
+    return out
+
+
+def _fact_sentence(key: str, v: Any, w: dict[str, str]) -> str:
+    """One fact as the sentence part two states it in (templates/duties.j2)."""
+    if key == "leading_group":
+        return f"{w['short']}{v if isinstance(v, str) else w['group']}由{w['leader']}担任组长。"
+    if key == "meetings":
+        party = f"{v['party_name'] or w['party_meeting']}{v['party']}次" if v["party"] is not None else ""
+        office = f"{v['office_name'] or w['office_meeting']}{v['office']}次" if v["office"] is not None else ""
+        topics = f"，研究审议{_series(v['topics'])}" if v["topics"] else ""
+        return f"全年召开{'、'.join(x for x in (party, office) if x) or '会议'}研究部署法治建设工作{topics}。"
+    if key == "personally":
+        said = [("对法治建设重要工作亲自部署，" + _clause(v["deploy"])) if v["deploy"] else "",
+                ("重大问题亲自过问，" + _clause(v["inquire"])) if v["inquire"] else "",
+                ("重点环节亲自协调，" + _clause(v["coordinate"])) if v["coordinate"] else "",
+                ("重要任务亲自督办，" + _clause(v["supervise"])) if v["supervise"] else ""]
+        return "；".join(x for x in said if x) + "。"
+    if key == "study":
+        n = f"全年专题学法{v['sessions']}次" if v["sessions"] is not None else "坚持专题学法"
+        topics = f"，集中学习{_series(v['topics'])}" if v["topics"] else ""
+        return f"{w['leader']}带头学法，{w['party_body']}理论学习中心组{n}{topics}。"
+    if key == "decisions":
+        out = "严格执行重大行政决策程序"
+        count, reviewed, discussed = v["count"], v["reviewed"], v["discussed"]
+        if count is not None and str(count) == "0":
+            return out + "，全年未作出重大行政决策。"
+        if count is not None:
+            out += f"，全年作出重大行政决策{count}项"
+        if count is not None and reviewed is not None and str(reviewed) == str(count) and str(discussed) == str(count):
+            return out + "，均经合法性审核和集体讨论决定。"
+        out += f"，经合法性审核{reviewed}项" if reviewed is not None else ""
+        return out + (f"，经集体讨论决定{discussed}项" if discussed is not None else "") + "。"
+    if key == "court":
+        out = "严格落实行政机关负责人出庭应诉制度"
+        if v["cases"] is not None and str(v["cases"]) == "0":
+            out += "，全年未发生行政诉讼案件"
+        elif v["cases"] is not None:
+            out += f"，全年应诉行政诉讼案件{v['cases']}件"
+        out += f"，负责人出庭应诉{v['attended']}件" if v["attended"] is not None else ""
+        out += f"，出庭应诉率{v['rate']}%" if v["rate"] is not None else ""
+        if v["in_person"] is not None:
+            out += f"，{'其中' if v['attended'] is not None else ''}{w['leader']}亲自出庭应诉{v['in_person']}件"
+        return out + "。"
+    return "严格落实年终述法制度，将履行推进法治建设第一责任人职责情况列入年终述职内容。"
+
+
+def _facts(fr: dict[str, Any]) -> dict[str, Any]:
+    skip = set(fr.get("in_text") or [])
+    out: dict[str, Any] = {}
+    for key in _FACT_ORDER:
+        v = fr.get(key)
+        if key in skip or not _given(v):
+            out[key] = None
+        elif key in _FACT_GROUPS and isinstance(v, dict):
+            out[key] = {f: (v.get(f) if _given(v.get(f)) else None) for f in _FACT_GROUPS[key]}
+        else:
+            out[key] = v
+    return out
+
+
+def _first_responsible(fr: dict[str, Any], short: str, numbers: _Numbers, blocks: list[dict[str, Any]]) -> None:
+    leader = fr["leader"]
+    found = re.match(r"^(.*?党[组委])", leader or "")
+    body = found.group(1) if found else ""
+    words = {"leader": leader, "short": short, "party_body": body, "group": "法治建设领导小组",
+             "party_meeting": f"{body or '党组'}会议", "office_meeting": "局长办公会议"}
+    facts = _facts(fr)
+
+    def told(keys: list[str]) -> str:
+        return "".join(_fact_sentence(k, facts[k], words) for k in _FACT_ORDER if k in keys and facts[k] is not None)
+
+    duties = [d if isinstance(d, dict) else {"text": d} for d in fr.get("duties") or []]
+    claimed = {k for d in duties for k in d.get("facts") or []}
+
+    def sections() -> None:
+        for heading, keys in _FACT_SECTIONS:
+            text = told([k for k in keys if k not in claimed])
+            if text:
+                _entry({"heading": heading, "text": text}, 2, numbers, blocks)
+
+    opening = fr.get("text") or ("" if fr.get("default_opening") is False else _OPENING.format(leader=leader))
+    blocks.extend({"kind": "p", "level": 0, "lead": "", "text": p} for p in _paras(opening))
+    if not claimed:
+        sections()
+    for d in duties:
+        lead = told(d["facts"]) if d.get("facts") else ""
+        _entry(dict(d, text=lead + (d.get("text") or "")) if lead else d, 2, numbers, blocks)
+    if claimed:
+        sections()
+
+
 def build_context(data: dict[str, Any]) -> dict[str, Any]:
     """Report data (as yaml.safe_load gives it) → the template's variables."""
     figures = data.get("figures") or {}
@@ -128,16 +249,12 @@ def build_context(data: dict[str, Any]) -> dict[str, Any]:
     parts = []
     for key in order:
         blocks: list[dict[str, Any]] = []
-        if key == "first_responsible":
-            fr = data["first_responsible"]
-            opening = fr.get("text") or _OPENING.format(leader=fr["leader"])
-            blocks.extend({"kind": "p", "level": 0, "lead": "", "text": p} for p in _paras(opening))
-            entries = fr.get("duties") or []
-        else:
-            entries = data.get(key) or []
         heading = numbers.next(1) + headings[key]
-        for e in entries:
-            _entry(e, 2, numbers, blocks)
+        if key == "first_responsible":
+            _first_responsible(data["first_responsible"], short, numbers, blocks)
+        else:
+            for e in data.get(key) or []:
+                _entry(e, 2, numbers, blocks)
         parts.append({"heading": heading, "blocks": blocks})
     preamble = data.get("preamble") or (
         f"{year}年，{short}坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，"
