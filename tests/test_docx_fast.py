@@ -27,7 +27,7 @@ from lxml import etree
 import authoring.read as read_mod
 from authoring.docx import fast
 from authoring.errors import AuthoringError
-from authoring.main import build_blocks, output_bytes
+from authoring.main import build_blocks, check_document, output_bytes
 from authoring.read import normalize_text, read_blocks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,14 +40,16 @@ _W = f"{{{W}}}"
 
 
 def _outcome(raw: bytes, name: str) -> Any:
-    """What the reader makes of a .docx: its result, or the refusal (type and problems)."""
+    """What the reader makes of a .docx: its result, or the refusal (type and problems); and
+    what `authoring check` says of it (one verdict: the same findings both ways)."""
+    verdict = check_document(raw, "docx", name)
     try:
         r = read_blocks(raw, "docx", name)
     except AuthoringError as e:
-        return ("refused", type(e).__name__, [str(p) for p in e.problems])
+        return ("refused", type(e).__name__, [str(p) for p in e.problems], verdict)
     except Exception as e:  # noqa: BLE001 — a crash must crash the same way on both paths
-        return ("crashed", type(e).__name__)
-    return (r.blocks, r.chrome, r.notes, r.warnings, r.docx_layout, r.encoding, r.kind, r.review)
+        return ("crashed", type(e).__name__, verdict)
+    return (r.blocks, r.chrome, r.notes, r.warnings, r.docx_layout, r.encoding, r.kind, r.review, verdict)
 
 
 def both_ways(raw: bytes, name: str = "report.docx") -> tuple[Any, Any, bool]:
