@@ -301,13 +301,19 @@ def _part_text(blocks: list[Block], parts: PartsResult, key: str) -> str:
     return span.heading + "\n" + "\n".join(block_text(b) for b in blocks[span.start:span.end])
 
 
-def duty_message(duty: dict[str, Any], source: str = "document") -> str:
+def duty_message(duty: dict[str, Any], source: str = "document", stated: str = "", unprinted: str = "") -> str:
     """The `duties.missing` message for one duty: on a document it names the duty; on a report
-    YAML (`source="yaml"`) it also names the fields to fill."""
+    YAML (`source="yaml"`) it also names the fields to fill, or the fact `stated` that the YAML
+    lists as said by the text (in_text) when the text does not say it, or the fact given that
+    part two as rendered does not show (`unprinted`)."""
     spec = _rules()["rules"]["duties.missing"]
     if source != "yaml":
         return str(spec["message"]).format(duty=duty["name"])
     from authoring.duties import fact_label
+
+    if stated or unprinted:
+        fill = spec["fill_stated"].format(key=stated) if stated else spec["fill_unprinted"].format(key=unprinted)
+        return str(spec["yaml_message"]).format(duty=duty["name"], fill=fill)
 
     # The field's Chinese name only where the duty's name does not already say it.
     keys = "或".join(f"first_responsible.{k}" + ("" if fact_label(k) in duty["name"] else f"（{fact_label(k)}）")

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
-from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
+from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.decode import decode_text
 from authoring.docx import fast as docx_fast
 from authoring.docx import reader as docx_reader
@@ -245,6 +245,26 @@ def _is_body_start(text: str) -> bool:
     if any(rx.match(norm) for _, rx in pat["numbering"]):
         return True
     return len(text) > 40 and bool(re.search(r"[，。]", norm))
+
+
+def reread(blocks: Sequence[Block]) -> list[Block]:
+    """Blocks as a reader finds them once written out — one Word paragraph a block (the 落款 two),
+    headings by their style, a number typed at the start of a paragraph read as a number — each
+    with `line` = its 1-based position in `blocks`, so that validate knows which of the blocks it
+    rendered a block read back came from, and checks what the 依法治市办 will read."""
+    items: list[_Item] = []
+    for i, b in enumerate(blocks, 1):
+        if isinstance(b, Table):
+            items.append(_Item(i, table=Table(b.rows, b.header, i)))
+        elif isinstance(b, Signature):
+            items += [_Item(i, x) for x in (b.name, b.date) if x]
+        elif isinstance(b, Title):
+            items.append(_Item(i, b.text.replace("\n", ""), "title"))
+        elif isinstance(b, Heading):
+            items.append(_Item(i, b.full_text, f"h{b.level}"))
+        else:
+            items.append(_Item(i, block_text(b)))
+    return build_blocks(items)[0]
 
 
 def build_blocks(items: list[_Item], cuts: Optional[list[tuple[Optional[int], str]]] = None

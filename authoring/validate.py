@@ -49,15 +49,16 @@ _import_cerberus()
 import cerberus  # noqa: E402  (already loaded by _import_cerberus: this only binds the name)
 import yaml  # noqa: E402
 
-from authoring.blocks import Block, block_text
-from authoring.check import CheckReport, check_blocks, duties_covered, duty_message, missing_duties
+from authoring.blocks import Block
+from authoring.check import CheckReport, check_blocks, duty_message, missing_duties
 from authoring.duties import (
-    duties_given, duty_specs, fact_fields, fact_keys, fact_label, fact_patterns, given_facts, is_given,
+    fact_fields, fact_keys, fact_label, fact_patterns, given_facts, is_given,
     stated_in_text,
 )
 from authoring.errors import AuthoringError, Place, Problem
 from authoring.hygiene import typed_number
 from authoring.load import FieldPath, LoadedReport, format_path
+from authoring.read import reread
 from authoring.render import render_report
 from authoring.resources import load_data, load_yaml_file, schemas_dir
 from authoring.rules import Finding, ignored, problem, rule_spec, stops_render
@@ -462,26 +463,31 @@ def _prose_strings(data: dict[str, Any], parts: tuple[str, ...]) -> Iterator[tup
 
 
 def _duty_problems(report: LoadedReport, blocks: list[Block]) -> list[Problem]:
-    """check's duties.missing on the rendered blocks, as the YAML answers it: a duty a given fact
-    answers is not missing, and the message names the field to fill."""
+    """check's duties.missing on the blocks as the Word file reads back, the message naming the
+    field to fill. A given fact answers its duty through the sentence it renders, and only where
+    a reader finds that sentence in part two (not where a number typed into a text made a new
+    part of what follows): so validate says what check of the rendered file says."""
     fr = report.data["first_responsible"]
-    problems: list[Problem] = []
-    for duty in missing_duties(blocks, duties_given(fr)):
-        present = [k for k in duty.get("facts") or [] if k in fr]
-        path: FieldPath = ("first_responsible", present[0]) if present else ("first_responsible",)
-        problems.append(Problem(duty_message(duty, "yaml"), report.place(path, field_label(path)),
-                                "warning", "duties.missing"))
-    # A fact listed as stated in the text renders no sentence: the text must then say it.
     stated = stated_in_text(fr)
-    covered = duties_covered("\n".join(block_text(b) for b in blocks)) if stated else {}
-    for key in stated:
-        duties = [d for d in duty_specs() if key in (d.get("facts") or [])]
-        if duties and not covered[duties[0]["id"]]:
-            path = ("first_responsible", "in_text")
-            problems.append(Problem(
-                f"{key}（{fact_label(key)}）列为已在正文中写明，但正文中没有找到有关{duties[0]['name']}的表述，"
-                f"报告中不会出现这一事实；请在正文中写明，或从 in_text 中删去 {key}",
-                report.place(path, field_label(path)), "warning", "fact-not-in-text"))
+    problems: list[Problem] = []
+    for duty in missing_duties(blocks):
+        facts = duty.get("facts") or []
+        listed = [k for k in facts if k in stated]
+        given = [k for k in facts if k in given_facts(fr) and k not in stated]
+        present = [k for k in facts if k in fr]
+        if listed:
+            # A fact listed as stated in the text renders no sentence: the text must say it.
+            path: FieldPath = ("first_responsible", "in_text")
+            message = duty_message(duty, "yaml", stated=listed[0])
+        elif given:
+            # Given, yet not in part two as rendered: a --templates copy left it out, or a number
+            # typed into a text made what follows a part of its own.
+            path = ("first_responsible", given[0])
+            message = duty_message(duty, "yaml", unprinted=given[0])
+        else:
+            path = ("first_responsible", present[0]) if present else ("first_responsible",)
+            message = duty_message(duty, "yaml")
+        problems.append(Problem(message, report.place(path, field_label(path)), "warning", "duties.missing"))
     return problems
 
 
@@ -541,11 +547,6 @@ def _problem_path(report: LoadedReport, found: Problem) -> FieldPath:
     return next((p for p in report.positions if format_path(p) == text), ())
 
 
-def _numbered(blocks: list[Block]) -> list[Block]:
-    """The blocks with `line` = their position (1, 2, …), so that a finding names its block."""
-    return [replace(b, line=i) for i, b in enumerate(blocks, 1)]
-
-
 def _source_of(blocks: list[Block], line: Optional[int], rule: str = "") -> FieldPath:
     """The YAML field of the block a finding names; a finding about a whole part (its duties,
     its coverage) is placed at the part, not at the field its heading came from."""
@@ -588,11 +589,13 @@ def _finding_problem(report: LoadedReport, blocks: list[Block], finding: Finding
 def _content(result: Verdict, report: LoadedReport, blocks: list[Block], ignore: Iterable[str]) -> list[Problem]:
     """check's rules on the rendered blocks, each finding placed at its YAML field; duties.missing
     as the YAML's facts answer it (_duty_problems)."""
-    numbered = _numbered(blocks)
-    result.check = check_blocks(numbered, source=report.path, ignore=ignore)
-    found = [_finding_problem(report, numbered, f) for f in result.check.findings if f.rule != "duties.missing"]
+    # The blocks as the Word file reads back (reread: each block's line is its place in `blocks`),
+    # so that validate says what check of that file will say.
+    read = reread(blocks)
+    result.check = check_blocks(read, source=report.path, ignore=ignore)
+    found = [_finding_problem(report, blocks, f) for f in result.check.findings if f.rule != "duties.missing"]
     if not ignored("duties.missing", ignore):
-        found += _duty_problems(report, blocks)
+        found += _duty_problems(report, read)
     # An empty fact whose duty is reported missing needs no second line at the same place.
     missing = {p.place.field for p in found if p.rule == "duties.missing"}
     kept = [p for p in result.problems if not (p.rule == "fact-empty" and p.place.field in missing)]
@@ -633,7 +636,7 @@ def check_yaml(report: LoadedReport, *, ignore: Iterable[str] = ()) -> CheckRepo
     the lines of its parts in the YAML's own lines (what validate prints)."""
     found = verdict(report, ignore=ignore)
     out = found.check or CheckReport(report.path)
-    numbered = _numbered(found.blocks)
+    numbered = found.blocks
     out.file, out.kind, out.unit = report.path, "yaml", "line"
     out.parts.spans = [replace(s, line=_yaml_line(report, numbered, s.line)) for s in out.parts.spans]
     out.findings = [_as_finding(p) for p in found.problems]

@@ -180,10 +180,11 @@ def test_a_fact_stated_in_the_text_is_recorded_not_said_again(tmp_path: Path) ->
     paras = part_two(tmp_path / "报告.docx")
     assert not any("出庭应诉率" in p for p in paras)
     assert paras[-1] == "（四）带头抓落实，强化责任担当。把法治建设列入局重要工作，严格落实年终述法制度。"
-    # 出庭应诉 is listed as stated, but the text does not state it
+    # 出庭应诉 is listed as stated, but the text does not state it: the duty is missing, as check
+    # of the Word file says (one verdict), and validate says why
     assert validate_lines(path) == [
-        f"{path}:26:3: 警告：第一责任人（first_responsible.in_text）：court（行政机关负责人出庭应诉）列为已在正文中写明，"
-        "但正文中没有找到有关行政机关负责人出庭应诉的表述，报告中不会出现这一事实；请在正文中写明，或从 in_text 中删去 court",
+        f"{path}:26:3: 警告：第一责任人（first_responsible.in_text）：“第一责任人”部分未提及：行政机关负责人出庭应诉；"
+        "in_text 列有 court，报告中不会另写这一事实；请在正文中写明，或从 in_text 中删去 court",
         f"{path}：校验通过，没有错误（1 个警告）",
     ]
 
@@ -203,9 +204,10 @@ def test_templates_override_changes_the_wording(tmp_path: Path) -> None:
     assert part_two(tmp_path / "报告.docx")[6] == "（五）认真开展年终述法。局党组书记、局长在年终述职中专题述法。"
 
 
-def test_a_template_that_leaves_a_fact_out_still_counts_the_fact(tmp_path: Path) -> None:
-    # The rule runs on what was rendered, plus the facts given: a fact answers its duty even
-    # when an agency's template does not print it.
+def test_a_template_that_leaves_a_fact_out_is_told_the_report_does_not_say_it(tmp_path: Path) -> None:
+    # The rule runs on what was rendered (one verdict, issue 12: check of this Word file finds
+    # the duty missing): a fact given that the agency's template does not print answers nothing,
+    # and validate says why the report does not show it.
     mine = tmp_path / "t"
     mine.mkdir()
     shipped = (ROOT / "templates" / "duties.j2").read_text(encoding="utf-8")
@@ -213,7 +215,11 @@ def test_a_template_that_leaves_a_fact_out_still_counts_the_fact(tmp_path: Path)
                                     encoding="utf-8")
     result = build_report(write(tmp_path, FULL), tmp_path / "报告.docx", templates=mine)
     assert not any("述法" in p for p in part_two(tmp_path / "报告.docx"))
-    assert [p for p in result.problems if p.rule == "duties.missing"] == []
+    assert [p.message for p in result.problems if p.rule == "duties.missing"] == [
+        "“第一责任人”部分未提及：述法（法治建设列入年终述职）；已填写 report_on_law，但生成的报告“第一责任人”部分中"
+        "没有这句话：自定的模板（--templates）没有写出它，或正文开头误写的编号把它分到了别处；请检查模板或正文"]
+    assert [f.message for f in check_path(tmp_path / "报告.docx").findings if f.rule == "duties.missing"] == [
+        "“第一责任人”部分未提及：述法（法治建设列入年终述职）"]
 
 
 # -- checked: one rule, in validate and in check --------------------------------------------------
