@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import warnings
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,55 @@ def test_adding_moving_and_deleting_entries_rebuilds_the_form(client: TestClient
     assert "（一）【待填】" in out["preview"] or "【待填】" in out["preview"]
     out = _edit(client, {"op": "delete", "path": path_key(("plans", 0))})
     assert not any("待填" in p["message"] for p in out["problems"])
+
+
+class _Choices(HTMLParser):
+    """The ticked and unticked choices of each choice list of a form page, by its data-path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lists: dict[str, list[tuple[str, bool, str]]] = {}
+        self._list: str | None = None
+        self._item: list[Any] | None = None
+        self._label = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "div" and a.get("data-edit-choices"):
+            self._list = str(a["data-edit-choices"])
+            self.lists[self._list] = []
+        elif tag == "li" and self._list and "data-value" in a:
+            self._item = [a["data-value"], False, ""]
+        elif tag == "input" and self._item is not None and a.get("type") == "checkbox":
+            self._item[1] = "checked" in a
+        self._label = self._label or (tag == "label" and self._item is not None)
+
+    def handle_data(self, data: str) -> None:
+        if self._item is not None and self._label:
+            self._item[2] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self._label = False
+        if tag == "li" and self._item is not None and self._list:
+            self.lists[self._list].append((self._item[0], self._item[1], self._item[2].strip()))
+            self._item = None
+        elif tag == "ol":
+            self._list = None
+
+
+def test_a_dutys_facts_are_named_in_chinese_and_ticked_as_the_yaml_has_them(tmp_path: Path) -> None:
+    # jiulongpo's first duty: facts: [leading_group, meetings]; the names are first_responsible's
+    # fields' titles, not the YAML's keys.
+    shutil.copy(ROOT / "examples" / "jiulongpo-cgj-2023.yaml", tmp_path / "report.yaml")
+    page = _client(tmp_path, tmp_path / "report.yaml").get("/edit?file=report.yaml").text
+    parser = _Choices()
+    parser.feed(page)
+    facts = parser.lists[path_key(("first_responsible", "duties", 0, "facts"))]
+    assert [(name, ticked) for _, ticked, name in facts][:2] == [("法治建设领导小组", True), ("研究法治建设的会议", True)]
+    assert {name for _, _, name in facts} == {"法治建设领导小组", "研究法治建设的会议", "亲自部署、过问、协调、督办",
+                                              "理论学习中心组学法", "重大行政决策", "行政机关负责人出庭应诉", "年终述法"}
+    assert not any(ticked for _, ticked, _ in facts[2:])
 
 
 def test_a_figure_is_added_with_its_note_and_last_years_value_is_shown_for_a_draft(tmp_path: Path) -> None:

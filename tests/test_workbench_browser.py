@@ -273,3 +273,33 @@ def test_a_click_on_the_pages_goes_to_the_field_it_came_from(browser: Any, serve
     browser.switch_to.default_content()
     _wait(browser, lambda d: (d.switch_to.active_element.get_attribute("data-path") or "").startswith(
         path_key(("achievements", 5))[:-1]), message="the click did not reach the form")
+
+
+def test_a_dutys_facts_are_ticked_by_their_chinese_names(browser: Any, tmp_path: Path) -> None:
+    # jiulongpo's first duty takes the sentences of two facts (facts: [leading_group, meetings]):
+    # the clerk sees them by the names the form gives the facts above, and unticks one.
+    shutil.copy(ROOT / "examples" / "jiulongpo-cgj-2023.yaml", tmp_path / "report.yaml")
+    server = Server(tmp_path, tmp_path / "report.yaml")
+    try:
+        browser.get(server.url)
+        _wait(browser, lambda d: "九龙坡区城市管理局" in _preview_text(d), message="the preview did not show the report")
+        key = path_key(("first_responsible", "duties", 0, "facts"))
+        box = browser.find_element(By.CSS_SELECTOR, f"[data-edit-choices='{key}']")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        shown = box.find_element(By.CSS_SELECTOR, "ol").text
+        assert "法治建设领导小组" in shown and "研究法治建设的会议" in shown and "年终述法" in shown
+        assert "leading_group" not in shown and "meetings" not in shown
+        ticked = [li.text.strip() for li in box.find_elements(By.CSS_SELECTOR, "li")
+                  if li.find_element(By.CSS_SELECTOR, "input").is_selected()]
+        assert [t.rstrip("↑↓ ").strip() for t in ticked] == ["法治建设领导小组", "研究法治建设的会议"]
+        meetings = next(li for li in box.find_elements(By.CSS_SELECTOR, "li") if li.get_attribute("data-value") == "meetings")
+        meetings.find_element(By.CSS_SELECTOR, "input").click()
+        _wait(browser, lambda d: "有未保存的修改" in d.find_element(By.ID, "status").text, message="the untick was not sent")
+        browser.find_element(By.ID, "save").click()
+        _wait(browser, lambda d: d.find_element(By.ID, "status").text == "已保存", message="not saved")
+        import yaml
+
+        saved = yaml.safe_load((tmp_path / "report.yaml").read_text(encoding="utf-8"))
+        assert saved["first_responsible"]["duties"][0]["facts"] == ["leading_group"]
+    finally:
+        server.stop()

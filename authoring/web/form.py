@@ -92,7 +92,7 @@ def build_form(data: Any, order: Sequence[str], labels: dict[str, str]) -> list[
     out: list[Field] = []
     for key in head + parts + tail:
         label = labels.get(key) or _meta(schema[key]).get("title") or key
-        out.append(_field((key,), schema[key], data.get(key), key in data, label, root=schema))
+        out.append(_field((key,), schema[key], data.get(key), key in data, label, scopes=(schema,)))
     for key in data:
         if key not in schema:
             out.append(Field((key,), str(key), "unknown", data[key]))
@@ -100,7 +100,10 @@ def build_form(data: Any, order: Sequence[str], labels: dict[str, str]) -> list[
 
 
 def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: str = "",
-           root: Optional[dict[str, Any]] = None, siblings: Optional[dict[str, Any]] = None) -> Field:
+           scopes: tuple[dict[str, Any], ...] = ()) -> Field:
+    # scopes: the schemas of the mappings the field stands in, outermost first (the report's
+    # top level, then e.g. first_responsible, then a duty's entry fields): where the names of
+    # a list of choices are looked up.
     meta = _meta(rule)
     label = label or meta.get("title") or str(path[-1])
     f = Field(path, label, "text", value, meta.get("description", ""), bool(rule.get("required")), present, rule=rule)
@@ -109,7 +112,7 @@ def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: s
     if _is_entry_rule(rule):
         f.kind = "entry"
         if isinstance(value, dict) and isinstance(inner, dict):
-            f.children = _mapping_children(path, inner, value, root)
+            f.children = _mapping_children(path, inner, value, scopes)
         elif value is not None and not isinstance(value, str):
             f.kind = "raw"
         return f
@@ -121,7 +124,7 @@ def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: s
             f.kind = "figures"
             return f
         f.kind = "group"
-        f.children = _mapping_children(path, inner or {}, value or {}, root)
+        f.children = _mapping_children(path, inner or {}, value or {}, scopes)
         return f
     if "list" in types:
         if value is not None and not isinstance(value, list):
@@ -130,10 +133,11 @@ def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: s
         item = inner if isinstance(inner, dict) else {}
         if _is_entry_rule(item):
             f.kind = "entries"
-            f.children = [_field(path + (i,), item, v, True, f"第 {i + 1} 项", root) for i, v in enumerate(value or [])]
+            f.children = [_field(path + (i,), item, v, True, f"第 {i + 1} 项", scopes=scopes)
+                          for i, v in enumerate(value or [])]
         elif "allowed" in item:
             f.kind = "choices"
-            f.options = [(v, _choice_label(v, siblings, root)) for v in item["allowed"]]
+            f.options = [(v, _choice_label(v, scopes)) for v in item["allowed"]]
         elif item.get("type") == "list":
             f.kind = "table"
         else:
@@ -155,16 +159,18 @@ def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: s
 
 
 def _mapping_children(path: Path, schema: dict[str, Any], value: dict[str, Any],
-                      root: Optional[dict[str, Any]]) -> list[Field]:
-    out = [_field(path + (k,), r, value.get(k), k in value, root=root, siblings=schema) for k, r in schema.items()]
+                      scopes: tuple[dict[str, Any], ...]) -> list[Field]:
+    inner = scopes + (schema,)
+    out = [_field(path + (k,), r, value.get(k), k in value, scopes=inner) for k, r in schema.items()]
     out += [Field(path + (k,), str(k), "unknown", v) for k, v in value.items() if k not in schema]
     return out
 
 
-def _choice_label(value: str, siblings: Optional[dict[str, Any]], root: Optional[dict[str, Any]]) -> str:
-    """An allowed value named as the field it stands for (`plans` → 下一年度主要安排)."""
-    for table in (siblings, root):
-        if table and isinstance(table.get(value), dict):
+def _choice_label(value: str, scopes: Sequence[dict[str, Any]]) -> str:
+    """An allowed value named as the field it stands for, in the nearest mapping that has it
+    (`plans` → 下一年度主要安排; a duty's facts `meetings` → 研究法治建设的会议)."""
+    for table in reversed(scopes):
+        if isinstance(table.get(value), dict):
             title = _meta(table[value]).get("title")
             if title:
                 return str(title)
