@@ -4,6 +4,7 @@ test_workbench_browser.py."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import warnings
 from html.parser import HTMLParser
@@ -18,6 +19,7 @@ with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx
     from starlette.testclient import TestClient
 
 from authoring.cli import cli
+from authoring.resources import load_data
 from authoring.web.app import Config, build_app
 from authoring.web.form import path_key
 from authoring.web.security import Folders, cookie_name
@@ -213,6 +215,57 @@ def test_a_dutys_facts_are_named_in_chinese_and_ticked_as_the_yaml_has_them(tmp_
     assert {name for _, _, name in facts} == {"法治建设领导小组", "研究法治建设的会议", "亲自部署、过问、协调、督办",
                                               "理论学习中心组学法", "重大行政决策", "行政机关负责人出庭应诉", "年终述法"}
     assert not any(ticked for _, ticked, _ in facts[2:])
+
+
+def test_a_box_left_out_shows_its_default_and_ticked_back_leaves_the_yaml_as_it_was(client: TestClient,
+                                                                                    folder: Path) -> None:
+    # first_responsible.default_opening is left out of chuxiong: the default opening paragraph is
+    # rendered, so the box shows ticked; unticked it is written false, ticked back it goes again.
+    key = path_key(("first_responsible", "default_opening"))
+    page = client.get("/edit?file=report.yaml").text
+    box = re.search(r'<input type="checkbox" data-edit="set" data-path="[^"]*default_opening[^"]*"([^>]*)>', page)
+    assert box and "checked" in box.group(1)
+    assert "勾选时，“开头段”不填也按规定的表述生成" in page  # the page's words, not 写 false
+    before = (folder / "report.yaml").read_text(encoding="utf-8")
+    opening = load_data("duties.yaml")["opening"].replace("\n", "").replace(" ", "").format(leader="局党组书记、局长")
+    assert opening[:20] in _edit(client)["preview"]
+    out = _edit(client, {"op": "set", "path": key, "value": False})
+    assert opening[:20] not in out["preview"]
+    state = client.get("/api/state", params={"file": "report.yaml", "text": "1"}).json()
+    assert "  default_opening: false\n" in state["text"]
+    out = _edit(client, {"op": "set", "path": key, "value": True})
+    assert opening[:20] in out["preview"]
+    state = client.get("/api/state", params={"file": "report.yaml", "text": "1"}).json()
+    assert state["text"] == before
+
+
+def test_the_preview_names_the_face_each_font_is_drawn_in_where_this_machine_lacks_it(folder: Path) -> None:
+    import time
+
+    from authoring.fonts import installed_families
+    from authoring.html import font_stack
+    from authoring.write import resolve_layout
+
+    client = _client(folder, folder / "report.yaml")
+    wb = client.app.app.state.workbench  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while wb.families is None:
+        assert time.monotonic() < deadline, "the machine's fonts were never read"
+        time.sleep(0.05)
+    families = {f.casefold() for f in installed_families()}
+    fonts = _edit(client, {"op": "set", "path": path_key(("agency", "short_name")), "value": "市执法局"})["fonts"]
+    layout = resolve_layout(None)
+    assert [f["font"] for f in fonts] == [str(v) for k, v in layout["fonts"].items() if k != "latin"]
+    assert fonts[0]["role"] == "正文"
+    for f, role in zip(fonts, [k for k in layout["fonts"] if k != "latin"]):
+        assert f["installed"] == (f["font"].casefold() in families)
+        stack = [n.strip().strip('"') for n in font_stack(layout, role).split(",")]
+        # the first face of the preview's own font list that this machine has
+        assert f["shown"] == next((n for n in stack if n.casefold() in families), f["shown"])
+    # A font this machine has, named in the report's layout, is drawn as itself.
+    have = sorted(installed_families())[0]
+    fonts = _edit(client, {"op": "set", "path": path_key(("layout", "fonts", "body")), "value": have})["fonts"]
+    assert fonts[0] == {"role": "正文", "font": have, "installed": True, "shown": have}
 
 
 def test_a_figure_is_added_with_its_note_and_last_years_value_is_shown_for_a_draft(tmp_path: Path) -> None:

@@ -49,6 +49,13 @@ class Field:
         return path_key(self.path)
 
     @property
+    def checked(self) -> bool:
+        """Whether a box shows ticked: the value, or the default a field left out stands for."""
+        if self.value is None:
+            return _meta(self.rule).get("default") is True
+        return self.value is True
+
+    @property
     def types(self) -> list[str]:
         """The schema types of the field."""
         t = self.rule.get("type")
@@ -106,7 +113,9 @@ def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: s
     # a list of choices are looked up.
     meta = _meta(rule)
     label = label or meta.get("title") or str(path[-1])
-    f = Field(path, label, "text", value, meta.get("description", ""), bool(rule.get("required")), present, rule=rule)
+    # The page's own wording of the description where the schema gives one (ticks, not true/false).
+    hint = meta.get("page") or meta.get("description", "")
+    f = Field(path, label, "text", value, hint, bool(rule.get("required")), present, rule=rule)
     types = f.types
     inner = rule.get("schema")
     if _is_entry_rule(rule):
@@ -266,6 +275,13 @@ def apply_edit(doc: YamlDocument, edit: dict[str, Any]) -> None:
                 _delete(doc, path)
             return
         if isinstance(value, str) and value == "" and path and isinstance(path[-1], str) and not _required(path):
+            if doc.has(path):
+                _delete(doc, path)
+            return
+        meta = _meta(rule_at(path))
+        if "default" in meta and value == meta["default"] and type(value) is type(meta["default"]) \
+                and path and isinstance(path[-1], str) and not _required(path):
+            # The value a field left out stands for: not written (a box ticked back).
             if doc.has(path):
                 _delete(doc, path)
             return
