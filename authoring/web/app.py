@@ -78,6 +78,20 @@ class Workbench:
         self.notes: dict[Path, dict[str, Any]] = {}
         self._last_year: dict[Path, tuple[int, Any]] = {}
         self._pool: Any = None
+        # The fonts this machine has, for the preview's note on the faces it is drawn in: read
+        # once, beside the first page (on Windows the font files themselves are read).
+        self.families: Optional[set[str]] = None
+        import threading
+
+        threading.Thread(target=self._read_families, daemon=True).start()
+
+    def _read_families(self) -> None:
+        from authoring.fonts import installed_families
+
+        try:
+            self.families = installed_families()
+        except OSError:
+            self.families = set()
 
     async def run_check(self, raw: bytes, name: str) -> Any:
         """Check one upload in a worker process: a batch of a hundred files keeps one core busy
@@ -237,6 +251,8 @@ class Workbench:
         if analysis.blocks is not None:
             layout = analysis.report.data.get("layout") if analysis.report else None
             out["preview"] = pipeline.preview_html(analysis.blocks, layout if isinstance(layout, dict) else None)
+            if self.families is not None:
+                out["fonts"] = pipeline.preview_fonts(layout if isinstance(layout, dict) else None, self.families)
         if with_form:
             out["form"] = self.render_form(report, fields)
         old = self.last_year(report)

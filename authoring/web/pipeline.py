@@ -80,6 +80,33 @@ def _plain_preview(blocks: Sequence[Block]) -> str:
     return "".join(out)
 
 
+def preview_fonts(layout: Optional[dict[str, Any]], families: set[str]) -> list[dict[str, Any]]:
+    """Each font role of the report (正文 仿宋_GB2312 …), whether this machine has the font, and
+    the face the preview is drawn in instead: the first of the preview's CSS font list (the
+    HTML writer's) this machine has. The browser is on this machine (127.0.0.1), so it picks
+    the same; `authoring fonts` says what Word, WPS and LibreOffice would use."""
+    from authoring.docx.layout import resolve_layout
+    from authoring.fonts import ROLE_NAMES
+    from authoring.html import font_stack
+
+    folded = {f.casefold() for f in families}
+
+    def _present(name: str) -> bool:
+        return name.casefold() in folded
+
+    resolved = resolve_layout(layout)
+    out = []
+    for role, font in (resolved.get("fonts") or {}).items():
+        if role == "latin":
+            continue
+        font = str(font)
+        names = [n.strip().strip('"') for n in font_stack(resolved, role).split(",")]
+        shown = next((n for n in names if n not in ("serif", "sans-serif") and _present(n)), None)
+        out.append({"role": ROLE_NAMES.get(role, role), "font": font, "installed": _present(font),
+                    "shown": shown or ("系统默认的黑体类字体" if role == "heading1" else "系统默认字体")})
+    return out
+
+
 # What each Deliver button makes: the suffix of the file written beside the report.
 DELIVERABLES = {"docx": ".docx", "txt": ".txt", "html": ".html", "pdf": ".pdf"}
 

@@ -57,6 +57,7 @@
     if (update.form !== undefined) replaceForm(update.form);
     if (update.preview !== undefined) showPreview(update.preview);
     previewNote.textContent = update.preview === undefined && update.errors ? "有错误时预览停在上一次无错的样子；改正后自动更新" : "";
+    if (update.fonts) showFonts(update.fonts);
     if (update.problems) showProblems(update.problems, update.errors, update.warnings, update.notes || 0);
     if (update.state) setState(update.state);
     if (update.checklist) showChecklist(update.checklist);
@@ -100,6 +101,29 @@
     listenToPreview();
     doc.scrollingElement.scrollTop = y;
     fitPreview();
+  }
+
+  function showFonts(fonts) {
+    // Which face each font of the report is drawn in here, where this machine lacks it.
+    const box = document.getElementById("preview-fonts");
+    const missing = fonts.filter((f) => !f.installed);
+    const names = Array.from(new Set(missing.map((f) => f.font)));
+    const summary = box.querySelector("summary");
+    summary.textContent = names.length ? `字体：本机缺 ${names.length} 种，预览用相近的字体` : "字体：本机都有";
+    summary.title = names.length ? `本机没有 ${names.join("、")}；点开查看预览用的字体` : "";
+    const body = box.querySelector("tbody");
+    body.innerHTML = "";
+    for (const f of fonts) {
+      const tr = document.createElement("tr");
+      for (const text of [f.role, f.font + (f.installed ? "" : "（本机没有）"), f.installed ? f.font : f.shown]) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.appendChild(td);
+      }
+      if (!f.installed) tr.className = "missing";
+      body.appendChild(tr);
+    }
+    box.hidden = false;
   }
 
   const listened = new WeakSet();
