@@ -198,6 +198,11 @@ def test_download_the_word_file_and_read_it_back(browser: Any, served: Server, d
     texts = [p.text for p in document.paragraphs if p.text.strip()]
     assert texts[0].replace("\n", "") == "楚雄市综合行政执法局关于2024年度法治政府建设情况的报告"
     assert (downloads / "report.docx").read_bytes() == (served.folder / "report.docx").read_bytes()
+    # and it is a report `authoring check` passes: the four parts, no error
+    from authoring.main import check_named
+
+    checked = check_named((downloads / "report.docx").read_bytes(), "report.docx")
+    assert checked.count("error") == 0 and not checked.missing
 
 
 def test_drop_reports_on_check_and_see_their_parts(browser: Any, served: Server, tmp_path: Path) -> None:
@@ -303,3 +308,18 @@ def test_a_dutys_facts_are_ticked_by_their_chinese_names(browser: Any, tmp_path:
         assert saved["first_responsible"]["duties"][0]["facts"] == ["leading_group"]
     finally:
         server.stop()
+
+
+def test_the_preview_says_which_fonts_this_machine_lacks_and_what_it_shows_instead(browser: Any, served: Server) -> None:
+    from authoring.fonts import installed_families
+
+    _open(browser, served)
+    summary = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#preview-fonts summary").is_displayed()
+                    and d.find_element(By.CSS_SELECTOR, "#preview-fonts summary"), message="no fonts line")
+    have = {f.casefold() for f in installed_families()}
+    assert ("本机都有" in summary.text) == ("仿宋_gb2312" in have and "方正小标宋简体" in have and "黑体" in have
+                                         and "楷体_gb2312" in have and "宋体" in have)
+    summary.click()
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#preview-fonts tbody tr")]
+    assert rows[0].startswith("正文 仿宋_GB2312")
+    assert "Word 文件写的是报告的字体" in browser.find_element(By.CSS_SELECTOR, "#preview-fonts .fonts-box").text
