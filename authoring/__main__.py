@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 import threading
 
 FIRST_GENERATION_THRESHOLD = 50_000
@@ -38,6 +39,10 @@ def main() -> None:
     timer = threading.Timer(SHORT_PROCESS_S, gc.set_threshold, default)
     timer.daemon = True  # a short command ends without waiting for it
     timer.start()
+    # A worker forked for `check -j` or `render -d -j` (often within the first half second)
+    # does the long work but has no timer of its own: it starts with Python's thresholds.
+    if hasattr(os, "register_at_fork"):  # not on Windows, whose workers start a fresh Python
+        os.register_at_fork(after_in_child=lambda: gc.set_threshold(*default))
     atexit.register(gc.freeze)
     from authoring.cli import main as cli_main
 

@@ -8,7 +8,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.duties import duty_specs
@@ -702,9 +702,22 @@ def report_to_dict(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def report_to_json(reports: Sequence[CheckReport]) -> str:
+def report_to_json(reports: Iterable[CheckReport]) -> str:
     """Reports as a JSON array (UTF-8 text, Chinese kept readable)."""
-    return json.dumps([report_to_dict(r) for r in reports], ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(reports))
+
+
+def json_chunks(reports: Iterable[CheckReport]) -> Iterator[str]:
+    """report_to_json's text piece by piece, one report at a time (a folder of thousands is
+    written as it is checked, without holding every report): the same characters as
+    json.dumps(list, indent=2), whose items are each dumped one level in."""
+    first = True
+    for r in reports:
+        item = json.dumps(report_to_dict(r), ensure_ascii=False, indent=2)
+        # JSON strings hold no raw newline, so every line of an item is indented alike.
+        yield ("[\n" if first else ",\n") + "  " + item.replace("\n", "\n  ")
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 def part_marks(report: CheckReport) -> dict[str, str]:
@@ -713,15 +726,26 @@ def part_marks(report: CheckReport) -> dict[str, str]:
     return {k: ("✓" if k in found and not report.unreadable else "✗") for k in part_labels()}
 
 
-def report_to_csv(reports: Sequence[CheckReport]) -> str:
+def report_to_csv(reports: Iterable[CheckReport]) -> str:
     """One row per file: file, agency, year, each part ✓/✗, error and warning counts, summary."""
+    return "".join(csv_chunks(reports))
+
+
+def csv_chunks(reports: Iterable[CheckReport]) -> Iterator[str]:
+    """report_to_csv's text line by line: the header, then each report's row as it comes."""
     labels = part_labels()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["文件", "单位", "年度", *labels.values(), "错误", "警告", "问题摘要"])
+
+    def row(values: list[Any]) -> str:
+        buf.seek(0)
+        buf.truncate()
+        w.writerow(values)
+        return buf.getvalue()
+
+    yield row(["文件", "单位", "年度", *labels.values(), "错误", "警告", "问题摘要"])
     for r in reports:
         marks = part_marks(r)
         summary = "；".join(f.message for f in r.findings if f.severity != "info")
-        w.writerow([r.file, r.agency, r.year or "", *(marks[k] for k in labels),
-                    r.count("error"), r.count("warning"), summary])
-    return buf.getvalue()
+        yield row([r.file, r.agency, r.year or "", *(marks[k] for k in labels),
+                   r.count("error"), r.count("warning"), summary])

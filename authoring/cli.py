@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, TypeVar
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 import click
 
@@ -106,8 +107,10 @@ _USAGE = [
     (r"No such option:? '?(--?[\w-]+)'?\.? \(Did you mean one of: (.+)\?\)", "没有选项 {0}，是否想写 {1}？"),
     (r"No such option:? '?(--?[\w-]+)'?", "没有选项 {0}"),
     (r"No such command '(.+)'\.", "没有命令“{0}”"),
-    (r"Invalid value for '(.+?)': '(.*)' is not a valid integer\.", "{0} 应为整数，实际是“{1}”"),
-    (r"Invalid value for '(.+?)': (.+)", "{0} 的值无效：{1}"),
+    # An option with a short and a long name is named "'-j' / '--processes'": the first is kept.
+    (r"Invalid value for '([^']+)'(?: / '[^']+')?: '(.*)' is not a valid integer(?: range)?\.", "{0} 应为整数，实际是“{1}”"),
+    (r"Invalid value for '([^']+)'(?: / '[^']+')?: (-?\d+) 不在范围 x>=(\d+) 内。", "{0} 应为不小于 {2} 的整数，实际是 {1}"),
+    (r"Invalid value for '([^']+)'(?: / '[^']+')?: (.+)", "{0} 的值无效：{1}"),
     (r"Option '(.+)' requires an argument\.", "选项 {0} 后面需要给出值"),
     (r"Got unexpected extra arguments? \((.+)\)", "多余的参数：{0}"),
 ]
@@ -531,9 +534,11 @@ def compare_cmd(old: Path, new: Path) -> None:
               help="应报送单位名单（.xlsx 第一列，或每行一个单位的 .txt）：汇总中列出未报送的单位")
 @click.option("--ignore", "ignore", multiple=True, metavar="RULE", help=_IGNORE_HELP)
 @click.option("--force", is_flag=True, help="汇总文件已被修改过（如在 Excel 中加了批注）时仍然覆盖（旧文件先备份）")
+@click.option("-j", "--processes", "jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
+              help="同时使用的进程数（文件多时更快）；0 表示每个 CPU 核一个")
 @_handle_errors
 def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect: Optional[Path],
-              ignore: tuple[str, ...], force: bool) -> None:
+              ignore: tuple[str, ...], force: bool, jobs: int) -> None:
     """检查报告（YAML、Word、文本、Markdown、网页）：法定部分是否齐全、第一责任人职责、年度、数据、遗留内容、版式。
 
     可以给多个文件或文件夹；文件夹中的 .yaml .docx .txt .md .html 都会检查，每个文件一行汇总。退出码：没有错误为 0，有错误为 1，有文件无法读取为 2（其他文件照常检查）。
@@ -544,31 +549,47 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect:
         authoring check 报告.docx
         authoring check reports/ -o 汇总.xlsx --expect 名单.xlsx
         authoring check reports/ -o 汇总.csv
+        authoring check 各单位/ --format csv -j 0 > 汇总.csv
         authoring check report.yaml --ignore coverage
     """
-    from authoring.check import exit_code, report_to_csv, report_to_json
+    from authoring.check import csv_chunks, exit_code, json_chunks
     from authoring.errors import AuthoringError
-    from authoring.main import check_paths
+    from authoring.inputs import collect_paths
+    from authoring.main import iter_checked
 
     expected: list[str] = []
     if expect is not None:
         from authoring.main import read_expected
 
         expected = read_expected(expect)
+    files = collect_paths(paths)
     try:
-        reports = check_paths(paths, ignore=ignore)
-    except AuthoringError as exc:  # the only error check_paths raises: an unknown --ignore
+        checked = iter_checked(files, ignore=ignore, jobs=jobs)
+    except AuthoringError as exc:  # the only error iter_checked raises: an unknown --ignore
         _say(f"--ignore：{exc.problems[0].message}", "red", stderr=True)
         sys.exit(EXIT_UNREADABLE)
-    if not reports:
+    if not files:
         _say("没有找到可检查的文件（.yaml .docx .txt .md .html）", "red", stderr=True)
         sys.exit(EXIT_UNREADABLE)
+    streamed = output is None and fmt in ("json", "csv")
+    if streamed:
+        # Each report's row is written as soon as the file is checked and then let go: a
+        # province's thousands of files in the memory of one (the table and the files -o
+        # writes need every report; so does --expect).
+        seen = _CheckTally(keep=bool(expected))
+        with _check_progress(len(files), show=not sys.stdout.isatty()) as step:
+            for text in (json_chunks if fmt == "json" else csv_chunks)(seen.watch(checked, step)):
+                click.echo(text, nl=False)
+        reports: Any = seen.kept
+        code = seen.exit_code
+    else:
+        with _check_progress(len(files)) as step:
+            reports = [step(r) for r in checked]
+        code = exit_code(reports)
     if output is not None:
         _write_check_output(reports, output, expected, force)
-    elif fmt == "json":
-        click.echo(report_to_json(reports), nl=False)
-    elif fmt == "csv":
-        click.echo(report_to_csv(reports), nl=False)
+    elif streamed:
+        pass
     elif len(reports) == 1 and not expected:
         _print_check_report(reports[0])
     else:
@@ -579,7 +600,51 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect:
         missing = summarize(reports, expected).missing
         _say(f"名单中 {len(expected)} 个单位，未报送 {len(missing)} 个" + (f"：{'、'.join(missing)}" if missing else ""),
              "bold red" if missing else "bold green")
-    sys.exit(exit_code(reports))
+    sys.exit(code)
+
+
+class _CheckTally:
+    """What check's exit code needs of reports that are written and let go (and the reports
+    themselves when `keep`)."""
+
+    def __init__(self, keep: bool) -> None:
+        self.kept: list[Any] = []
+        self._keep = keep
+        self._unreadable = self._errors = False
+
+    def watch(self, reports: Any, step: Any) -> Any:
+        """The reports, passed through as they come."""
+        for r in reports:
+            self._unreadable = self._unreadable or r.unreadable
+            self._errors = self._errors or not r.ok
+            if self._keep:
+                self.kept.append(r)
+            yield step(r)
+
+    @property
+    def exit_code(self) -> int:
+        """As check.exit_code of every report seen."""
+        return EXIT_UNREADABLE if self._unreadable else EXIT_ERRORS if self._errors else 0
+
+
+@contextmanager
+def _check_progress(total: int, show: bool = True) -> Iterator[Callable[[Any], Any]]:
+    """A progress bar on a terminal's stderr while many files are checked (gone when done);
+    yields the step to call with each report (it returns the report)."""
+    if not (show and total > 1 and sys.stderr.isatty()):
+        yield lambda report: report
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("check", total=total)
+
+        def step(report: Any) -> Any:
+            bar.advance(task)
+            return report
+
+        yield step
 
 
 def _write_check_output(reports: Any, output: Path, expected: list[str], force: bool) -> None:

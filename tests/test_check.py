@@ -595,3 +595,97 @@ def test_combined_problems_and_plans_part_is_not_a_wrong_year(tmp_path: Path) ->
                                    "三、存在的问题和下一步工作打算\n2024年，我局执法力量仍显不足。下一步，继续推进依法行政。")
     r = _check(tmp_path, text)
     assert r.missing == [] and "year.plan" not in _rules(r)
+
+
+# -- many files: in parallel, and one report at a time -----------------------------------------------
+
+
+def _folder_of_reports(tmp_path: Path) -> Path:
+    """The corpus as text and as Word files, a .doc and a broken .docx: every kind of report row."""
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    for name in NAMES:
+        (folder / f"{name}.txt").write_bytes((V.CORPUS / f"{name}.txt").read_bytes())
+        V.to_docx(V.corpus_text(name), folder / f"{name}.docx", gb9704=True)
+    (folder / "旧报告.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    (folder / "坏.docx").write_bytes(b"PK\x03\x04 not really")
+    return folder
+
+
+@needs_check_command
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_cli_processes_print_what_one_process_prints(tmp_path: Path, fmt: str) -> None:
+    folder = _folder_of_reports(tmp_path)
+    one = _run(str(folder), "--format", fmt)
+    for jobs in ("2", "0"):
+        many = _run(str(folder), "--format", fmt, "-j", jobs)
+        assert many.exit_code == one.exit_code == 2  # type: ignore[attr-defined]
+        assert many.output == one.output  # type: ignore[attr-defined]
+    assert len(_lines(one.output)) > 8  # type: ignore[attr-defined]
+
+
+@needs_check_command
+def test_cli_processes_write_the_same_summary_file(tmp_path: Path) -> None:
+    folder = _folder_of_reports(tmp_path)
+    assert _run(str(folder), "-o", str(tmp_path / "a.json")).exit_code == 2  # type: ignore[attr-defined]
+    assert _run(str(folder), "-o", str(tmp_path / "b.json"), "-j", "2").exit_code == 2  # type: ignore[attr-defined]
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+@needs_check_command
+def test_cli_processes_must_be_a_count(tmp_path: Path) -> None:
+    result = _run(str(V.CORPUS / "chuxiong-zhzf-2024.txt"), "-j", "-1")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert result.output.splitlines() == [  # type: ignore[attr-defined]
+        "用法错误：-j 应为不小于 0 的整数，实际是 -1；运行 authoring check --help 查看用法和示例"]
+
+
+def test_json_and_csv_piece_by_piece_are_the_whole_text(tmp_path: Path) -> None:
+    from authoring.check import csv_chunks, json_chunks
+
+    reports = check_paths([_folder_of_reports(tmp_path)])
+    for some in ([], reports[:1], reports):
+        assert "".join(json_chunks(iter(some))) == json.dumps(
+            [json.loads(report_to_json([r]))[0] for r in some], ensure_ascii=False, indent=2) + "\n"
+        assert "".join(csv_chunks(iter(some))) == report_to_csv(some)
+        assert report_to_json(some) == "".join(json_chunks(some))
+
+
+@needs_check_command
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_cli_csv_and_json_let_each_report_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    # A province's thousands of files in the memory of one: each report is written as soon as
+    # its file is checked, and no report is still alive when the next file is read.
+    import gc
+    import weakref
+
+    import authoring.main as main_mod
+
+    folder = _folder_of_reports(tmp_path)
+    alive: list[weakref.ref[CheckReport]] = []
+    most = [0]
+    real = main_mod.check_path
+
+    def counting(path, ignore=()):  # type: ignore[no-untyped-def]
+        gc.collect()
+        most[0] = max(most[0], sum(1 for ref in alive if ref() is not None))
+        report = real(path, ignore)
+        alive.append(weakref.ref(report))
+        return report
+
+    monkeypatch.setattr(main_mod, "check_path", counting)
+    result = _run(str(folder), "--format", fmt)
+    assert result.exit_code == 2 and len(alive) == 8  # type: ignore[attr-defined]
+    assert most[0] <= 1  # the report being written, at most
+    # The table needs every report (its columns fit the longest name): all alive at the end.
+    most[0], alive[:] = 0, []
+    _run(str(folder))
+    assert most[0] == 7
+
+
+@needs_check_command
+def test_cli_processes_not_a_number(tmp_path: Path) -> None:
+    result = _run(str(V.CORPUS / "chuxiong-zhzf-2024.txt"), "--processes", "两")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert result.output.splitlines() == [  # type: ignore[attr-defined]
+        "用法错误：-j 应为整数，实际是“两”；运行 authoring check --help 查看用法和示例"]
