@@ -395,7 +395,8 @@ def _entry(value: Any, path: str) -> dict[str, Any]:
         # headings, so the typed one is left out; validate warns about it (yaml.heading_number).
         "heading": strip_typed_number(value.get("heading") or ""),
         "text": value.get("text") or "",
-        "points": list(value.get("points") or []),
+        # A 一是 typed at the start of a point would print 一是一是 (validate: yaml.point_number).
+        "points": [strip_typed_number(p) if isinstance(p, str) else p for p in value.get("points") or []],
         "items": items,
         "table": table,
         "path": path,

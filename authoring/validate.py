@@ -297,7 +297,8 @@ def _entries(data: dict[str, Any]) -> Iterator[tuple[FieldPath, Any]]:
 
 
 def _entry_rules(data: dict[str, Any]) -> Iterator[_Hit]:
-    """An entry that is only a heading says nothing; a number typed into a heading is doubled."""
+    """An entry that is only a heading says nothing; a number typed into a heading or at the start
+    of a point is doubled (the renderer numbers both, and leaves the typed one out)."""
     for path, entry in _entries(data):
         if not isinstance(entry, dict):
             continue
@@ -309,6 +310,11 @@ def _entry_rules(data: dict[str, Any]) -> Iterator[_Hit]:
         number = typed_number(heading) if isinstance(heading, str) else ""
         if number:
             yield path + ("heading",), "yaml.heading_number", {"number": number}
+        points = entry.get("points")
+        for i, point in enumerate(points if isinstance(points, list) else []):
+            number = typed_number(point) if isinstance(point, str) else ""
+            if number:
+                yield path + ("points", i), "yaml.point_number", {"number": number}
 
 
 def _opening_rules(data: dict[str, Any]) -> Iterator[_Hit]:
@@ -509,11 +515,14 @@ class Verdict:
     problems: list[Problem]
     blocks: list[Block] = field(default_factory=list)
     check: Optional[CheckReport] = None
+    # The content was checked, but a load-level error (a duplicate key, an impossible date) keeps
+    # the report from being rendered: which of two values, or what date, only the clerk can say.
+    stopped: bool = False
 
     @property
     def renderable(self) -> bool:
         """Whether the report could be rendered (no error that stops rendering)."""
-        return self.check is not None
+        return self.check is not None and not self.stopped
 
     @property
     def errors(self) -> list[Problem]:
@@ -586,20 +595,60 @@ def _finding_problem(report: LoadedReport, blocks: list[Block], finding: Finding
     return Problem(finding.message, place, finding.severity, finding.rule)
 
 
-def _content(result: Verdict, report: LoadedReport, blocks: list[Block], ignore: Iterable[str]) -> list[Problem]:
+def _content(result: Verdict, report: LoadedReport, blocks: list[Block], ignore: Iterable[str],
+             left_out: Iterable[FieldPath] = ()) -> list[Problem]:
     """check's rules on the rendered blocks, each finding placed at its YAML field; duties.missing
-    as the YAML's facts answer it (_duty_problems)."""
+    as the YAML's facts answer it (_duty_problems). A rule that finds something absent (no
+    成文日期) says nothing where the value was written but `left_out` (the loader refused it)."""
     # The blocks as the Word file reads back (reread: each block's line is its place in `blocks`),
     # so that validate says what check of that file will say.
     read = reread(blocks)
     result.check = check_blocks(read, source=report.path, ignore=ignore)
-    found = [_finding_problem(report, blocks, f) for f in result.check.findings if f.rule != "duties.missing"]
+    refused = list(left_out)
+
+    def said_already(finding: Finding) -> bool:
+        source = _source_of(blocks, finding.line, finding.rule)
+        return bool(source) and bool(rule_spec(finding.rule).get("absent")) and any(
+            path[: len(source)] == source for path in refused)
+
+    found = [_finding_problem(report, blocks, f) for f in result.check.findings
+             if f.rule != "duties.missing" and not said_already(f)]
     if not ignored("duties.missing", ignore):
         found += _duty_problems(report, read)
     # An empty fact whose duty is reported missing needs no second line at the same place.
     missing = {p.place.field for p in found if p.rule == "duties.missing"}
     kept = [p for p in result.problems if not (p.rule == "fact-empty" and p.place.field in missing)]
     return kept + found
+
+
+def _refused_values(report: LoadedReport) -> list[FieldPath]:
+    """The fields whose value the loader could not build (2025-02-30) and left out as None."""
+    out = []
+    for found in report.problems:
+        path = _problem_path(report, found) if found.rule == "yaml.bad_value" else ()
+        node: Any = report.data
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else (
+                node[key] if isinstance(node, list) and isinstance(key, int) and key < len(node) else ...)
+        if path and node is None:
+            out.append(path)
+    return out
+
+
+def _without_refused(report: LoadedReport) -> Optional[LoadedReport]:
+    """The report as loaded with the values the loader refused taken out, for the content rules;
+    None when that leaves it with a schema error (a required field was the refused one) or a
+    refused value was an item of a list (taking it out would renumber the items after it)."""
+    data = copy.deepcopy(report.data)
+    for path in _refused_values(report):
+        parent: Any = data
+        for key in path[:-1]:
+            parent = parent[key]
+        if not isinstance(parent, dict):
+            return None
+        del parent[path[-1]]
+    checked = replace(report, data=data, problems=[])
+    return None if _schema_problems(checked) else checked
 
 
 def verdict(report: LoadedReport, *, ignore: Iterable[str] = (), templates: Optional[Union[str, Path]] = None,
@@ -610,18 +659,28 @@ def verdict(report: LoadedReport, *, ignore: Iterable[str] = (), templates: Opti
     problems = [p for p in _yaml_problems(report) if not ignored(p.rule, ignore)]
     notes = [replace(p, rule="yaml.encoding") for p in report.warnings]  # how the file was saved
     result = Verdict([p for p in notes if not ignored(p.rule, ignore)] + problems)
-    if content and any(p.severity == "error" and stops_render(p.rule) for p in problems):
+    stopping = [p for p in problems if p.severity == "error" and stops_render(p.rule)]
+    # Only a duplicate key or a value YAML cannot build: the content is still checked, on the
+    # report as loaded (the first of two keys, the refused value left out), so that one run shows
+    # every problem; the report is still not rendered.
+    checked = _without_refused(report) if stopping and all(
+        rule_spec(p.rule).get("content") == "checked" for p in stopping) else (None if stopping else report)
+    if content and checked is None:
         # Said, so that a clerk who fixes these is not surprised by what the next run finds.
         result.problems.append(problem("yaml.unchecked", Place(report.path)))
-    elif content:
+    elif content and checked is not None:
         try:
-            blocks = render_report(report, templates=templates)
+            blocks = render_report(checked, templates=templates)
         except AuthoringError as exc:  # a template failure: named by its template, or by the field
             result.problems += [replace(p, rule=p.rule or "yaml.template") for p in exc.problems]
         else:
             result.blocks = blocks
-            result.problems = _content(result, report, blocks, ignore)
-    result.problems.sort(key=lambda p: (p.rule == "yaml.unchecked", p.place.line or 0, p.place.column or 0))
+            result.problems = _content(result, checked, blocks, ignore, _refused_values(report))
+            if stopping:
+                result.stopped = True
+                result.problems.append(problem("yaml.partly_checked", Place(report.path)))
+    result.problems.sort(key=lambda p: (p.rule in ("yaml.unchecked", "yaml.partly_checked"), p.place.line or 0,
+                                        p.place.column or 0))
     return result
 
 

@@ -89,6 +89,14 @@ def test_the_corpus_covers_what_the_issue_lists() -> None:
         assert any(name.startswith(prefix) for name in EXPECTED), prefix
 
 
+def test_the_corpus_holds_the_cases_of_issue_12() -> None:
+    # A duplicate key beside content problems, a quoted date, no 成文日期, a placeholder that
+    # render refuses, numbers typed into a heading and into a point (lane: verdict).
+    for name in ("verdict_duplicate_key_and_placeholder", "verdict_quoted_date", "verdict_no_date",
+                 "verdict_placeholder_render", "verdict_heading_typed_number", "verdict_point_typed_number"):
+        assert f"{name}.yaml" in EXPECTED, name
+
+
 # Cases built to make memory grow (aliases, nesting, huge prose): their Python allocations are traced.
 MEMORY_CASES = ("alias_", "prose_", "value_year_huge")
 YAML_CASES = sorted(n for n, e in EXPECTED.items() if e.get("command", "validate") in ("validate", "render"))
