@@ -268,6 +268,21 @@ def test_the_preview_names_the_face_each_font_is_drawn_in_where_this_machine_lac
     assert fonts[0] == {"role": "正文", "font": have, "installed": True, "shown": have}
 
 
+@pytest.mark.parametrize("example", ["chuxiong-zhzf-2024.yaml", "jiulongpo-cgj-2023.yaml", "changzhou-cgj-2024.yaml"])
+def test_every_field_of_the_form_is_named_in_chinese(tmp_path: Path, example: str) -> None:
+    shutil.copy(ROOT / "examples" / example, tmp_path / "report.yaml")
+    page = _client(tmp_path, tmp_path / "report.yaml").get("/edit?file=report.yaml").text
+    form = page[page.index('id="form-pane"'):page.index('id="yaml-pane"')]
+    names = re.findall(r'<label class="label"[^>]*>([^<]*)<', form)
+    names += re.findall(r'<span class="group-title">([^<]*)<', form)
+    names += re.findall(r'<h3 class="entries-title">([^<]*)<', form)
+    names += [n.strip() for n in re.findall(r'<li data-value="[^"]*"><label><input type="checkbox"[^>]*>([^<]*)<', form)]
+    assert len(names) > 50
+    assert [n for n in names if re.fullmatch(r"[A-Za-z0-9_ ]+", n.strip())] == []
+    # A font or heading left out shows what it stands for.
+    assert 'placeholder="仿宋_GB2312"' in form and "不填时为“仿宋_GB2312”" in form
+
+
 def test_a_figure_is_added_with_its_note_and_last_years_value_is_shown_for_a_draft(tmp_path: Path) -> None:
     runner = CliRunner()
     shutil.copy(CHUXIONG, tmp_path / "report-2024.yaml")

@@ -42,6 +42,7 @@ class Field:
     children: list["Field"] = field(default_factory=list)
     rule: dict[str, Any] = field(default_factory=dict)
     options: list[tuple[str, str]] = field(default_factory=list)
+    placeholder: str = ""  # what an empty field stands for (layout's default font, a part's heading)
 
     @property
     def key(self) -> str:
@@ -103,7 +104,29 @@ def build_form(data: Any, order: Sequence[str], labels: dict[str, str]) -> list[
     for key in data:
         if key not in schema:
             out.append(Field((key,), str(key), "unknown", data[key]))
+    _set_placeholders(out, _defaults(data))
     return out
+
+
+def _defaults(data: dict[str, Any]) -> dict[Path, str]:
+    """What the fields of `layout` left empty stand for: the default fonts (layout.yaml) and
+    each part's default heading for the report's year (parts.yaml), as render takes them."""
+    from authoring.docx.layout import resolve_layout
+    from authoring.resources import load_data
+
+    out: dict[Path, str] = {("layout", "fonts", str(k)): str(v) for k, v in resolve_layout(None)["fonts"].items()}
+    year = data.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        for part in load_data("parts.yaml")["parts"]:
+            out[("layout", "headings", part["key"])] = part["heading"].format(year=year, next_year=year + 1)
+    return out
+
+
+def _set_placeholders(fields: Sequence[Field], defaults: dict[Path, str]) -> None:
+    for f in fields:
+        if f.path in defaults:
+            f.placeholder = defaults[f.path]
+        _set_placeholders(f.children, defaults)
 
 
 def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: str = "",
