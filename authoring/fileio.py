@@ -21,6 +21,15 @@ def _fail(path: PathLike, message: str) -> OutputError:
     return OutputError(message, file=str(path))
 
 
+class OverwriteRefused(OutputError):
+    """An output not written over a file someone edited since (or one this tool did not make);
+    `why` says which, without the command line's advice (the workbench offers buttons)."""
+
+    def __init__(self, path: PathLike, why: str) -> None:
+        super().__init__(why + "要保留两份，请用 -o 另一个文件名；要覆盖（原文件会先备份），请加 --force", file=str(path))
+        self.why = why
+
+
 def _explain(path: PathLike, exc: OSError, *, replacing: bool) -> OutputError:
     """Turn an OSError into a message a clerk can act on."""
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
@@ -157,7 +166,7 @@ def guard_overwrite(path: PathLike, force: bool, *, same_as: Optional[bytes] = N
             why = "该文件已存在且内容与本次生成的不同，为免丢失内容，没有覆盖。"
         else:
             why = "该文件已存在且不是本工具生成的，为免丢失内容，没有覆盖。"
-        raise _fail(path, why + "要保留两份，请用 -o 另一个文件名；要覆盖（原文件会先备份），请加 --force")
+        raise OverwriteRefused(path, why)
     return _backup(target)
 
 

@@ -386,7 +386,15 @@ def test_the_overwrite_guard_applies_as_on_the_command_line(client: TestClient, 
     (folder / "report.docx").write_bytes(b"a Word file the clerk edited")
     response = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx"})
     assert response.status_code == 409 and response.json()["guarded"] is True
-    assert "没有覆盖" in response.json()["problems"][0]["message"]
+    message = response.json()["problems"][0]["message"]
+    # the command line's reason, with the page's choices instead of its -o and --force
+    assert message == ("report.docx：该文件已存在且不是本工具生成的，为免丢失内容，没有覆盖。可以覆盖它（原文件先备份为 "
+                       "report.bak-1.docx），或把这次生成的另存为 report-2.docx，两份都保留。")
+    assert response.json()["as_new"] == "report-2.docx"
+    assert (folder / "report.docx").read_bytes() == b"a Word file the clerk edited"
+    kept = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx", "as_new": True}).json()
+    assert kept["ok"] and kept["file"] == "report-2.docx"
+    assert (folder / "report-2.docx").read_bytes()[:2] == b"PK"
     assert (folder / "report.docx").read_bytes() == b"a Word file the clerk edited"
     forced = client.post("/api/deliver", json={"file": "report.yaml", "kind": "docx", "force": True}).json()
     assert forced["ok"] and forced["backup"] == "report.bak-1.docx"

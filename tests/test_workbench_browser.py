@@ -323,3 +323,26 @@ def test_the_preview_says_which_fonts_this_machine_lacks_and_what_it_shows_inste
     rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#preview-fonts tbody tr")]
     assert rows[0].startswith("正文 仿宋_GB2312")
     assert "Word 文件写的是报告的字体" in browser.find_element(By.CSS_SELECTOR, "#preview-fonts .fonts-box").text
+
+
+def test_a_word_file_edited_since_is_not_overwritten_and_both_can_be_kept(browser: Any, served: Server) -> None:
+    from docx import Document
+
+    _open(browser, served)
+    target = served.folder / "report.docx"
+    browser.find_element(By.CSS_SELECTOR, "[data-deliver='docx']").click()
+    _wait(browser, lambda d: target.exists() and "已生成" in d.find_element(By.ID, "toast").text, seconds=60,
+          message="the Word file was not made")
+    edited = Document(str(target))
+    edited.add_paragraph("副局长在 Word 中加的一段")
+    edited.save(str(target))
+    before = target.read_bytes()
+    browser.find_element(By.CSS_SELECTOR, "[data-deliver='docx']").click()
+    dialog = _wait(browser, lambda d: d.find_element(By.ID, "dialog").is_displayed() and d.find_element(By.ID, "dialog"),
+                   seconds=60, message="no question before overwriting")
+    assert "生成后被修改过" in dialog.text and "--force" not in dialog.text
+    buttons = {b.text: b for b in dialog.find_elements(By.CSS_SELECTOR, "button")}
+    assert set(buttons) == {"覆盖（原文件先备份）", "另存为 report-2.docx", "取消"}
+    buttons["另存为 report-2.docx"].click()
+    _wait(browser, lambda d: (served.folder / "report-2.docx").exists(), seconds=60, message="not saved as a new file")
+    assert target.read_bytes() == before

@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from authoring import __version__
 from authoring.errors import AuthoringError, Problem
+from authoring.fileio import OverwriteRefused
 from authoring.web import form as forms
 from authoring.web import pipeline
 from authoring.web.security import Folders, Guard
@@ -462,7 +463,10 @@ def build_app(config: Config) -> Guard:
             if report.doc is None:
                 return _error(report.load_error or AuthoringError("文件无法解析"), 400)
             loaded = report.doc.loaded(encoding=report.encoding)
-            target = report.path.with_suffix(pipeline.DELIVERABLES[kind])
+            suffix = pipeline.DELIVERABLES[kind]
+            target = report.path.with_suffix(suffix)
+            if body.get("as_new"):  # keep both: the edited file stays, this one takes a free name
+                target = _free_name(report.path.parent, report.path.stem, suffix)
         try:
             data = pipeline.deliverable(loaded, kind, templates=_opt(config.templates),
                                         reference_doc=_opt(config.reference_doc))
@@ -470,9 +474,18 @@ def build_app(config: Config) -> Guard:
             return _error(exc, 400)
         try:
             backup = pipeline.save_deliverable(target, data, kind, force=bool(body.get("force")))
+        except OverwriteRefused as exc:
+            # The command line's guard, said as the page offers it: buttons, not -o and --force.
+            from authoring.fileio import backup_path
+
+            other = _free_name(target.parent, target.stem, suffix)
+            message = (f"{target.name}：{exc.why}可以覆盖它（原文件先备份为 {backup_path(target).name}），"
+                       f"或把这次生成的另存为 {other.name}，两份都保留。")
+            return JSONResponse({"ok": False, "guarded": True, "as_new": other.name,
+                                 "problems": [{"severity": "error", "message": message, "field": "",
+                                               "line": None, "text": message}]}, status_code=409)
         except AuthoringError as exc:
-            guarded = target.exists() and not body.get("force")
-            return _error(exc, 409 if guarded else 500, guarded=guarded)
+            return _error(exc, 500)
         name = wb.display_name(target)
         message = f"已生成 {target.name}（保存在 {target.parent}）"
         if backup is not None:

@@ -531,15 +531,17 @@
     btn.addEventListener("click", () => deliver(btn.dataset.deliver, false));
   }
 
-  async function deliver(kind, force) {
+  async function deliver(kind, force, asNew) {
     await flush();
     if (state.dirty && !(await save())) return;
     toast("正在生成…");
-    const { status, body } = await api("/api/deliver", { file, kind, force });
+    const { status, body } = await api("/api/deliver", { file, kind, force, as_new: asNew });
     if (status === 409 && body && body.guarded) {
       const choice = await ask(problemText(body), [
-        { label: "覆盖（原文件先备份）", value: "force", primary: true }, { label: "取消", value: "" }]);
+        { label: "覆盖（原文件先备份）", value: "force", primary: true },
+        { label: `另存为 ${body.as_new}`, value: "new" }, { label: "取消", value: "" }]);
       if (choice === "force") deliver(kind, true);
+      if (choice === "new") deliver(kind, false, true);
       return;
     }
     if (!body || !body.ok) { toast(problemText(body), "error"); return; }
