@@ -346,3 +346,20 @@ def test_a_word_file_edited_since_is_not_overwritten_and_both_can_be_kept(browse
     buttons["另存为 report-2.docx"].click()
     _wait(browser, lambda d: (served.folder / "report-2.docx").exists(), seconds=60, message="not saved as a new file")
     assert target.read_bytes() == before
+
+
+def test_a_count_that_names_a_figure_shows_its_value_and_follows_it(browser: Any, tmp_path: Path) -> None:
+    # jiulongpo: meetings.party is "{{ figures.party_meetings }}" (28)
+    shutil.copy(ROOT / "examples" / "jiulongpo-cgj-2023.yaml", tmp_path / "report.yaml")
+    server = Server(tmp_path, tmp_path / "report.yaml")
+    try:
+        browser.get(server.url)
+        _wait(browser, lambda d: "九龙坡区城市管理局" in _preview_text(d), message="the preview did not show the report")
+        holder = browser.find_element(By.CSS_SELECTOR, f".field[data-path='{path_key(('first_responsible', 'meetings', 'party'))}']")
+        assert "＝ 数据表中 party_meetings 的数值：28" in holder.text
+        _type(browser, _field(browser, ("figures", "party_meetings")), "30")
+        _wait(browser, lambda d: "＝ 数据表中 party_meetings 的数值：30" in d.find_element(
+            By.CSS_SELECTOR, f".field[data-path='{path_key(('first_responsible', 'meetings', 'party'))}']").text,
+            message="the value beside the count did not follow the figure")
+    finally:
+        server.stop()

@@ -256,6 +256,10 @@ class Workbench:
                 out["fonts"] = pipeline.preview_fonts(layout if isinstance(layout, dict) else None, self.families)
         if with_form:
             out["form"] = self.render_form(report, fields)
+        data = report.doc.data if report.doc is not None else None
+        if isinstance(data, dict) and isinstance(data.get("figures"), dict):
+            # for the "＝ 数据表中 … 的数值" beside the counts that name a figure
+            out["figure_values"] = {str(k): ("待填" if v is None else str(v)) for k, v in data["figures"].items()}
         old = self.last_year(report)
         if old is not None and report.doc is not None and isinstance(report.doc.data, dict):
             keys = forms.field_keys(fields)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
 
@@ -43,6 +44,7 @@ class Field:
     rule: dict[str, Any] = field(default_factory=dict)
     options: list[tuple[str, str]] = field(default_factory=list)
     placeholder: str = ""  # what an empty field stands for (layout's default font, a part's heading)
+    figure: Optional[tuple[str, Any]] = None  # the figure a "{{ figures.名称 }}" value stands for
 
     @property
     def key(self) -> str:
@@ -105,7 +107,22 @@ def build_form(data: Any, order: Sequence[str], labels: dict[str, str]) -> list[
         if key not in schema:
             out.append(Field((key,), str(key), "unknown", data[key]))
     _set_placeholders(out, _defaults(data))
+    figures = data.get("figures")
+    _set_figures(out, figures if isinstance(figures, dict) else {})
     return out
+
+
+_FIGURE_REF = re.compile(r"\{\{\s*figures\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def _set_figures(fields: Sequence[Field], figures: dict[str, Any]) -> None:
+    """A count written as "{{ figures.名称 }}" shows the figure's value beside it."""
+    for f in fields:
+        if f.kind in ("integer", "number", "text") and isinstance(f.value, str):
+            m = _FIGURE_REF.fullmatch(f.value.strip())
+            if m and m.group(1) in figures:
+                f.figure = (m.group(1), figures[m.group(1)])
+        _set_figures(f.children, figures)
 
 
 def _defaults(data: dict[str, Any]) -> dict[Path, str]:

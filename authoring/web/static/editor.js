@@ -58,6 +58,12 @@
     if (update.preview !== undefined) showPreview(update.preview);
     previewNote.textContent = update.preview === undefined && update.errors ? "有错误时预览停在上一次无错的样子；改正后自动更新" : "";
     if (update.fonts) showFonts(update.fonts);
+    if (update.figure_values) {
+      for (const el of formPane.querySelectorAll("[data-figure]")) {
+        const v = update.figure_values[el.dataset.figure];
+        if (v !== undefined) el.textContent = v;
+      }
+    }
     if (update.problems) showProblems(update.problems, update.errors, update.warnings, update.notes || 0);
     if (update.state) setState(update.state);
     if (update.checklist) showChecklist(update.checklist);
