@@ -32,8 +32,9 @@ class LoadedReport:
     end: tuple[int, int] = (1, 1)
     encoding: str = "utf-8"
     warnings: list[Problem] = field(default_factory=list)
-    # Errors found while loading that did not stop it (a duplicate key, an impossible date): the
-    # value is left out, so that validate can report them with every other problem at once.
+    # Errors found while loading that did not stop it (a duplicate key: the later value is kept, as
+    # YAML keeps it; an impossible date: the value is left out, as None), so that validate can
+    # report them with every other problem at once.
     problems: list[Problem] = field(default_factory=list)
 
     def place(self, path: FieldPath, label: str = "") -> Place:
@@ -290,6 +291,7 @@ def _build(
     if isinstance(node, MappingNode):
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
+        firsts: dict[Any, tuple[int, int]] = {}  # where each key was first written
         for key_node, value_node in node.value:
             try:
                 key = loader.construct_object(key_node, deep=True)
@@ -302,7 +304,7 @@ def _build(
             key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             child = path + (key,)
             if key in out:
-                first = positions.get(child, key_line)
+                first = firsts[key]
                 problems.append(
                     Problem(
                         f"字段“{key}”重复出现（第一次在第 {first[0]} 行）；YAML 只会保留后一个，"
@@ -312,7 +314,11 @@ def _build(
                         "yaml.duplicate_key",
                     )
                 )
-                continue
+                # Kept as YAML keeps it (the later one, as the message says), at its own lines, so
+                # that validate checks the content that any other YAML tool would read.
+                for stale in [p for p in positions if p[: len(child)] == child]:
+                    del positions[stale]
+            firsts.setdefault(key, key_line)
             positions[child] = key_line
             out[key] = _build(loader, value_node, child, positions, problems, file, depth + 1)
         return out

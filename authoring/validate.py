@@ -661,7 +661,7 @@ def verdict(report: LoadedReport, *, ignore: Iterable[str] = (), templates: Opti
     result = Verdict([p for p in notes if not ignored(p.rule, ignore)] + problems)
     stopping = [p for p in problems if p.severity == "error" and stops_render(p.rule)]
     # Only a duplicate key or a value YAML cannot build: the content is still checked, on the
-    # report as loaded (the first of two keys, the refused value left out), so that one run shows
+    # report as loaded (the later of two keys, the refused value left out), so that one run shows
     # every problem; the report is still not rendered.
     checked = _without_refused(report) if stopping and all(
         rule_spec(p.rule).get("content") == "checked" for p in stopping) else (None if stopping else report)

@@ -302,7 +302,7 @@ def test_a_duplicate_key_and_an_impossible_date_do_not_hide_the_content(here: Pa
         "report.yaml:12:5: 主要举措和成效（achievements[2].text）：残留占位符“XX”",
         # no “落款没有成文日期” beside it: the date was written, wrongly
         "report.yaml:28:9: signature.date：“2025-02-30”不是有效的日期；日期请写成 2025-02-20 的形式",
-        "report.yaml: 提示：以上错误改正后才能生成报告；报告内容已按现有的内容检查（重复的字段按第一次出现的检查，无效的值未计入）",
+        "report.yaml: 提示：以上错误改正后才能生成报告；报告内容已按现有的内容检查（重复的字段按后一个检查，无效的值未计入）",
         "发现 4 个错误、1 条提示",
     ])
     # render refuses it, even as a draft: which of two values is meant only the clerk can say
@@ -310,3 +310,16 @@ def test_a_duplicate_key_and_an_impossible_date_do_not_hide_the_content(here: Pa
     assert refused.exit_code == 1
     assert refused.output.splitlines()[-1] == "发现 4 个错误、1 条提示，未生成任何文件"
     assert not (here / "报告.docx").exists()
+
+
+def test_a_duplicate_key_is_checked_as_yaml_keeps_it_the_later_one(here: Path) -> None:
+    twice = "shortcomings:\n  - 法治宣传的针对性还不够强。\nshortcomings:\n  - 执法队伍还有XX人未持证。\n"
+    code, lines = validate_lines(here, ("shortcomings:\n  - 法治宣传的针对性还不够强。\n", twice))
+    assert (code, lines[:2]) == (1, [
+        "report.yaml:23:1: shortcomings：字段“shortcomings”重复出现（第一次在第 21 行）；YAML 只会保留后一个，"
+        "前一个的内容会丢失：请合并或删除其中一个",
+        "report.yaml:24:5: 存在的不足和原因（shortcomings[1]）：残留占位符“XX”",
+    ])
+    first = "shortcomings:\n  - 执法队伍还有XX人未持证。\nshortcomings:\n  - 法治宣传的针对性还不够强。\n"
+    code, lines = validate_lines(here, ("shortcomings:\n  - 法治宣传的针对性还不够强。\n", first))
+    assert not any("XX" in line for line in lines)  # what YAML drops is not what is checked

@@ -13,6 +13,7 @@ AUTHORING_FUZZ_EXAMPLES=300 python -m pytest tests/test_verdict.py.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -23,10 +24,12 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import variants as V
+from authoring.cli import cli
 from authoring.main import build_report, check_path, import_report, load_report
 from authoring.rules import rule_spec
 from authoring.validate import iter_strings, validate_report
@@ -193,3 +196,50 @@ def test_a_mistake_is_found_at_its_yaml_field(tmp_path: Path) -> None:
                                                                                        "punctuation.half_width")}
     assert found["leftovers.placeholder"] == f"{path}:{line}:1: 开头段（preamble）：残留占位符“XX”"
     assert found["punctuation.half_width"].startswith(f"{path}:{line}:1: 警告：开头段（preamble）：中文中用了半角的“,”")
+
+
+# -- the cases issue 12 was found with, as the clerk and the 依法治市办 read them ----------------------
+
+
+def test_validate_no_longer_passes_what_check_of_the_same_file_refuses(tmp_path: Path, monkeypatch: Any) -> None:
+    # A contradicted 办结率 and a placeholder: validate said exit 0 with two warnings, check two errors.
+    monkeypatch.chdir(tmp_path)
+    data = _example_data("chuxiong-zhzf-2024.yaml")
+    text = data["preamble"]
+    at = text.index("，") + 1
+    mistakes = "受理20件、办结18件，办结率100%。【待填】"
+    Path("report.yaml").write_text(yaml.safe_dump({**data, "preamble": text[:at] + mistakes + text[at:]},
+                                                  allow_unicode=True, sort_keys=False), encoding="utf-8")
+    runner = CliRunner()
+    validated = runner.invoke(cli, ["validate", "report.yaml", "--ignore", "coverage", "--ignore", "duties"])
+    assert validated.exit_code == 1
+    assert validated.output.splitlines() == [
+        "report.yaml:5:1: 开头段（preamble）：“办结率100%”与同句中的数字不符：受理20件，办结18件",
+        "report.yaml:5:1: 开头段（preamble）：残留占位符“【待填】”",
+        "发现 2 个错误",
+    ]
+    assert runner.invoke(cli, ["render", "report.yaml", "-o", "报告.docx", "--draft"]).exit_code == 0
+    checked = runner.invoke(cli, ["check", "报告.docx", "--format", "json", "--ignore", "coverage", "--ignore", "duties"])
+    assert checked.exit_code == 1
+    assert [(f["rule"], f["severity"], f["message"]) for f in json.loads(checked.output)[0]["findings"]] == [
+        ("figures.rate_contradicted", "error", "“办结率100%”与同句中的数字不符：受理20件，办结18件"),
+        ("leftovers.placeholder", "error", "残留占位符“【待填】”"),
+    ]
+
+
+def test_a_raw_next_year_draft_is_refused_until_filled(tmp_path: Path, monkeypatch: Any) -> None:
+    # init --from's draft is full of 【待填】 and empty figures: it rendered with exit 0.
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "--from", str(ROOT / "examples" / "chuxiong-zhzf-2024.yaml"),
+                               "-o", "2025.yaml"]).exit_code == 0
+    errors = sum(1 for p in validate_report(load_report(Path("2025.yaml"), strict=False)) if p.severity == "error")
+    assert errors > 20  # every figure to fill, every 【待填】, no 成文日期
+    refused = runner.invoke(cli, ["render", "2025.yaml", "-o", "报告.docx"])
+    assert refused.exit_code == 1
+    assert refused.output.splitlines()[-1] == (
+        "报告还有错误，不能作为报送稿；请改正后再生成，或加 --draft 先生成草稿（草稿会列出尚待完成的内容）")
+    assert not Path("报告.docx").exists()
+    drafted = runner.invoke(cli, ["render", "2025.yaml", "-o", "报告.docx", "--draft"])
+    assert drafted.exit_code == 0
+    assert re.fullmatch(rf"已生成草稿 报告.docx（\d+ 字）；还有 {errors} 个错误，改正后才能报送", drafted.output.splitlines()[-1])
