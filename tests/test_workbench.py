@@ -361,8 +361,11 @@ def test_the_yaml_tab_takes_text_and_names_the_line_of_a_mistake(client: TestCli
     out = client.post("/api/yaml", json={"file": "report.yaml", "text": text}).json()
     assert out["yaml_ok"] is False
     assert out["problems"][0]["line"] == 15 and "重复出现" in out["problems"][0]["message"]
+    # the 起草 tab says why it has no fields, and where to mend the file
+    assert "报告文件现在无法按表单显示" in out["form"] and "data-edit=" not in out["form"]
     fixed = client.post("/api/yaml", json={"file": "report.yaml", "text": CHUXIONG.read_text(encoding="utf-8")}).json()
     assert fixed["yaml_ok"] is True and fixed["errors"] == 0
+    assert "无法按表单显示" not in fixed["form"] and 'data-edit="set"' in fixed["form"]
 
 
 # -- delivering --------------------------------------------------------------------------------

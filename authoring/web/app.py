@@ -221,7 +221,11 @@ class Workbench:
 
     def render_form(self, report: OpenReport, fields: list[forms.Field]) -> str:
         """The form's HTML (the editor page's left side)."""
-        data = report.doc.data if report.doc is not None else {}
+        if report.doc is None or not isinstance(report.doc.data, dict):
+            # The text does not parse (or is not a report's mapping): nothing to show as fields;
+            # the problem above says where, and the YAML tab is where to mend it.
+            return self.env.get_template("form_broken.html").render()
+        data = report.doc.data
         figure_notes = self.figure_notes(report, data)
         return self.env.get_template("form.html").render(fields=fields, doc=report.doc, notes=figure_notes)
 

@@ -68,7 +68,7 @@
     if (update.state) setState(update.state);
     if (update.checklist) showChecklist(update.checklist);
     if (update.text !== undefined && document.activeElement !== yamlBox) yamlBox.value = update.text;
-    if (update.yaml_ok === false) {
+    if (update.yaml_ok === false && !formPane.querySelector(".broken-note")) {
       formPane.classList.add("stale");
     } else {
       formPane.classList.remove("stale");
