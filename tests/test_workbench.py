@@ -148,6 +148,17 @@ def test_an_error_is_placed_beside_its_field_with_the_validators_words(client: T
     assert out["errors"] == 0 and "preview" in out
 
 
+def test_the_list_of_problems_names_each_place_as_the_form_does(client: TestClient) -> None:
+    out = _edit(client, {"op": "set", "path": path_key(("achievements", 1, "points", 0)), "value": "【待填】"},
+                {"op": "set", "path": path_key(("signature", "date")), "value": "2025-04-02"})
+    where = {p["anchor"]: p["where"] for p in out["problems"]}
+    assert where[path_key(("achievements", 1, "points", 0))] == "一、主要举措和成效 › 第 2 项 › 一是"
+    assert where[path_key(("signature", "date"))] == "落款 › 成文日期"
+    assert where[path_key(("first_responsible",))] == "二、第一责任人"
+    out = _edit(client, {"op": "set", "path": path_key(("figures", "licenses")), "value": "九百"})
+    assert [p["where"] for p in out["problems"] if p["severity"] == "error"] == ["数据 › licenses"]
+
+
 def test_the_same_verdict_as_authoring_validate(client: TestClient, folder: Path) -> None:
     out = _edit(client, {"op": "set", "path": path_key(("achievements", 0, "points", 0)), "value": "共{{ figures.licence }}件"})
     assert client.post("/api/save", json={"file": "report.yaml"}).json()["ok"]

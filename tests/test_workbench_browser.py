@@ -147,7 +147,7 @@ def test_a_mistake_shows_beside_its_field_and_the_list_jumps_to_it(browser: Any,
     slot = row.find_element(By.XPATH, "following-sibling::tr[1]")
     _wait(browser, lambda d: "应为整数或数字，实际是文字“九百”" in slot.text, message="no message beside the figure")
     item = browser.find_element(By.CSS_SELECTOR, "#problems li.error")
-    assert "licenses" in item.text
+    assert item.text == "错误　数据 › licenses：应为整数或数字，实际是文字“九百”"  # the place as the form names it
     browser.find_element(By.CSS_SELECTOR, "[data-tab='yaml']").click()
     browser.find_element(By.CSS_SELECTOR, "[data-tab='form']").click()
     browser.find_element(By.CSS_SELECTOR, "#problems li.error").click()

@@ -205,16 +205,19 @@ class Workbench:
         """The validator's problems for the page: message, severity, where, and the field each
         is shown beside."""
         keys = forms.field_keys(fields)
+        places = forms.field_places(fields) if analysis.problems else {}
         out = []
         for p in analysis.problems:
             path = forms.problem_path(p)
+            at = forms.anchor(path, keys)
             out.append({
+                "where": places.get(at, ""),
                 "severity": p.severity,
                 "message": p.message,
                 "field": p.place.field,
                 "line": p.place.line,
                 "column": p.place.column,
-                "anchor": forms.anchor(path, keys),
+                "anchor": at,
                 "text": str(p),
             })
         return out

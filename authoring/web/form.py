@@ -456,3 +456,26 @@ def field_keys(fields: Sequence[Field]) -> set[str]:
                 out.update(path_key(f.path + (i, j)) for i, r in enumerate(f.value) if isinstance(r, list) for j in range(len(r)))
         out |= field_keys(f.children)
     return out
+
+
+def field_places(fields: Sequence[Field], within: str = "") -> dict[str, str]:
+    """Each field's place as the form names it, for the list of problems: 一、主要举措和成效 › 第 2 项 ›
+    小标题 (the page's labels, not the YAML's path)."""
+    out: dict[str, str] = {}
+    for f in fields:
+        here = f"{within} › {f.label}" if within else f.label
+        out[f.key] = here
+        if f.kind == "figures" and isinstance(f.value, dict):
+            out.update({path_key(f.path + (k,)): f"{here} › {k}" for k in f.value})
+        if f.kind in ("strings", "table") and isinstance(f.value, list):
+            from authoring.render import point_label
+
+            word = "行" if f.kind == "table" else "条"
+            for i, row in enumerate(f.value):
+                # points are named as printed (一是、二是), other lists by their count
+                out[path_key(f.path + (i,))] = (f"{within} › {point_label(i + 1)}" if f.path[-1] == "points"
+                                                else f"{here} 第 {i + 1} {word}")
+                if f.kind == "table" and isinstance(row, list):
+                    out.update({path_key(f.path + (i, j)): f"{here} 第 {i + 1} 行第 {j + 1} 列" for j in range(len(row))})
+        out.update(field_places(f.children, here))
+    return out

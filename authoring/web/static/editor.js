@@ -197,7 +197,9 @@
     for (const p of problems) {
       const li = document.createElement("li");
       li.className = p.severity;
-      const where = p.field ? p.field + "：" : (p.line ? `第 ${p.line} 行：` : "");
+      // Where, as the form names it (一、主要举措和成效 › 第 2 项 › 小标题); the YAML's path for a
+      // place the form does not show.
+      const where = p.where ? p.where + "：" : p.field ? p.field + "：" : (p.line ? `第 ${p.line} 行：` : "");
       li.textContent = (SEVERITY[p.severity] || "警告") + "　" + where + p.message;
       li.tabIndex = 0;
       li.title = "点击跳到这个字段";
