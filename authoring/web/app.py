@@ -204,8 +204,9 @@ class Workbench:
     def problems_json(self, analysis: pipeline.Analysis, fields: list[forms.Field]) -> list[dict[str, Any]]:
         """The validator's problems for the page: message, severity, where, and the field each
         is shown beside."""
-        keys = forms.field_keys(fields)
-        places = forms.field_places(fields) if analysis.problems else {}
+        # every field's place (its data-path → its labels), one walk of the form
+        places = forms.field_places(fields)
+        keys = places.keys()
         out = []
         for p in analysis.problems:
             path = forms.problem_path(p)

@@ -12,7 +12,7 @@ import datetime as _dt
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Collection, Optional, Sequence, Union
 
 import yaml
 
@@ -433,7 +433,7 @@ def parse_path(text: str) -> Path:
     return tuple(out)
 
 
-def anchor(path: Path, keys: set[str]) -> str:
+def anchor(path: Path, keys: Collection[str]) -> str:
     """The form field a problem at `path` is shown beside: the deepest field of the form on
     its path (a problem inside a text shows at the text; a missing part at the part)."""
     for n in range(len(path), 0, -1):
