@@ -15,7 +15,7 @@ from authoring.duties import duty_specs
 from authoring.errors import Problem
 from authoring.facts import find_agency
 from authoring.hygiene import hygiene_rules
-from authoring.parts import PartsResult, classify_heading, find_parts
+from authoring.parts import PartSpan, PartsResult, classify_heading, find_parts
 from authoring.read import ReadResult, normalize_text
 from authoring.resources import load_data
 from authoring.rules import (  # noqa: F401  (re-exported: the checker's names before rules.py)
@@ -57,6 +57,13 @@ class CheckReport:
     areas: dict[str, bool] = field(default_factory=dict)
     unit: str = "line"  # "line" for text, "paragraph" for Word
     date: str = ""  # the 成文日期 of the 落款, as written
+    # Where a part heading stands with nothing under it (its span's start): the part is not there
+    # in any sense a reader would count, whether or not parts.empty is ignored.
+    empty: set[int] = field(default_factory=set)
+
+    def has_part(self, key: str) -> bool:
+        """Whether the report has this part with something in it (a heading alone is not a part)."""
+        return not self.unreadable and any(s.key == key and s.start not in self.empty for s in self.parts.spans)
 
     @property
     def missing(self) -> list[str]:
@@ -135,6 +142,7 @@ def check_blocks(
     report = CheckReport(source, read.kind if read else "", ctx.agency, parts.year, parts)
     report.unit = "paragraph" if read is not None and read.kind == "docx" else "line"
     report.date = next((b.date for b in reversed(blocks) if isinstance(b, Signature)), "")
+    report.empty = {s.start for s in parts.spans if s.form == "heading" and not _part_body(blocks, s)}
     findings: list[Finding] = []
     findings += _read_rules(read)
     findings += _part_rules(ctx)
@@ -244,12 +252,16 @@ def _part_rules(ctx: _Context) -> list[Finding]:
                                     other=_shorten(seen[span.key], 30)))
         else:
             seen[span.key] = label
-        body = "".join(_content_text(b) for b in ctx.blocks[span.start:span.end]).strip()
-        if not body:
+        if not _part_body(ctx.blocks, span):
             out.append(make_finding("parts.empty", span.line, label, label=labels[span.key]))
         if span.key == "achievements" and classify_heading(span.heading, ctx.year) != ["achievements"]:
             out.append(make_finding("parts.topical", span.line, label, heading=_shorten(span.heading, 30)))
     return out
+
+
+def _part_body(blocks: Sequence[Block], span: PartSpan) -> str:
+    """The text under a part's heading (nothing for a heading alone)."""
+    return "".join(_content_text(b) for b in blocks[span.start:span.end]).strip()
 
 
 def _content_text(b: Block) -> str:
@@ -721,9 +733,9 @@ def json_chunks(reports: Iterable[CheckReport]) -> Iterator[str]:
 
 
 def part_marks(report: CheckReport) -> dict[str, str]:
-    """✓ or ✗ for each part key (the optional part too); ✗ for everything when unreadable."""
-    found = {s.key for s in report.parts.spans}
-    return {k: ("✓" if k in found and not report.unreadable else "✗") for k in part_labels()}
+    """✓ or ✗ for each part key (the optional part too): ✗ for a part missing, or only a heading
+    with nothing under it; ✗ for everything when unreadable."""
+    return {k: ("✓" if report.has_part(k) else "✗") for k in part_labels()}
 
 
 def report_to_csv(reports: Iterable[CheckReport]) -> str:

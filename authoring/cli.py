@@ -693,6 +693,9 @@ def _print_check_report(report: Any) -> None:
     _say("组成部分（按出现顺序）：")
     for span in sorted(report.parts.spans, key=lambda s: (s.start, s.key)):
         where = report.place_label(span.line)
+        if span.start in report.empty:  # a heading alone: not a ✓ (parts.empty says so below)
+            _say(f"  ✗ {labels[span.key]}　{where}　{span.heading}（只有标题，没有内容）", "red")
+            continue
         _say(f"  ✓ {labels[span.key]}{forms.get(span.form, '')}　{where}　{span.heading}",
              "green" if span.form == "heading" else "yellow")
     for key in report.missing:

@@ -323,3 +323,23 @@ def test_a_duplicate_key_is_checked_as_yaml_keeps_it_the_later_one(here: Path) -
     first = "shortcomings:\n  - 执法队伍还有XX人未持证。\nshortcomings:\n  - 法治宣传的针对性还不够强。\n"
     code, lines = validate_lines(here, ("shortcomings:\n  - 法治宣传的针对性还不够强。\n", first))
     assert not any("XX" in line for line in lines)  # what YAML drops is not what is checked
+
+
+# -- never ✓ when it is not --------------------------------------------------------------------------
+
+
+def test_a_part_that_is_only_a_heading_is_not_ticked(tmp_path: Path) -> None:
+    path = variant(tmp_path, ("法治宣传的针对性还不够强。\n", ""))
+    result = CliRunner().invoke(cli, ["check", str(path), "--ignore", "coverage"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[2:7] == [
+        "组成部分（按出现顺序）：",
+        "  ✓ 主要举措和成效　第 4 行　主要举措和成效",
+        "  ✓ 第一责任人　第 9 行　党政主要负责人履行推进法治建设第一责任人职责情况",
+        "  ✗ 存在的不足和原因　第 11 行　存在的不足和原因（只有标题，没有内容）",
+        "  ✓ 下一年度主要安排　第 12 行　2025年工作安排",
+    ]
+    # and the 依法治市办's summary row says ✗ for it too, even with the rule switched off
+    for ignore in (["--ignore", "coverage"], ["--ignore", "coverage", "--ignore", "parts.empty"]):
+        summary = CliRunner().invoke(cli, ["check", str(path), "--format", "csv", *ignore])
+        assert summary.output.splitlines()[1].split(",")[3:8] == ["✓", "✓", "✗", "✓", "✗"]
