@@ -84,3 +84,40 @@ def test_reused_validator_reports_what_a_fresh_one_does(name: str, data: Any) ->
     assert _errors(fast) == _errors(fresh)
     fast.validate(data, normalize=False)  # and again: nothing carried over from the last run
     assert _errors(fast) == _errors(fresh)
+
+
+# -- prose accepted without Jinja's parser ------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["{{ figures.cases }}", "{{figures.a_1}}", "{{  figures.x\n}}", "{{ figures.1x }}",
+                           "{{ figures.if }}", "{{- figures.x }}", "{{ figures['x'] }}", "{{ figures.x | round }}",
+                           "{", "}", "{{", "}}", "{%", "%}", "{#", "#}", "{% if %}", "{% raw %}", "{% endraw %}",
+                           "%", "#", "-", " ", "\n", "案件", "1.5", "（一）", "figures.x", "{{ x }}", "{{ figures. }}"])
+
+
+def _jinja_accepts(text: str) -> bool:
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        validate._prose_environment().parse(text)
+    except TemplateSyntaxError:
+        return False
+    return True
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_prose_taken_as_plain_is_prose_jinja_accepts(text: str) -> None:
+    if validate._only_plain_figures(text):
+        assert _jinja_accepts(text), text
+    assert (validate._prose_syntax.__wrapped__(text) == "") == (_jinja_accepts(text) or
+                                                                 ("{{" not in text and "{%" not in text)), text
+
+
+def test_the_examples_prose_is_taken_as_plain() -> None:
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        data = load_report(path).data
+        prose = [t for _, t in validate.iter_strings(data) if "{{" in t]
+        assert prose and all(validate._only_plain_figures(t) for t in prose), path
