@@ -146,12 +146,15 @@ def warm_timings(fns: dict[str, Callable[[], bytes]], reps: int) -> dict[str, li
 
 
 def batch_files(count: int, folder: Path) -> list[Path]:
-    """`count` copies of the example, each for another agency and year."""
+    """`count` copies of the example, each for another agency and year, each with a 成文日期 in
+    February of the next year (the example gives none, and render refuses a report without one
+    for submission since issue 12: a batch of drafts would time the refusal, not the render)."""
     text = EXAMPLE.read_text(encoding="utf-8")
     files = []
     for i in range(count):
         year = 2015 + i % 10
         variant = text.replace(AGENCY, f"第{i + 1}市城市管理局").replace("year: 2024", f"year: {year}")
+        variant = variant.replace("  # date: 2025-02-20 ", f"  date: {year + 1}-02-20 ", 1)
         path = folder / f"report-{i + 1:04d}.yaml"
         path.write_text(variant, encoding="utf-8")
         files.append(path)
