@@ -5,6 +5,7 @@ import datetime as _dt
 import math
 import re
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
@@ -17,10 +18,14 @@ from authoring.hygiene import strip_typed_number
 from authoring.numerals import chinese_number
 from authoring.resources import load_data, templates_dir
 
-# Bounds on what a template may make or spend: a report is ~30,000 characters.
-MAX_OUTPUT_CHARS = 5_000_000
+# Bounds on what template code (user templates, and prose in the YAML with {{ }}) may make or
+# spend in one render: a report is ~30,000 characters. The time and the characters are one budget
+# for the whole render, shared by every prose field and template it runs.
+MAX_OUTPUT_CHARS = 5_000_000  # what prose fields output, together; and again what templates output
+MAX_MADE_CHARS = 50_000_000  # every string and list element template code makes, together
 MAX_SECONDS = 10.0
-MAX_SEQUENCE = 1_000_000
+MAX_SEQUENCE = 1_000_000  # one value made by template code: characters of a string, elements of a list
+MAX_VALUE_CHARS = 4_000_000  # one value with what it holds (above any string a 2 MB YAML can hold)
 MAX_INT_BITS = 16_384
 
 _END_PUNCT = "。！？；：…"
@@ -87,10 +92,88 @@ class TemplateLimitError(Exception):
     """A template went over a bound (time, output size, sequence size)."""
 
 
+class TemplateOutsideError(Exception):
+    """A template file that is a link to somewhere outside its templates folder."""
+
+
+class _Limits:
+    """What one render may still spend: one deadline and one count of characters for every
+    prose field and template it runs (each prose field had its own, and a 29 KB YAML of prose
+    fields reached 7 GB)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+        self.output = MAX_OUTPUT_CHARS
+        self.made = MAX_MADE_CHARS
+
+
+_CURRENT = threading.local()  # the _Limits of the render running in this thread, if any
+
+
+def _value_size(value: Any) -> int:
+    """Characters a value holds: a string's length; a list's elements and their characters."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (list, tuple)):
+        # One comprehension, not a generator: under the time budget's trace function every
+        # resumption of a generator is a call event.
+        return len(value) + sum(map(len, [v for v in value if isinstance(v, str)]))
+    return 0
+
+
 def _guard_size(value: Any) -> Any:
     if isinstance(value, (str, list, tuple)) and len(value) > MAX_SEQUENCE:
         raise TemplateLimitError(f"生成的内容过大（超过 {MAX_SEQUENCE} 个元素）")
+    # Characters too, not only elements: a list of 150 strings of a million characters each
+    # was one "small" list of 150 (4.6 GB).
+    size = _value_size(value)
+    if size > MAX_VALUE_CHARS:
+        raise TemplateLimitError(f"生成的内容过大（超过 {MAX_VALUE_CHARS} 个字符）")
+    limits = getattr(_CURRENT, "limits", None)
+    if limits is not None and size:
+        limits.made -= size
+        if limits.made < 0:
+            raise TemplateLimitError(f"模板计算生成的内容累计超过 {MAX_MADE_CHARS} 个字符")
     return value
+
+
+# -- the template → blocks seam ---------------------------------------------------------------
+# Templates print lines of markup (`@h1 文字`, `@row 甲⇥乙`). Whatever a *value* holds — a YAML
+# heading with "\n@h1 …", a cell with a tab, a name starting with "@" — it must never make a line,
+# a cell or a directive: every value printed with {{ }} is escaped by the environment (finalize),
+# and parse_markup decodes it after splitting lines and cells. Only text the template itself
+# wrote (and what its macros and blocks return, TemplateText) is markup.
+
+_ESC = "\ue000"  # a private-use character; escaped itself, so any text survives the round trip
+_ESCAPE = str.maketrans({_ESC: _ESC + "\ue001", "\n": _ESC + "\ue002", "\t": _ESC + "\ue003", "@": _ESC + "\ue004"})
+_UNESCAPE = {"\ue001": _ESC, "\ue002": "\n", "\ue003": "\t", "\ue004": "@"}
+_ESCAPED = re.compile(_ESC + "([\ue001-\ue004])")
+
+
+class TemplateText(str):
+    """Text a template made (its lines, a macro's or a block's output): markup, printed as it is."""
+
+
+def _template_text(parts: Iterable[str]) -> TemplateText:
+    return TemplateText("".join(parts))
+
+
+def markup_value(value: Any) -> str:
+    """How a value prints in a report template: as data, escaped so that nothing in it is markup."""
+    if isinstance(value, TemplateText):
+        return value
+    return str(format_value(value)).translate(_ESCAPE)
+
+
+def unescape(text: str) -> str:
+    """A value's text back from the markup (see markup_value)."""
+    return _ESCAPED.sub(lambda m: _UNESCAPE[m.group(1)], text) if _ESC in text else text
+
+
+def table_cells(row: Iterable[Any]) -> TemplateText:
+    """A table row as one `@row` line's cells: each cell a value, separated by the markup's tab."""
+    return TemplateText("\t".join(markup_value(c) for c in row))
 
 
 def cache_dir() -> Optional[Path]:
@@ -120,6 +203,14 @@ def _bytecode_cache() -> Any:
                 # (a half-written entry raised UnpicklingError from every render, naming report.j2)
                 bucket.reset()
 
+        def dump_bytecode(self, bucket: Any) -> None:
+            # The cache only saves time: a full disk or a cache folder left read-only (made by
+            # another user) failed every render as a "template error" naming report.j2.
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
     folder = cache_dir()
     if folder is None:
         return None
@@ -136,7 +227,9 @@ def _bytecode_cache() -> Any:
     return _Cache(str(folder), pattern=f"__authoring_{made_by}_%s.cache")
 
 
-def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
+def _make_environment(search_path: list[Path], strict: bool = True, *, markup: bool = True) -> Any:
+    """The sandboxed environment over the template folders. `markup`: for report templates, whose
+    output is parsed into blocks (values are escaped); prose fields output plain text."""
     from functools import wraps
 
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
@@ -155,6 +248,20 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
 
     class _FileLoader(FileSystemLoader):
         def get_source(self, environment: Any, template: str) -> Any:
+            # A symbolic link in a templates folder (leak.j2 -> /etc/passwd, root -> /) must not
+            # bring a file from outside the folder into the report.
+            import os
+
+            for folder in self.searchpath:
+                found = os.path.join(folder, *template.split("/"))
+                if os.path.lexists(found):
+                    inside = os.path.realpath(folder)
+                    real = os.path.realpath(found)
+                    if os.path.commonpath([inside, real]) != inside:
+                        error = TemplateOutsideError(template)
+                        error.filename = found  # type: ignore[attr-defined]
+                        raise error
+                    break
             try:
                 source, filename, uptodate = super().get_source(environment, template)
             except UnicodeDecodeError as exc:
@@ -194,6 +301,17 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
                     raise TemplateLimitError("拼接生成的内容过大")
             return _guard_size(super().call_binop(context, operator, left, right))
 
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            # `figures.items` is the figure named items, not dict.items: report data is looked
+            # up as data first (a method printed "<built-in method items of dict at 0x…>").
+            if isinstance(obj, dict) and attribute in obj:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            # Method calls (`s.upper()`, `s.split()`) and macros make values too: count them.
+            return _guard_size(super().call(__context, __obj, *args, **kwargs))
+
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
             # str.format / format_map can pad to any width; templates have the |format filter.
             # str.join / str.replace multiply sizes without a check; the |join and |replace filters have one.
@@ -208,9 +326,13 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
-        finalize=format_value,
-        bytecode_cache=_bytecode_cache(),
+        finalize=markup_value if markup else format_value,
+        bytecode_cache=_bytecode_cache() if markup else None,
     )
+    if markup:
+        # Compiled templates join their output with environment.concat (macros, {% set %} and
+        # {% call %} blocks, self.block()): that output is the template's own markup.
+        env.concat = _template_text  # type: ignore[assignment]
 
     env.globals.pop("lipsum", None)  # lorem ipsum of any length; no report needs it
 
@@ -265,6 +387,7 @@ def _make_environment(search_path: list[Path], strict: bool = True) -> Any:
 
     env.filters["join"] = _join
     env.filters["replace"] = _replace
+    env.filters["cells"] = table_cells
     env.filters["paragraphs"] = paragraphs
     env.filters["points"] = points_text
     env.filters["runin"] = runin
@@ -285,34 +408,47 @@ def format_value(value: Any) -> Any:
 
 
 class _Budget:
-    """Stops a runaway template: counts lines executed in template code and checks the clock.
+    """Stops runaway template code on the render's one deadline, checked at every event.
 
     Jinja2 compiles templates to Python whose code objects carry the template's file name, so a
-    trace function that only follows those frames costs nothing outside them. This works on
-    Windows too (no signals), which is where most of our users are.
+    trace function follows those frames: it reads the clock at every line they run, and at every
+    call they make into other Python code (a filter working through a long list runs no template
+    line for seconds: the clock was read every 4,096 lines, 45 s for a template allowed 10).
+    This works on Windows too (no signals), which is where most of our users are.
     """
 
-    def __init__(self, filenames: Callable[[str], bool], seconds: float) -> None:
+    def __init__(self, filenames: Callable[[str], bool], limits: _Limits) -> None:
         self.is_template = filenames
-        self.deadline = time.monotonic() + seconds
-        self.ticks = 0
+        self.limits = limits
+        self.depth = 0  # template frames on the stack (a generator counts while it runs)
         self.fired = False
+        self.done = False
+
+    def _stop(self) -> TemplateLimitError:
+        self.fired = True
+        return TemplateLimitError(f"模板运行超过 {self.limits.seconds:.0f} 秒（可能是死循环）")
 
     def _local(self, frame: Any, event: str, arg: Any) -> Any:
-        if self.fired:
+        if self.done:
             return None
-        # Count and stop on "line" events only: raised at a "return" (a template generator
-        # yielding), the error surfaced in the caller and the template's line was lost.
-        if event == "line":
-            self.ticks += 1
-            if self.ticks % 4096 == 0 and time.monotonic() > self.deadline:
-                self.fired = True  # once: Jinja then runs code objects named after the template
-                raise TemplateLimitError(f"模板运行超过 {MAX_SECONDS:.0f} 秒（可能是死循环）")
+        if event == "return":
+            self.depth -= 1
+        # Stop on "line" events only: raised at a "return" (a template generator yielding),
+        # the error surfaced in the caller and the template's line was lost. After the first
+        # stop, later lines stop again: code that swallowed the error must not run on unbounded.
+        elif event == "line" and time.monotonic() > self.limits.deadline:
+            raise self._stop()
         return self._local
 
     def _global(self, frame: Any, event: str, arg: Any) -> Any:
-        if not self.fired and event == "call" and self.is_template(frame.f_code.co_filename):
+        if self.done or event != "call":
+            return None
+        if self.is_template(frame.f_code.co_filename):
+            self.depth += 1
             return self._local
+        # Python code called from a template (a filter, a method): stopped where it starts, once.
+        if self.depth > 0 and not self.fired and time.monotonic() > self.limits.deadline:
+            raise self._stop()
         return None
 
     def __enter__(self) -> "_Budget":
@@ -320,11 +456,13 @@ class _Budget:
         sys.settrace(self._global)
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, kind: Any, value: Any, tb: Any) -> None:
         sys.settrace(self.previous)
         # Frames still holding _local (a half-consumed generator closed later by the garbage
         # collector) must not raise the budget's error outside the render.
-        self.fired = True
+        self.done = True
+        if kind is None and self.fired:
+            raise TemplateLimitError(f"模板运行超过 {self.limits.seconds:.0f} 秒（可能是死循环）")
 
 
 def _template_place(exc: BaseException, default: str) -> tuple[str, Optional[int]]:
@@ -359,6 +497,9 @@ def _template_error(exc: BaseException, default: str, field: str = "") -> Author
         found = re.search(r"attribute '([^']*)' of '([^']*)'", str(exc))
         what = f"“{found.group(2)}”对象的属性“{found.group(1)}”" if found else "Python 内部对象"
         message = f"模板试图访问不安全的内容，已拒绝（{what}）；模板只能使用报告数据"
+    elif isinstance(exc, TemplateOutsideError):
+        message = (f"模板 {exc} 是指向模板文件夹之外的链接（快捷方式），为安全起见不予读取；"
+                   "请把模板文件本身复制到模板文件夹中")
     elif isinstance(exc, TemplateLimitError):
         message = f"模板超出限制：{exc}；请检查模板中的循环和重复"
     elif isinstance(exc, RecursionError):
@@ -426,24 +567,28 @@ def current_meetings(year: int) -> str:
     return f"{head}和{prefix}{'、'.join(plenums)}全会"
 
 
-def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[LoadedReport], path: FieldPath = ()) -> Any:
+def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[LoadedReport],
+                path: FieldPath = (), limits: Optional[_Limits] = None) -> Any:
     """Every string with {{ }} or {% %} is a small template over `figures`; render it here so
-    that an error names the YAML field, not a template line."""
+    that an error names the YAML field, not a template line. All of them share the render's one
+    time budget and output count (`limits`)."""
+    if limits is None:
+        limits = getattr(_CURRENT, "limits", None) or _Limits(MAX_SECONDS)
     if isinstance(data, dict):
-        return {k: (v if path == () and k == "layout" else _fill_prose(v, context, env, report, path + (k,))) for k, v in data.items()}
+        return {k: (v if path == () and k == "layout" else _fill_prose(v, context, env, report, path + (k,), limits))
+                for k, v in data.items()}
     if isinstance(data, list):
-        return [_fill_prose(v, context, env, report, path + (i,)) for i, v in enumerate(data)]
+        return [_fill_prose(v, context, env, report, path + (i,), limits) for i, v in enumerate(data)]
     if isinstance(data, str) and ("{{" in data or "{%" in data):
         quick = fill_figures(data, context["figures"])
         if quick is not None:
             return quick
         try:
-            template = env.from_string(data)
-            if "{%" in data:
-                with _Budget(lambda name: name == "<template>", MAX_SECONDS):
-                    text = _render_limited(template, context)
-            else:
-                text = _render_limited(template, context)
+            # Any prose that reaches Jinja is run under the clock, not only prose with {% %}:
+            # expressions alone kept a 682-byte YAML busy for 16 s.
+            with _Budget(lambda name: name == "<template>", limits):
+                template = env.from_string(data)
+                text = _render_limited(template, context, limits)
         except Exception as exc:  # noqa: BLE001 — every template failure becomes our error
             place = report.place(path) if report else Place(field=format_path(path))
             error = _template_error(exc, place.file)
@@ -464,7 +609,7 @@ def fill_figures(text: str, figures: dict[str, Any]) -> Optional[str]:
     """Prose whose only template code is `{{ figures.name }}` of defined numbers, filled as the
     Jinja environment would fill it (through format_value) but without compiling a template:
     compiling took two thirds of render's time. None when anything is left for Jinja to do or to
-    report (other code, comments, an undefined name, a name that is also a dict method)."""
+    report (other code, comments, an undefined name)."""
     if "{%" in text or "{#" in text or "\r" in text:
         return None
     out: list[str] = []
@@ -472,7 +617,7 @@ def fill_figures(text: str, figures: dict[str, Any]) -> Optional[str]:
     for match in _PLAIN_FIGURE.finditer(text):
         name = match.group(1)
         value = figures.get(name)
-        if name not in figures or hasattr(dict, name):
+        if name not in figures:
             return None
         if not (value is None or type(value) is int or (type(value) is float and math.isfinite(value))):
             return None
@@ -488,13 +633,13 @@ def fill_figures(text: str, figures: dict[str, Any]) -> Optional[str]:
     return "".join(out)
 
 
-def _render_limited(template: Any, context: dict[str, Any]) -> str:
+def _render_limited(template: Any, context: dict[str, Any], limits: _Limits) -> str:
+    """The template's output, counted in characters as it grows against the render's budget."""
     out: list[str] = []
-    size = 0
     stream = template.generate(context)
     for chunk in stream:
-        size += len(chunk)
-        if size > MAX_OUTPUT_CHARS:
+        limits.output -= len(chunk)
+        if limits.output < 0:
             error = TemplateLimitError(f"输出超过 {MAX_OUTPUT_CHARS} 个字符")
             error.filename, error.lineno = _suspended_place(stream)  # type: ignore[attr-defined]
             raise error
@@ -536,7 +681,7 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
     short = data["agency"].get("short_name") or agency
     figures = dict(data.get("figures") or {})
     prose_context = {"figures": figures, "year": year, "next_year": year + 1, "agency": agency, "short_name": short}
-    filled = _fill_prose(data, prose_context, env, report)
+    filled = _fill_prose(data, prose_context, getattr(env, "prose_environment", env), report)
     parts = load_data("parts.yaml")["parts"]
     layout = data.get("layout") or {}
     order = part_order(filled)
@@ -653,12 +798,18 @@ def parse_markup(text: str) -> list[Block]:
             blocks.append(Paragraph("", lead=lead, number=num, level=level, source=lead_at))
         pending_lead = None
 
-    for raw in text.splitlines():
+    # Lines are the template's own "\n" only, never str.splitlines (which also breaks at NEL,
+    # U+2028, U+2029, CR, FF…): values cannot hold a "\n" (markup_value escapes it), so no value
+    # starts a line, and a value is unescaped only once its line and cells are found.
+    for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
         match = _DIRECTIVE.match(line)
         kind, value = (match.group(1), (match.group(2) or "").strip()) if match else ("p", line)
+        if kind == "row":
+            cells = tuple(unescape(c).strip() for c in value.split("\t"))
+        value = unescape(value).strip()
         if kind == "at":
             at = parse_source(value)
             continue
@@ -685,7 +836,7 @@ def parse_markup(text: str) -> list[Block]:
             rows, rows_at = [], at
         elif kind == "row":
             rows = rows if rows is not None else []
-            rows.append(tuple(c.strip() for c in value.split("\t")))
+            rows.append(cells)
         elif kind == "sign":
             sign_name = value
             blocks.append(Signature(value, source=at))
@@ -724,19 +875,30 @@ def render_report(
     data = source.data if isinstance(source, LoadedReport) else source
     search = template_search_path(templates)
     env = _environment_for(tuple(str(p) for p in search))
-    context = build_context(data, env, report)
+    limits = _Limits(MAX_SECONDS)  # one budget for the whole render: prose and templates
+    previous, _CURRENT.limits = getattr(_CURRENT, "limits", None), limits
     try:
-        template = env.get_template("report.j2")
-        if templates:
-            user_root = str(Path(templates).resolve())
-            with _Budget(lambda name: name.startswith(user_root) or name == "<template>", MAX_SECONDS):
-                text = _render_limited(template, context)
-        else:
-            text = _render_limited(template, context)
-    except AuthoringError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — any template failure is reported as ours
-        raise _template_error(exc, "report.j2") from None
+        context = build_context(data, env, report)
+        try:
+            template = env.get_template("report.j2")
+            if templates:
+                # The user's templates print the prose again: the output they may make is the
+                # budget on top of what the prose made.
+                limits.output = MAX_OUTPUT_CHARS + (MAX_OUTPUT_CHARS - max(limits.output, 0))
+                user_root = str(Path(templates).resolve())
+                with _Budget(lambda name: name.startswith(user_root) or name == "<template>", limits):
+                    text = _render_limited(template, context, limits)
+            else:
+                # The shipped templates print each value of the (size-limited) YAML once or
+                # twice: their output grows with the report, and is not limited here.
+                limits.output = sys.maxsize
+                text = _render_limited(template, context, limits)
+        except AuthoringError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — any template failure is reported as ours
+            raise _template_error(exc, "report.j2") from None
+    finally:
+        _CURRENT.limits = previous
     return parse_markup(text)
 
 
@@ -745,8 +907,12 @@ _ENVIRONMENTS: dict[tuple[str, ...], Any] = {}
 
 def _environment_for(search: tuple[str, ...]) -> Any:
     # One environment per template search path: Jinja2 caches compiled templates in it, which
-    # is what makes rendering a thousand reports fast.
+    # is what makes rendering a thousand reports fast. Beside it, the one prose fields run in,
+    # whose output is text, not markup.
     env = _ENVIRONMENTS.get(search)
     if env is None:
-        env = _ENVIRONMENTS[search] = _make_environment([Path(p) for p in search])
+        folders = [Path(p) for p in search]
+        env = _make_environment(folders)
+        env.prose_environment = _make_environment(folders, markup=False)
+        _ENVIRONMENTS[search] = env
     return env

@@ -19,7 +19,7 @@ _pieces = st.sampled_from([
 
 
 def _jinja(text: str) -> str:
-    env = _environment_for(tuple(str(p) for p in template_search_path()))
+    env = _environment_for(tuple(str(p) for p in template_search_path())).prose_environment
     return env.from_string(text).render(figures=FIGURES, year=2024)
 
 
@@ -27,10 +27,12 @@ def test_plain_figures_are_filled() -> None:
     assert fill_figures("共办理行政许可{{ figures.licenses }}件，{{figures.rate}}%", FIGURES) == "共办理行政许可917件，98.5%"
     assert fill_figures("{{ figures.empty }}", FIGURES) == "【待填】"
     assert fill_figures("{{ figures.whole }}", FIGURES) == "3"
+    # A figure named like a dict method is the figure (issue 16, finding 3), as in Jinja.
+    assert fill_figures("{{ figures.items }}", FIGURES) == "2" == _jinja("{{ figures.items }}")
 
 
 def test_anything_else_is_left_to_jinja() -> None:
-    for text in ["{{ figures.missing }}", "{{ figures.items }}", "{{ year }}", "{% if 1 %}x{% endif %}",
+    for text in ["{{ figures.missing }}", "{{ year }}", "{% if 1 %}x{% endif %}",
                  "{{ figures.licenses }}{# note #}", "{{{ figures.licenses }}", "{{ figures.licenses }}}",
                  "{{ figures.licenses | round }}", "a\r\n{{ figures.licenses }}", "没有模板"]:
         assert fill_figures(text, FIGURES) is None, text
