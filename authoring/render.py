@@ -44,7 +44,9 @@ def paragraphs(text: Optional[str]) -> list[str]:
     """Text → its paragraphs (one a non-empty line; folded YAML scalars make one line)."""
     if not text:
         return []
-    return [line.strip() for line in str(text).splitlines() if line.strip()]
+    # A macro's output stays the template's markup when split (its values are escaped already).
+    kind = TemplateText if isinstance(text, TemplateText) else str
+    return [kind(line.strip()) for line in str(text).splitlines() if line.strip()]
 
 
 def _end_sentence(text: str) -> str:
@@ -80,7 +82,7 @@ def series(items: Iterable[Any]) -> str:
 
 def runin(heading: str) -> str:
     """A run-in heading ends with 。 unless it already ends a sentence."""
-    return _end_sentence(heading)
+    return TemplateText(_end_sentence(heading)) if isinstance(heading, TemplateText) else _end_sentence(heading)
 
 
 # ---------------------------------------------------------------------------------------------
