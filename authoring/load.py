@@ -57,9 +57,42 @@ def format_path(path: FieldPath) -> str:
     return out
 
 
+# Numbers as a clerk writes them, and nothing else. YAML 1.1 (PyYAML's default) also reads
+# `1:30` as 90 (base 60), `010` as 8 (octal), `0x1F` as 31, `0b11` as 3 and `1_000` as 1000,
+# silently; here those stay text, which validation refuses where a number belongs (saying why).
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+def _number_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    resolvers = {first: [(tag, rx) for tag, rx in found if tag not in (_INT_TAG, _FLOAT_TAG)]
+                 for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first in "-+0123456789.":
+        resolvers.setdefault(first, [])
+        resolvers[first] = [(_INT_TAG, _INT), (_FLOAT_TAG, _FLOAT)] + resolvers[first]
+    return resolvers
+
+
 class _Loader(yaml.SafeLoader):
     """A SafeLoader that refuses aliases: a clerk never needs them, and they are how an
-    alias bomb ('billion laughs') turns a small file into an enormous tree."""
+    alias bomb ('billion laughs') turns a small file into an enormous tree. Numbers are
+    decimal only (see _INT, _FLOAT)."""
+
+    yaml_implicit_resolvers = _number_resolvers()
+
+    def construct_yaml_int(self, node: Any) -> int:
+        # `!!int 010` too: only the decimal form is a number.
+        value = str(self.construct_scalar(node))
+        if not _INT.match(value):
+            raise ValueError(value)
+        return int(value)
+
+    def construct_yaml_float(self, node: Any) -> float:
+        value = str(self.construct_scalar(node))
+        if not (_FLOAT.match(value) or _INT.match(value)):
+            raise ValueError(value)
+        return float(SafeConstructor.construct_yaml_float(self, node))
 
     def compose_node(self, parent: Optional[Node], index: Any) -> Optional[Node]:  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -74,6 +107,10 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)  # type: ignore[arg-type]
         finally:
             self.depth -= 1
+
+
+_Loader.add_constructor(_INT_TAG, _Loader.construct_yaml_int)
+_Loader.add_constructor(_FLOAT_TAG, _Loader.construct_yaml_float)
 
 
 class _AliasRefused(Exception):
@@ -294,9 +331,14 @@ def _build(
         firsts: dict[Any, tuple[int, int]] = {}  # where each key was first written
         for key_node, value_node in node.value:
             try:
-                key = loader.construct_object(key_node, deep=True)
-                hash(key)
-            except Exception:  # noqa: BLE001 — a list as key, a bad date, an unknown tag
+                # A key is the text as written: `true:`, `null:`, `1:` or `2025-02-20:` are the
+                # keys "true", "null", "1" and "2025-02-20" (PyYAML made True, None, 1 and a
+                # date, and messages named them “[2]” or “None”). Lists and mappings as keys are
+                # refused; nothing is constructed.
+                if not isinstance(key_node, ScalarNode):
+                    raise TypeError("a key that is not text")
+                key = key_node.value
+            except Exception:  # noqa: BLE001 — a list or a mapping as key
                 mark = key_node.start_mark
                 problems.append(Problem("字段名必须是简单的文字", Place(file, mark.line + 1, mark.column + 1, format_path(path)),
                                         "error", "yaml.bad_value"))

@@ -255,13 +255,12 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
             import os
 
             for folder in self.searchpath:
-                found = os.path.join(folder, *template.split("/"))
-                if os.path.lexists(found):
+                candidate = os.path.join(folder, *template.split("/"))
+                if os.path.lexists(candidate):
                     inside = os.path.realpath(folder)
-                    real = os.path.realpath(found)
-                    if os.path.commonpath([inside, real]) != inside:
+                    if os.path.commonpath([inside, os.path.realpath(candidate)]) != inside:
                         error = TemplateOutsideError(template)
-                        error.filename = found  # type: ignore[attr-defined]
+                        error.filename = candidate  # type: ignore[attr-defined]
                         raise error
                     break
             try:
@@ -279,10 +278,17 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
         intercepted_binops = frozenset(["*", "**", "+"])
 
         def guarded_concat(self, parts: Iterable[Any]) -> str:
+            parts = list(parts)
+            if any(isinstance(p, TemplateText) for p in parts):
+                # A macro's markup joined with values: the values stay data (escaped).
+                texts = [p if isinstance(p, TemplateText) else markup_value(p) for p in parts]
+                if sum(map(len, texts)) > MAX_SEQUENCE:
+                    raise TemplateLimitError("拼接生成的内容过大")
+                return _guard_size(_template_text(texts))
             texts = [str(p) for p in parts]
             if sum(map(len, texts)) > MAX_SEQUENCE:
                 raise TemplateLimitError("拼接生成的内容过大")
-            return "".join(texts)
+            return _guard_size("".join(texts))
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:

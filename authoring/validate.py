@@ -154,6 +154,24 @@ def _unquoted_is(value: Any, wanted: list[str]) -> bool:
     return any(isinstance(bare, kinds.get(w, ())) and (w == "boolean" or not isinstance(bare, bool)) for w in wanted)
 
 
+# Number forms YAML 1.1 reads as some other number (load.py keeps them as text): what to write.
+_NUMBER_FORMS = (
+    (re.compile(r"^[-+]?[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9]*)?$"), "带冒号的写法（如 1:30）会被一些 YAML 程序读成六十进制数（90），这里不读作数字：请只写一个数"),
+    (re.compile(r"^[-+]?0[0-9_]+$"), "以 0 开头的整数会被一些 YAML 程序读成八进制数（010 是 8），这里不读作数字：请去掉开头的 0"),
+    (re.compile(r"^[-+]?0[xXbBoO][0-9a-fA-F_]+$"), "十六进制、二进制、八进制写法（如 0x1F）这里不读作数字：请写成十进制数"),
+    (re.compile(r"^[-+]?[0-9]+_[0-9_]*(?:\.[0-9_]*)?$"), "数字中不能有下划线（1_000）；请写成 1000"),
+)
+
+
+def _number_hint(value: Any) -> str:
+    """What to write instead of a number form YAML 1.1 would read as another number."""
+    if isinstance(value, str):
+        for pattern, hint in _NUMBER_FORMS:
+            if pattern.match(value.strip()):
+                return hint
+    return ""
+
+
 def _schema_at(path: FieldPath) -> Optional[dict[str, Any]]:
     """The mapping schema (allowed keys) of the dict at `path`, for did-you-mean suggestions."""
     node: Any = {"type": "dict", "schema": _schema()}
@@ -194,6 +212,9 @@ def _schema_message(error: Any, path: FieldPath) -> str:
     if code == cerberus.errors.BAD_TYPE.code:
         wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
         names = "或".join(_TYPE_NAMES.get(str(w), str(w)) for w in wanted)
+        hint = _number_hint(error.value) if {"integer", "float"} & set(map(str, wanted)) else ""
+        if hint:  # 1:30, 010, 0x1F, 1_000: read as text here (load.py), not as another number
+            return f"应为{names}，实际是{_type_of(error.value)}；{hint}"
         if _unquoted_is(error.value, [str(w) for w in wanted]):
             # `date: '2025-02-20'`: the value is right, the quotes make it text.
             bare = "或".join(_TYPE_NAMES.get(str(w), str(w)).split("（")[0] for w in wanted)

@@ -387,3 +387,76 @@ def test_draft_next_year_from_a_report_with_one_field_replaced(path: tuple[Any, 
         except (UnicodeEncodeError, yaml.YAMLError):
             assume(False)
         expect_ours(init_from, source)
+
+
+# -- issue 16: values are data at the template → blocks seam; numbers are decimal -----------------
+
+# Text a value may hold besides prose: every line break str.splitlines knows, tabs, the markup's
+# own "@", and the private-use characters the seam escapes with. ({{ and {% are prose's template
+# code by design, so they are left out.)
+_SEAM = st.lists(st.one_of(st.text(_TEXT, max_size=6), st.sampled_from([
+    "\n", "\r", "\x85", "\u2028", "\u2029", "\t", "@", "@h1 ", "\n@sign ", "\ue000", "\ue001", "\ue002", "\ue004",
+    "@row ", "\n@title "])), max_size=10).map("".join)
+# Where the value goes, and where to read it back (PyYAML itself folds some line breaks).
+_SEAT = {
+    "heading": (lambda d, v: d["achievements"][0].__setitem__("heading", v), lambda d: d["achievements"][0]["heading"]),
+    "point": (lambda d, v: d["achievements"][0].__setitem__("points", [v]), lambda d: d["achievements"][0]["points"][0]),
+    "cell": (lambda d, v: d["achievements"][0].__setitem__("table", [["项目", "件数"], [v, 1]]),
+             lambda d: d["achievements"][0]["table"][1][0]),
+    "title": (lambda d, v: d.__setitem__("title", v), lambda d: d["title"]),
+    "signature": (lambda d, v: d["signature"].__setitem__("name", v), lambda d: d["signature"]["name"]),
+    "agency": (lambda d, v: d["agency"].__setitem__("name", v), lambda d: d["agency"]["name"]),
+    "layout-heading": (lambda d, v: d.setdefault("layout", {}).setdefault("headings", {}).__setitem__("plans", v),
+                       lambda d: d["layout"]["headings"]["plans"]),
+}
+
+
+@FUZZ
+@example(seat="heading", value="强化\n@h1 伪造\n@sign 伪造单位")
+@example(seat="cell", value="甲\t乙")
+@given(st.sampled_from(sorted(_SEAT)), _SEAM)
+def test_a_value_is_never_document_structure(seat: str, value: str) -> None:
+    import copy
+
+    from authoring.blocks import Heading, Signature, Table, Title, block_text
+    from authoring.load import load_text
+
+    assume("{" not in value and value.strip())
+    data = copy.deepcopy(BASE_DATA)
+    put, get = _SEAT[seat]
+    put(data, value)
+    report = load_text(yaml.safe_dump(data, allow_unicode=True), "fuzz.yaml")
+    assume(not [p for p in validate_report(report) if p.severity == "error"])
+    value = get(report.data)
+
+    blocks = render_report(report)
+
+    assert sum(isinstance(b, Heading) and b.level == 1 for b in blocks) == 4
+    assert sum(isinstance(b, Signature) for b in blocks) == 1
+    assert sum(isinstance(b, Title) for b in blocks) == 1
+    assert all(len(row) == 2 for b in blocks if isinstance(b, Table) for row in b.rows)
+    assert any(value.strip() in block_text(b) for b in blocks), (value, blocks)
+
+
+_NUMBERISH = st.text(st.sampled_from(list("0123456789_:.+-xXbBoOeEaF")), min_size=1, max_size=10)
+
+
+@FUZZ
+@example("1:30")
+@example("010")
+@example("0x1F")
+@example("1_000")
+@given(_NUMBERISH)
+def test_a_number_is_read_as_the_decimal_it_spells_or_as_text(written: str) -> None:
+    import math
+    import re
+
+    from authoring.load import load_text
+
+    report = expect_ours(load_text, f"x: {written}\n", "fuzz.yaml")
+    value = report.data["x"] if report else None
+    if isinstance(value, bool) or value is None or isinstance(value, (str, dt.date)):
+        return
+    # A number only where the text is a plain decimal, and then exactly that decimal.
+    assert re.fullmatch(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", written), written
+    assert value == float(written) or (math.isinf(value) and math.isinf(float(written)))

@@ -260,8 +260,7 @@ def test_imported_text_is_never_template_code(payload: str, here: Path) -> None:
 
 
 @pytest.mark.parametrize("written", [
-    *(pytest.param(w, marks=xfail("16.5.1-4")) for w in ["1:30", "010", "0x1F", "1_000", "0b11", "+0x1F", "1:30:00", "1_0.5"]),
-    "0o17", "1e3", "九百",
+    "1:30", "010", "0x1F", "1_000", "0b11", "+0x1F", "1:30:00", "1_0.5", "0o17", "1e3", "九百",
 ])
 def test_a_number_form_a_clerk_does_not_mean_is_refused(written: str, here: Path) -> None:
     Path("n.yaml").write_text(report_text(**{"  licenses: 917\n": f"  licenses: {written}\n"}), encoding="utf-8")
@@ -938,8 +937,7 @@ def test_a_table_cell_that_is_not_a_real_number_is_refused(cell: str, here: Path
     assert "achievements[1].table[2][2]" in result.output
 
 
-@pytest.mark.parametrize("key", [*(pytest.param(k, marks=xfail("16.17.4")) for k in ["true", "null", "1", "0x1F"]),
-                                 "2025-02-20"])
+@pytest.mark.parametrize("key", ["true", "null", "1", "0x1F", "2025-02-20"])
 def test_a_key_that_yaml_reads_as_a_value_is_named_as_written(key: str, here: Path) -> None:
     Path("k.yaml").write_text(report_text(**{"  short_name: 市城管局\n": f"  short_name: 市城管局\n  {key}: x\n"}),
                               encoding="utf-8")
