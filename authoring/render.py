@@ -148,7 +148,7 @@ def _guard_size(value: Any) -> Any:
 # wrote (and what its macros and blocks return, TemplateText) is markup.
 
 _ESC = "\ue000"  # a private-use character; escaped itself, so any text survives the round trip
-_ESCAPE = str.maketrans({_ESC: _ESC + "\ue001", "\n": _ESC + "\ue002", "\t": _ESC + "\ue003", "@": _ESC + "\ue004"})
+_ESCAPES = ((_ESC, _ESC + "\ue001"), ("\n", _ESC + "\ue002"), ("\t", _ESC + "\ue003"), ("@", _ESC + "\ue004"))
 _UNESCAPE = {"\ue001": _ESC, "\ue002": "\n", "\ue003": "\t", "\ue004": "@"}
 _ESCAPED = re.compile(_ESC + "([\ue001-\ue004])")
 
@@ -165,7 +165,11 @@ def markup_value(value: Any) -> str:
     """How a value prints in a report template: as data, escaped so that nothing in it is markup."""
     if isinstance(value, TemplateText):
         return value
-    return str(format_value(value)).translate(_ESCAPE)
+    text = str(format_value(value))
+    for char, escaped in _ESCAPES:  # str.replace, escape character first: C speed (translate was 1 µs a character)
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
 def unescape(text: str) -> str:
