@@ -35,15 +35,19 @@ def title_lines(text: str, layout: Mapping[str, Any], geo: Geometry) -> list[str
         return text.split("\n")
     conf = layout["title"]
     per_line = geo.text_w / (float(layout["sizes"]["title"]) * 20)
-    if text_width(text) <= per_line:
-        return [text]
+    total = text_width(text)
+    if total <= per_line or total > 2 * per_line:
+        return [text]  # one line; or no break leaves two lines that fit, and Word wraps it as it is
+    # Widths from running sums, and no slices: measuring both halves at every break point was
+    # quadratic in the title's length (issue 16).
+    after, before = conf.get("break_after", []), conf.get("break_before", [])
     best: Optional[tuple[float, int]] = None
+    wh = 0.0
     for i in range(1, len(text)):
-        head, tail = text[:i], text[i:]
-        if not (any(head.endswith(w) for w in conf.get("break_after", []))
-                or any(tail.startswith(w) for w in conf.get("break_before", []))):
+        wh += text_width(text[i - 1])
+        if not (any(text.endswith(w, 0, i) for w in after) or any(text.startswith(w, i) for w in before)):
             continue
-        wh, wt = text_width(head), text_width(tail)
+        wt = total - wh
         if wh <= per_line and wt <= per_line:
             score = (abs(wh - wt), i)
             if best is None or score < best:

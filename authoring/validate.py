@@ -422,6 +422,21 @@ def _figure_rules(figures: dict[str, Any], used: set[str]) -> Iterator[_Hit]:
             yield path, "figures.not_finite", {"name": name, "value": value}
 
 
+def _table_rules(data: dict[str, Any]) -> Iterator[_Hit]:
+    """Cells a table can show, rows Word can hold."""
+    for path, table in _tables(data):
+        for r, row in enumerate(table):
+            if not isinstance(row, list):
+                continue
+            if len(row) > MAX_TABLE_COLUMNS:
+                # The writer gives every row as many cells as the widest: one row of 20,000
+                # cells in a 40 KB YAML took 1.6 GB and made a file our own check refused.
+                yield path + (r,), "yaml.table_columns", {"cells": len(row), "limit": MAX_TABLE_COLUMNS}
+            for c, cell in enumerate(row):
+                if isinstance(cell, float) and not math.isfinite(cell):
+                    yield path + (r, c), "yaml.table_not_finite", {"value": cell}
+
+
 def _layout_rules(data: dict[str, Any]) -> Iterator[_Hit]:
     """The order decides which parts appear: a required part left out would vanish."""
     layout = data.get("layout")
@@ -442,10 +457,27 @@ def _field_problems(report: LoadedReport) -> list[_Found]:
     figures: dict[str, Any] = given if isinstance(given, dict) else {}
     used: set[str] = set()
     hits = [*_entry_rules(data), *_opening_rules(data), *_string_rules(data, figures, used)]
-    hits += [*_figure_rules(figures, used), *_layout_rules(data)]
+    hits += [*_figure_rules(figures, used), *_table_rules(data), *_layout_rules(data)]
     found = [(path, problem(rule, report.place(path, field_label(path)), **values)) for path, rule, values in hits]
     fr = data.get("first_responsible")
     return found + (_fact_problems(report, fr) if isinstance(fr, dict) else [])
+
+
+# Word's own limit on the columns of a table.
+MAX_TABLE_COLUMNS = 63
+
+
+def _tables(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, list[Any]]]:
+    """Every entry's `table` in the parts, with its field path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "table" and isinstance(item, list) and path and path[0] in PART_KEYS:
+                yield path + (key,), item
+            elif key != "layout" or path:
+                yield from _tables(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _tables(item, path + (index,))
 
 
 # -- part two's facts (their wording is the first-responsible lane's, issue 14) -----------------

@@ -276,7 +276,6 @@ def test_a_number_form_a_clerk_does_not_mean_is_refused(written: str, here: Path
 # == 6. the overwrite guard ignores docProps/custom.xml ============================================
 
 
-@xfail("16.6.1")
 def test_custom_properties_added_after_render_are_not_lost(here: Path) -> None:
     assert run(["render", "r.yaml", "-o", "a.docx"]).exit_code == 0
     # A document system stamps its 文号 and 密级 into the file's custom properties.
@@ -295,7 +294,6 @@ def test_custom_properties_added_after_render_are_not_lost(here: Path) -> None:
 # == 7. a reference document with a DTD ============================================================
 
 
-@xfail("16.7.1")
 def test_a_reference_doc_with_a_dtd_is_refused(here: Path) -> None:
     made = rendered_docx(here)
     rezip(made, Path("ref.docx"), {"word/styles.xml": sub(r"(<\?xml[^>]*\?>)", r'\1<!DOCTYPE x [<!ENTITY e "仿宋">]>')})
@@ -395,7 +393,6 @@ _EXTERNAL = ('<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/o
              'relationships/attachedTemplate" Target="http://198.51.100.7/t.dotx" TargetMode="External"/>')
 
 
-@xfail("16.10.1-2")
 def test_a_reference_doc_gives_styles_not_its_relationships_or_settings(here: Path) -> None:
     made = rendered_docx(here)
     rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
@@ -526,7 +523,6 @@ def test_a_template_cannot_hold_many_big_strings(here: Path) -> None:
     assert peak < 60 * 1024 * 1024
 
 
-@xfail("16.14.3")
 def test_a_wide_table_row_is_refused_before_the_writer_pads_it(here: Path) -> None:
     row = "[" + ",".join(["a"] * 20000) + "]"
     table = "    table: [" + row + "".join(", [b]" for _ in range(20)) + "]\n"
@@ -559,7 +555,6 @@ def _numbered_docx(folder: Path, fmt: str, start: str) -> Path:
     }, extra={"word/numbering.xml": numbering.encode()})
 
 
-@xfail("16.14.4")
 def test_a_list_number_of_a_billion_letters_is_not_drawn(here: Path) -> None:
     path = _numbered_docx(here, "upperLetter", "1000000000")
 
@@ -577,7 +572,6 @@ def _table_docx(folder: Path, span: str) -> Path:
     return rezip(made, folder / "span.docx", {"word/document.xml": sub("<w:body>", "<w:body>" + table)})
 
 
-@xfail("16.14.5")
 def test_a_huge_grid_span_is_read_in_bounded_time(here: Path) -> None:
     _table_docx(here, "2000000")
 
@@ -587,7 +581,6 @@ def test_a_huge_grid_span_is_read_in_bounded_time(here: Path) -> None:
     assert code in (0, 1, 2), output
 
 
-@xfail("16.14.6")
 def test_a_document_xml_far_beyond_any_report_is_refused(here: Path) -> None:
     made = rendered_docx(here)
     # 60 MB of numbered paragraphs (a real report's document.xml is under 1 MB), deflated some
@@ -723,7 +716,6 @@ def test_hot_spot_compare_plans_against_passages(here: Path) -> None:
     assert code == 0, output
 
 
-@xfail("16.15.13")
 def test_hot_spot_long_title_line_breaks(here: Path) -> None:
     title = "关于" * 150000
     _yaml_case("h.yaml", report_text(**{"year: 2024\n": f"year: 2024\ntitle: {title}的报告\n"}), here)
@@ -754,7 +746,6 @@ def _ref_cases() -> list[Any]:
     ]
 
 
-@xfail("16.16.1-8")
 @pytest.mark.parametrize("changes", _ref_cases())
 def test_a_damaged_reference_doc_is_refused_in_chinese(changes: dict[str, Any], here: Path) -> None:
     made = rendered_docx(here)
@@ -773,7 +764,6 @@ def test_a_damaged_reference_doc_is_refused_in_chinese(changes: dict[str, Any], 
         assert result.output.startswith("ref.docx: "), result.output
 
 
-@xfail("16.16.9")
 @pytest.mark.parametrize("node", ["<!-- 注释 -->", "<?mso-application progid=\"Word.Document\"?>"])
 @pytest.mark.parametrize("command", ["check", "import", "init", "compare"])
 def test_a_comment_in_the_body_of_a_docx_is_read_past(node: str, command: str, here: Path) -> None:
@@ -789,7 +779,6 @@ def test_a_comment_in_the_body_of_a_docx_is_read_past(node: str, command: str, h
     assert result.exit_code in (0, 1), result.output
 
 
-@xfail("16.16.10")
 def test_an_encrypted_zip_entry_is_refused_in_chinese(here: Path) -> None:
     made = rendered_docx(here)
     rezip(made, Path("enc.docx"), {}, flag=("word/document.xml", 0x1))
@@ -798,10 +787,9 @@ def test_an_encrypted_zip_entry_is_refused_in_chinese(here: Path) -> None:
 
     assert_clean(result)
     assert result.exit_code == 2
-    assert "加密" in result.output
+    assert "密码" in result.output
 
 
-@xfail("16.16.11")
 def test_a_grid_span_that_is_not_a_number_is_read_past(here: Path) -> None:
     _table_docx(here, "abc")
 
@@ -923,7 +911,6 @@ def test_an_unreadable_sub_folder_is_reported(here: Path, monkeypatch: pytest.Mo
     assert "locked" in result.output
 
 
-@xfail("16.17.3")
 @pytest.mark.parametrize("cell", [".nan", "-.inf", ".inf"])
 def test_a_table_cell_that_is_not_a_real_number_is_refused(cell: str, here: Path) -> None:
     Path("t.yaml").write_text(report_text(**{"    text: 共办理行政许可{{ figures.licenses }}件。\n":

@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.docx.base import Base
+from authoring.docx.container import MAX_XML_PART
 from authoring.docx.oxml import (
     el,
     exact_spacing,
@@ -95,6 +96,16 @@ class Body:
         self.items: list[Any] = []  # _Para or a table's XML
         self.last_para: Optional[_Para] = None
         self.texts: list[str] = []  # every w:t, for the character count
+        self.size = 0  # bytes of document.xml so far, counted as it grows
+
+    def _grow(self, piece: str) -> None:
+        # Our own reader refuses a document.xml past MAX_XML_PART: the writer never makes one
+        # (a table row of 20,000 cells, padded out row by row, took 1.6 GB and gave a file that
+        # `authoring check` refused as a zip bomb).
+        self.size += len(piece.encode("utf-8"))
+        if self.size > MAX_XML_PART:
+            raise BodyTooLarge(f"生成的 Word 正文超过 {MAX_XML_PART // (1024 * 1024)} MB，远超任何报告；"
+                               "请检查是否有过长的表格或重复的内容")
 
     def xml(self) -> str:
         return "".join(i if isinstance(i, str) else i.xml() for i in self.items)
@@ -103,6 +114,7 @@ class Body:
         return len(re.sub(r"\s", "", "".join(self.texts)))
 
     def _para(self, style: str, runs: str = "", **kw: Any) -> _Para:
+        self._grow(runs)
         p = _Para(self.base.pstyle[style], runs, **kw)
         self.items.append(p)
         self.last_para = p
@@ -172,12 +184,14 @@ class Body:
         for i, row in enumerate(block.rows):
             is_header = block.header and i == 0
             out.append("<w:tr>" + _HEADER_ROW_PR if is_header else "<w:tr>")
+            start = len(out)
             for j in range(cols):
                 text = row[j] if j < len(row) else ""
                 out.append(f"<w:tc>{cell_pr}<w:p><w:pPr>{self.base.cell_ppr[bool(is_header)]}</w:pPr>")
                 out.append(self._run(_check(text, block), self.base.cell_rpr[bool(is_header)]))
                 out.append("</w:p></w:tc>")
             out.append("</w:tr>")
+            self._grow("".join(out[start:]))
         out.append("</w:tbl>")
         self.items.append("".join(out))
 
@@ -203,6 +217,10 @@ class Body:
 
 class BadCharacter(ValueError):
     """Text holds a character Word cannot store; build_docx names the file and line."""
+
+
+class BodyTooLarge(ValueError):
+    """The body would be more than any reader of ours takes; build_docx names the file."""
 
 
 def _check(text: str, block: Block) -> str:

@@ -11,6 +11,14 @@ from authoring.errors import InputError
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024
 # A real .docx compresses text about 5-20x; a ratio far beyond that on a big entry is a zip bomb.
 MAX_ZIP_RATIO = 200
+# One XML part (document.xml, a header, styles…). A real report's document.xml is under 1 MB
+# (a 300-page one about 15 MB); a 190 MB one, deflated under the ratio above, passed every
+# check and was read for minutes. The writer keeps what it makes under the same bound.
+MAX_XML_PART = 32 * 1024 * 1024
+_XML_SUFFIXES = (".xml", ".rels")
+# A DTD (and with it entities, external or not) is never part of an Office document: Word refuses
+# one. A part holding one was passed on as unresolved entities and made a corrupt output.
+_DOCTYPE = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 
 
 def check_docx_container(raw: bytes, name: str) -> None:
@@ -46,6 +54,12 @@ def _checked_infos(raw: bytes, name: str) -> list[zipfile.ZipInfo]:
     for i in infos:
         if i.file_size > 1024 * 1024 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
             raise InputError(f"压缩比异常（{i.filename}），疑似压缩炸弹，拒绝读取", file=name)
+        if i.filename.lower().endswith(_XML_SUFFIXES) and i.file_size > MAX_XML_PART:
+            raise InputError(f"文件中的 {i.filename} 解压后有 {i.file_size // (1024 * 1024)} MB，远超任何报告"
+                             f"（上限 {MAX_XML_PART // (1024 * 1024)} MB），拒绝读取；请检查是否选错了文件", file=name)
+        if i.flag_bits & 0x1:  # zipfile would raise RuntimeError("File is encrypted…")
+            raise InputError(f"文件中的 {i.filename} 被压缩软件加了密码，无法读取；"
+                             "请提供未加密的 Word 文件（在 Word 中打开后另存为 .docx）", file=name)
     if "word/document.xml" not in names:
         raise InputError("压缩包中没有 word/document.xml，不是 Word 文档", file=name)
     return infos
@@ -56,19 +70,30 @@ def _inflate_bounded(raw: bytes, name: str, infos: list[zipfile.ZipInfo], *, kee
     # zipfile inflates a whole entry before cutting it to the declared size, so an entry that lies
     # ("1 KB") can inflate to gigabytes. Inflating every entry once in small chunks, checked
     # against its declared size and CRC, keeps memory bounded and catches the lie.
+    # XML parts are scanned for a DTD on the way (the overlap keeps a "<!DOCTYPE" cut by a chunk).
     blobs: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             for info in infos:
                 if info.is_dir():
                     continue
+                xml = info.filename.lower().endswith(_XML_SUFFIXES)
+                tail = b""
                 chunks = []
                 with zf.open(info) as fh:
                     while chunk := fh.read(64 * 1024):
+                        if xml and any(d in tail + chunk for d in _DOCTYPE):
+                            raise InputError(
+                                f"文件中的 {info.filename} 含有 DTD（<!DOCTYPE>），Word 保存的文件不会有这种内容，"
+                                "文件可能被改动过，拒绝读取；请在 Word 中打开后另存为 .docx", file=name)
+                        tail = chunk[-20:]
                         if keep:
                             chunks.append(chunk)
                 if keep:
                     blobs[info.filename] = b"".join(chunks)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+        # RuntimeError: zipfile's "File is encrypted" for an entry the flags above did not mark.
         raise InputError("压缩包内容与其声明的大小或校验值不符（文件已损坏或疑似压缩炸弹），拒绝读取", file=name) from e
     return blobs

@@ -68,7 +68,9 @@ def format_list_number(n: int, fmt: str) -> str:
         return "".join(chr(0xFF10 + int(c)) for c in str(n))
     if fmt == "decimalZero":
         return f"{n:02d}"
-    if fmt in ("upperLetter", "lowerLetter") and n >= 1:
+    # Letters repeat once per 26 (AA, BB…), up to Word's 780 (30 Zs): a list starting at
+    # w:start="1000000000" drew 38 million letters per paragraph (11 GB for a 36 KB file).
+    if fmt in ("upperLetter", "lowerLetter") and 1 <= n <= 780:
         letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter if fmt == "upperLetter" else letter.lower()
     if fmt in ("upperRoman", "lowerRoman") and 1 <= n <= 3999:

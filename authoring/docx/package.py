@@ -46,15 +46,33 @@ _MAX_HASHED_BYTES = 256 * 1024 * 1024
 
 
 def content_hash(parts: dict[str, bytes]) -> str:
-    """SHA-256 over every part except the custom properties that hold the stamp itself."""
+    """SHA-256 over every part and every custom property except the stamp itself."""
     h = hashlib.sha256()
     for name in sorted(parts):
-        if name == CUSTOM_PART:
-            continue
         data = parts[name]
+        if name == CUSTOM_PART:
+            # The stamp cannot hash itself, but the other custom properties are content: a
+            # document system adding 文号 or 密级 there is an edit (they were lost unguarded).
+            data = _properties_beyond_stamp(data)
+            if not data:
+                continue
         h.update(name.encode("utf-8") + b"\0" + len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
+
+
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _properties_beyond_stamp(data: bytes) -> bytes:
+    """The custom properties other than the stamp, canonically (b"" when there are none); a part
+    that is not XML counts whole."""
+    try:
+        root = etree.fromstring(data, _SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return data
+    others = [p for p in root if p.get("name") not in (STAMP_HASH, STAMP_VERSION)]
+    return b"".join(etree.tostring(p, method="c14n") for p in others)
 
 
 def _drop_related(parts: dict[str, bytes], rels_name: str, base: str, rel_type: str) -> None:
@@ -113,7 +131,7 @@ def _custom_xml(existing: Optional[bytes], stamp: dict[str, str]) -> bytes:
     for prop in list(root):
         if prop.get("name") in stamp:
             root.remove(prop)
-    pid = max([int(p.get("pid", "1")) for p in root] + [1])
+    pid = max([int(p.get("pid", "1")) for p in root if str(p.get("pid", "1")).isdigit()] + [1])
     for name, value in stamp.items():
         pid += 1
         prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid),
@@ -233,8 +251,8 @@ def read_stamp(path: PathLike) -> Optional[dict[str, str]]:
             zf.getinfo(CUSTOM_PART)  # KeyError when there is none
             others = tuple(n for n in zf.namelist() if n != CUSTOM_PART)
             data = read_parts(zf, 1024 * 1024, skip=others)[CUSTOM_PART]
-        root = etree.fromstring(data)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError,
+        root = etree.fromstring(data, _SAFE_PARSER)
+    except (OSError, KeyError, ValueError, RuntimeError, zipfile.BadZipFile, etree.XMLSyntaxError,
             NotImplementedError, EOFError):
         return None
     found = {p.get("name"): "".join(p.itertext()).strip() for p in root}
@@ -250,8 +268,8 @@ def is_unchanged(path: PathLike) -> bool:
         return False
     try:
         with zipfile.ZipFile(path) as zf:
-            parts = read_parts(zf, _MAX_HASHED_BYTES, skip=(CUSTOM_PART,))
-    except (OSError, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError,
-            EOFError):
+            parts = read_parts(zf, _MAX_HASHED_BYTES)
+    except (OSError, ValueError, RuntimeError, zipfile.BadZipFile, zipfile.LargeZipFile,
+            NotImplementedError, EOFError):
         return False
     return content_hash(parts) == stamp["hash"]

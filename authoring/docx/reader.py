@@ -40,13 +40,14 @@ def open_document(raw: bytes, name: str) -> Any:
 def document_items(document: Any) -> list[Item]:
     """The document's paragraphs and tables in order, numbered as a clerk counts paragraphs in
     Word (empty ones included; a table is numbered as the paragraph after it would be)."""
-    from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
     items: list[Item] = []
     numbers = ListNumbers(document)
     number = 0
     for element in document.element.body.iterchildren():
+        if not isinstance(element.tag, str):
+            continue  # an XML comment or processing instruction between paragraphs: no text
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
             number += 1
@@ -57,9 +58,7 @@ def document_items(document: Any) -> list[Item]:
             # List paragraphs inside a table count in Word's numbering like any other.
             for cell_p in element.iter(f"{_W}p"):
                 numbers.label(cell_p)
-            table = DocxTable(element, document)
-            rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
-            items.append((number + 1, "", "", Table(rows, True, number + 1)))
+            items.append((number + 1, "", "", Table(table_rows(element), True, number + 1)))
     return items
 
 
@@ -78,6 +77,39 @@ def review_marks(document: Any) -> dict[str, int]:
     counts = {kind: sum(len(body.findall(f".//{_W}{tag}")) for tag in tags) for kind, tags in _REVIEW.items()}
     counts["comments"] = len(body.findall(f".//{_W}commentReference"))
     return {kind: n for kind, n in counts.items() if n}
+
+
+# Word's own limit on the columns of a table.
+MAX_COLUMNS = 63
+
+
+def table_rows(tbl: Any) -> tuple[tuple[str, ...], ...]:
+    """The rows of a w:tbl as python-docx's row.cells gives them (a cell spanning two grid columns
+    twice, a vertically merged cell's text again below), read from the XML: python-docx built
+    its cell grid from w:gridSpan as written, so "2000000" took a minute and "abc" raised."""
+    rows: list[tuple[str, ...]] = []
+    above: list[str] = []
+    for tr in tbl.iterchildren(f"{_W}tr"):
+        row: list[str] = []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            pr = tc.find(f"{_W}tcPr")
+            span, merge = 1, None
+            if pr is not None:
+                grid = pr.find(f"{_W}gridSpan")
+                value = (grid.get(f"{_W}val") or "") if grid is not None else ""
+                span = min(max(int(value), 1), MAX_COLUMNS) if value.isdigit() else 1
+                vmerge = pr.find(f"{_W}vMerge")
+                merge = None if vmerge is None else (vmerge.get(f"{_W}val") or "continue")
+            if merge == "continue" and len(row) < len(above):
+                text = above[len(row)]
+            else:
+                text = "\n".join(paragraph_text(p) for p in tc.iterchildren(f"{_W}p")).strip()
+            row.extend([text] * min(span, MAX_COLUMNS - len(row)))
+            if len(row) >= MAX_COLUMNS:
+                break
+        rows.append(tuple(row))
+        above = row
+    return tuple(rows)
 
 
 _SKIP_SUBTREES = {

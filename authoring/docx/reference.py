@@ -1,6 +1,14 @@
 """An agency's reference .docx (--reference-doc) as the base of a report: opened with
 python-docx (imported only here, and only when a reference is given), its body emptied, its
-styles, page setup and footers kept, ours added where it has none."""
+styles, page setup and footers kept, ours added where it has none.
+
+Only what docs/word-output.md says is taken comes along: the styles (with the numbering, font
+table and theme they use), the page setup and the headers and footers (with their pictures).
+The reference's settings, its attached template and any other external relationship, its
+document properties, comments, macros and the pictures of its old body stay behind: a remote
+attached template is how a document phones home, and settings such as document protection or
+tracked changes are not a style.
+"""
 from __future__ import annotations
 
 import io
@@ -22,7 +30,8 @@ from authoring.docx.repair import (
     order_run_properties,
     style_ids,
 )
-from authoring.docx.schema import R, W, qn
+from authoring.docx.oxml import part_bytes
+from authoring.docx.schema import CONTENT_TYPES_NS, OD_REL, PACKAGE_RELS_NS, R, W, qn
 from authoring.docx.sections import fill_page_number
 from authoring.docx.styles import font_table, setup_styles
 from authoring.errors import InputError
@@ -33,10 +42,20 @@ class ReferenceBase(Base):
     page setup and footers kept, ours added where it has none."""
 
     def __init__(self, layout: Mapping[str, Any], reference_doc: bytes, name: str) -> None:
+        self.name = name
+        self.doc = _open_template(reference_doc, name)
+        try:
+            self._take(layout)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — see _damaged
+            raise _damaged(name) from exc
+
+    def _take(self, layout: Mapping[str, Any]) -> None:
         from docx.enum.style import WD_STYLE_TYPE
 
         geo = Geometry(layout)
-        self.doc = doc = _open_template(reference_doc, name)
+        doc = self.doc
         _clear_body(doc)
 
         def add_style(name: str) -> Any:
@@ -67,6 +86,16 @@ class ReferenceBase(Base):
                          int(doc._block_width))
 
     def parts(self, body: str, meta: Mapping[str, Any], chars: int) -> dict[str, bytes]:
+        """The report's parts on the reference: its body, our document properties, and of the
+        reference only what is taken."""
+        try:
+            return self._parts(body, meta, chars)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — see _damaged
+            raise _damaged(self.name) from exc
+
+    def _parts(self, body: str, meta: Mapping[str, Any], chars: int) -> dict[str, bytes]:
         doc = self.doc
         wrapper = etree.fromstring(f'<w:body xmlns:w="{W}" xmlns:r="{R}">{body}</w:body>')
         sect = doc.element.body.find(qn("w:sectPr"))
@@ -83,13 +112,109 @@ class ReferenceBase(Base):
         props.category = ""
         props.revision = 1
         props.created = props.modified = values["created"]
-        parts = _serialize(doc)
+        parts = _only_what_is_taken(_serialize(doc))
         _repair_reference_parts(parts)
         if "word/fontTable.xml" in parts:
             parts["word/fontTable.xml"] = font_table(parts["word/fontTable.xml"], self.layout, True)
         if "docProps/app.xml" in parts:
             parts["docProps/app.xml"] = app_xml(meta, chars)
         return parts
+
+
+def _damaged(name: str) -> InputError:
+    # A reference is a foreign file read with python-docx, whose failures on a damaged or odd
+    # one are many (a footer id that points nowhere, a page width of "wide", a style of type
+    # "true", a font table cut short…): each was a traceback. To a clerk they are one thing.
+    return InputError("参考文档已损坏，或含有本工具无法沿用的内容（样式、页面设置或页脚）；请在 Word 中打开，"
+                      "“另存为”一份新的 .docx 后再用作 --reference-doc，或不用 --reference-doc", file=name)
+
+
+_PACKAGE_TAKEN = {OD_REL + "officeDocument", PACKAGE_RELS_NS + "/metadata/core-properties",
+                  OD_REL + "extended-properties"}
+# From the main document: what its styles, page setup and footers need. Settings are ours.
+_DOCUMENT_TAKEN = {OD_REL + t for t in ("styles", "numbering", "fontTable", "theme", "header", "footer", "settings")}
+# From a part taken (a footer, the numbering's picture bullets): its pictures, internal ones.
+_PART_TAKEN = {OD_REL + "image"}
+_RELS_NS = f"{{{PACKAGE_RELS_NS}}}"
+
+
+def _rels_name(part: str) -> str:
+    folder, _, file = part.rpartition("/")
+    return f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
+
+
+def _target(part: str, target: str) -> str:
+    """A relationship's target as a part name (relative to the part's folder)."""
+    import posixpath
+
+    if target.startswith("/"):
+        return target.lstrip("/")
+    folder = part.rpartition("/")[0]
+    return posixpath.normpath(posixpath.join(folder, target)) if folder else posixpath.normpath(target)
+
+
+def _only_what_is_taken(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The parts of the reference (body already replaced) that the report keeps: relationships
+    of the kinds taken, never an external one, and the parts they reach; our settings."""
+    kept: dict[str, bytes] = {}
+    dropped_ids: dict[str, set[str]] = {}
+
+    def keep(part: str, allowed: set[str]) -> None:
+        kept[part] = parts[part]
+        rels_name = _rels_name(part)
+        if rels_name not in parts:
+            return
+        rels = etree.fromstring(parts[rels_name])
+        for rel in list(rels):
+            target = _target(part, rel.get("Target", ""))
+            if rel.get("Type") not in allowed or rel.get("TargetMode") == "External" or target not in parts:
+                dropped_ids.setdefault(part, set()).add(rel.get("Id", ""))
+                rels.remove(rel)
+            elif target not in kept:
+                keep(target, _PART_TAKEN)
+        kept[rels_name] = part_bytes(rels)
+
+    root = "_rels/.rels"
+    rels = etree.fromstring(parts[root])
+    for rel in list(rels):
+        if rel.get("Type") not in _PACKAGE_TAKEN or rel.get("TargetMode") == "External":
+            rels.remove(rel)
+        elif rel.get("Type") == OD_REL + "officeDocument":
+            keep(_target("", rel.get("Target", "")), _DOCUMENT_TAKEN)
+        elif _target("", rel.get("Target", "")) in parts:
+            kept[_target("", rel.get("Target", ""))] = parts[_target("", rel.get("Target", ""))]
+    kept[root] = part_bytes(rels)
+    for name in ("word/settings.xml", "word/_rels/settings.xml.rels"):
+        kept.pop(name, None)
+    if "word/settings.xml" in parts:
+        kept["word/settings.xml"] = base_part("settings.xml")
+    for part, ids in dropped_ids.items():
+        kept[part] = _without_references(kept[part], ids)
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    for override in list(types):
+        if override.tag == f"{{{CONTENT_TYPES_NS}}}Override" and override.get("PartName", "").lstrip("/") not in kept:
+            types.remove(override)
+    kept["[Content_Types].xml"] = part_bytes(types)
+    return kept
+
+
+def _without_references(xml: bytes, ids: set[str]) -> bytes:
+    """A part without its references to relationships that were not taken: the attribute goes
+    (r:link of a remote picture, r:id of a hyperlink), or the element where it cannot stand alone."""
+    if not ids or not any(f'"{i}"'.encode() in xml for i in ids):
+        return xml
+    root = etree.fromstring(xml)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        for attr in [a for a in el.attrib if a.startswith(f"{{{R}}}") and el.get(a) in ids]:
+            if el.tag in (qn("w:printerSettings"), qn("w:headerReference"), qn("w:footerReference")):
+                parent = el.getparent()
+                if parent is not None:
+                    parent.remove(el)
+                break
+            del el.attrib[attr]
+    return part_bytes(root)
 
 
 def _repair_reference_parts(parts: dict[str, bytes]) -> None:

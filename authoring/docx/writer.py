@@ -16,7 +16,7 @@ from typing import Any, Mapping, Optional, Sequence
 from authoring import __version__
 from authoring.blocks import Block
 from authoring.docx.base import Base, LeanBase, lean_base
-from authoring.docx.body import BadCharacter, Body
+from authoring.docx.body import BadCharacter, Body, BodyTooLarge
 from authoring.docx.layout import resolve_layout
 from authoring.docx.package import package_parts
 from authoring.docx.parts import app_xml, core_xml
@@ -42,7 +42,7 @@ def build_docx(blocks: Sequence[Block], *, layout: Optional[Mapping[str, Any]] =
     for block in blocks:
         try:
             body.add(block)
-        except BadCharacter as exc:
+        except (BadCharacter, BodyTooLarge) as exc:
             # meta["source"] (the report's file name), when given, makes the place clickable.
             source = str((meta or {}).get("source") or "")
             raise AuthoringError(str(exc), file=source, line=block.line) from None
