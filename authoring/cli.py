@@ -28,6 +28,12 @@ class _PathArg(click.Path):
     """click.Path whose values are pathlib.Path, importing pathlib only when a path is given:
     pathlib (with urllib.parse, ipaddress and fnmatch) is a tenth of `authoring --help`."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        # click's own check of readability stopped a whole batch with its English ("File 'x' is
+        # not readable"): the library reads each file and says why in Chinese.
+        kwargs.setdefault("readable", False)
+        super().__init__(**kwargs)
+
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
         from os import fsdecode
         from pathlib import Path
@@ -326,11 +332,14 @@ def _render_batch(inputs: tuple[Path, ...], folder: Path, fmt: str, jobs: int, t
               help="写入文件；不给则打印到屏幕")
 @click.option("--install", is_flag=True,
               help="安装到本机用户文件夹（新建的 YAML 第一行指向这里）；给出 YAML 时，把它们第一行的 $schema 改为指向这里")
+@click.option("--force", is_flag=True, help="-o 的目标文件已存在且内容不同时仍然覆盖（旧文件先备份）")
 @_handle_errors
-def schema_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], install: bool) -> None:
+def schema_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], install: bool, force: bool) -> None:
     """导出报告 YAML 的 JSON Schema，供编辑器（如 VS Code 的 YAML 扩展）提示和检查。
 
     authoring 新建的 YAML 第一行（# yaml-language-server: $schema=…）指向安装在本机用户文件夹中的 schema，YAML 移到别处仍然有效；从别的电脑收到的 YAML，用 --install 加文件名改为指向本机（只改这一行）。
+
+    -o 的目标文件已存在时，只在内容相同时才覆盖（如上次导出的 schema）；否则需加 --force，旧文件先备份。
 
     Example:
 
@@ -340,7 +349,7 @@ def schema_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], install: bo
         authoring schema --install 收到的report.yaml
     """
     from authoring.errors import AuthoringError
-    from authoring.main import install_schema, point_at_schema, save_file, schema_text
+    from authoring.main import install_schema, point_at_schema, save_output, schema_text
 
     if yaml_files and not install:
         raise AuthoringError("给出 YAML 文件时请加 --install：authoring schema --install report.yaml")
@@ -355,7 +364,10 @@ def schema_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], install: bo
     if output is None:
         click.echo(text, nl=False)
         return
-    save_file(output, text.encode("utf-8"))
+    # Like every other output: `schema -o report.yaml` overwrote the report without a word.
+    backup = save_output(output, text.encode("utf-8"), force=force, stamped=False)
+    if backup:
+        _say(f"原文件已备份为 {backup}", "yellow")
     _say(f"已写入 {output}", "green")
 
 
@@ -495,6 +507,10 @@ def import_cmd(document: Path, output: Optional[Path], figures: bool, force: boo
     """
     from authoring.main import import_report
 
+    if document.is_dir() or not document.name:  # `import .`: no file, and no name to give the YAML
+        from authoring.errors import InputError
+
+        raise InputError("这是一个文件夹，不是报告文件；请给出要导入的 Word、文本或网页文件", file=str(document))
     target = output or document.with_suffix(".yaml")
     result = import_report(document, figures=figures, output=str(target))
     _save_yaml(target, result.yaml_text, force)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import Optional, Union
 
@@ -47,8 +49,36 @@ def _explain(path: PathLike, exc: OSError, *, replacing: bool) -> OutputError:
         return _fail(path, "没有在该文件夹中写文件的权限。请用 -o 保存到有权限的文件夹（如“文档”或桌面）")
     if exc.errno == errno.EROFS:
         return _fail(path, "该位置是只读的。请用 -o 保存到可写的文件夹")
-    reason = exc.strerror or exc.__class__.__name__
-    return _fail(path, f"无法写入（{reason}），原有文件未改动。请检查路径，或用 -o 保存到其他位置")
+    return _fail(path, f"无法写入（{reason(exc)}），原有文件未改动。请检查路径，或用 -o 保存到其他位置")
+
+
+# The system's reasons in Chinese: its own words (strerror) are English.
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "磁盘空间不足（超出配额）",
+    errno.EFBIG: "文件超出该磁盘或系统允许的大小",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "系统不允许这项操作",
+    errno.EROFS: "该位置是只读的",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EIO: "磁盘读写出错",
+    errno.EBUSY: "文件正被占用",
+    errno.EEXIST: "文件已存在",
+    errno.ELOOP: "路径中的链接（快捷方式）过多或成环",
+    errno.EMFILE: "同时打开的文件过多",
+    errno.EXDEV: "不能跨磁盘移动",
+    errno.EINVAL: "文件名或路径无效",
+}
+
+
+def reason(exc: OSError) -> str:
+    """Why an operation on a file failed, in Chinese."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"
 
 
 def write_atomic(path: PathLike, data: bytes) -> None:
@@ -58,6 +88,7 @@ def write_atomic(path: PathLike, data: bytes) -> None:
         raise _explain(path, IsADirectoryError(errno.EISDIR, "is a directory"), replacing=False)
     if not target.parent.is_dir():
         raise _explain(path, FileNotFoundError(errno.ENOENT, "no such directory"), replacing=False)
+    _clean_stale_temps(target)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     # O_EXCL: never clobber someone else's file; 0o666 lets the umask decide, as open() would.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -87,6 +118,31 @@ def write_atomic(path: PathLike, data: bytes) -> None:
     _sync_dir(target.parent)
 
 
+# A temporary file of ours older than this was left by a write that was killed (SIGKILL, a
+# power cut): no write takes an hour, so it is nobody's any more. Younger ones may be another
+# render writing now.
+STALE_TEMP_SECONDS = 3600
+
+
+def _clean_stale_temps(target: Path) -> None:
+    """Remove temporary files a killed write of this same target left behind (hidden: a clerk
+    never sees them, and they were never cleaned)."""
+    pattern = re.compile(r"\." + re.escape(target.name) + r"\.[0-9a-f]{8}\.tmp")
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def _sync_dir(folder: Path) -> None:
     # Make the rename itself durable where the OS allows it (POSIX); Windows has no directory fds.
     try:
@@ -101,41 +157,80 @@ def _sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def backup_path(path: PathLike) -> Path:
-    """The first free backup name beside path: 报告.bak-1.docx, 报告.bak-2.docx, ..."""
+def backup_path(path: PathLike, start: int = 1) -> Path:
+    """The first free backup name beside path: 报告.bak-1.docx, 报告.bak-2.docx, ... A name held by
+    a symbolic link is not free, even when the link points nowhere."""
     target = Path(path)
-    n = 1
+    n = start
     while True:
         candidate = target.with_name(f"{target.stem}.bak-{n}{target.suffix}")
-        if not candidate.exists():
+        if not os.path.lexists(candidate):
             return candidate
         n += 1
 
 
 def _backup(path: Path) -> Path:
-    while True:
-        dest = backup_path(path)
+    """Copy path to its first free backup name, atomically: a complete copy under that name, or
+    nothing. The copy is written to a temporary file (exclusively created, fsynced) and then
+    linked to the backup name, which never replaces or follows anything already there (a
+    dangling symbolic link at the name made the copy land wherever it pointed, and render
+    --force then looked for a free name forever)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(tmp, flags, 0o666)
+        with os.fdopen(fd, "wb") as dst, open(path, "rb") as src:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())
         try:
-            # "xb": if another process took the name meanwhile, try the next one; never overwrite.
-            with open(path, "rb") as src, open(dest, "xb") as dst:
-                shutil.copyfileobj(src, dst)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            try:
-                dest.unlink()  # a half-written backup is worse than none: it looks like one
-            except OSError:
-                pass
-            if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-                reason = "磁盘空间不足"
-            else:
-                reason = exc.strerror or exc.__class__.__name__
-            raise _fail(path, f"无法备份原文件（{reason}），没有覆盖。请用 -o 另存为其他文件名") from exc
-        try:
-            shutil.copystat(path, dest)  # keep the old file's dates on its backup
+            shutil.copystat(path, tmp)  # keep the old file's dates on its backup
         except OSError:
             pass
-        return dest
+        n = 1
+        while True:
+            dest = backup_path(path, n)
+            try:
+                _place(tmp, dest)
+            except FileExistsError:  # another process took the name meanwhile: the next one
+                n = int(dest.stem.rsplit(".bak-", 1)[1]) + 1
+                continue
+            return dest
+    except OSError as exc:
+        raise _fail(path, f"无法备份原文件（{reason(exc)}），没有覆盖。请用 -o 另存为其他文件名") from exc
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _place(tmp: Path, dest: Path) -> None:
+    """Give the complete file at tmp the name dest, never replacing anything at dest."""
+    try:
+        os.link(tmp, dest)  # atomic, and fails with FileExistsError on anything there
+        return
+    except FileExistsError:
+        raise
+    except (OSError, NotImplementedError, AttributeError):
+        pass  # no hard links here (FAT or exFAT drives, some network shares)
+    if os.name == "nt":
+        os.rename(tmp, dest)  # on Windows rename never replaces an existing file
+        return
+    # Last resort: an exclusive copy, removed if it cannot be completed.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(dest, flags, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as dst, open(tmp, "rb") as src:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except BaseException:
+        try:
+            os.unlink(dest)
+        except OSError:
+            pass
+        raise
 
 
 def guard_overwrite(path: PathLike, force: bool, *, same_as: Optional[bytes] = None) -> Optional[Path]:
@@ -184,6 +279,8 @@ def write_new_file(path: PathLike, data: bytes, force: bool) -> Optional[Path]:
     `force`, and then only after copying it to a backup, whose path is returned."""
     target = Path(path)
     backup = None
+    if target.is_dir():
+        raise _explain(path, IsADirectoryError(errno.EISDIR, "is a directory"), replacing=False)
     if target.exists():
         if not force:
             raise _fail(path, "文件已存在，为避免覆盖已填写的内容，未写入；请用 -o 另一个文件名，或加 --force 覆盖（原文件会先备份）")

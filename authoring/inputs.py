@@ -54,7 +54,7 @@ def read_report_file(path: PathLike) -> bytes:
     except FileNotFoundError:
         raise InputError("找不到这个文件；请检查路径和文件名", file=name) from None
     except OSError as exc:
-        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
+        raise _unreadable(exc, name) from None
     if p.is_dir():
         raise InputError("这是一个文件夹，不是报告文件；请给出 .yaml 文件的路径", file=name)
     if size > MAX_YAML_BYTES:
@@ -68,7 +68,7 @@ def read_report_file(path: PathLike) -> bytes:
         with open(p, "rb") as fh:
             raw = fh.read(MAX_YAML_BYTES + 1)
     except OSError as exc:
-        raise InputError(f"无法读取这个文件（{exc.strerror}）", file=name) from None
+        raise _unreadable(exc, name) from None
     if len(raw) > MAX_YAML_BYTES:
         raise InputError(
             f"文件超过 {MAX_YAML_BYTES // 1024 // 1024} MB（或不是普通文件）；请给出报告 YAML 文件的路径", file=name
@@ -84,6 +84,11 @@ def read_document_file(path: PathLike) -> tuple[bytes, str]:
     if not p.exists():
         raise InputError("文件不存在", file=name)
     if p.is_dir():
+        try:
+            os.scandir(p).close()
+        except OSError as exc:  # collect_paths gives a sub-folder it could not open
+            raise InputError(f"无法打开这个文件夹（{_reason(exc)}），其中的报告没有检查；请检查文件夹的权限",
+                             file=name) from None
         raise InputError("这是一个文件夹，不是报告文件", file=name)
     kind = document_kind(path)
     # Sizes are refused before the file is read whole (a 50 MB "text" is not read into memory).
@@ -93,7 +98,25 @@ def read_document_file(path: PathLike) -> tuple[bytes, str]:
     refuse_size(p.stat().st_size, kind, name)
     if kind == "yaml":
         return read_report_file(path), kind
-    return p.read_bytes(), kind
+    try:
+        return p.read_bytes(), kind
+    except OSError as exc:
+        raise _unreadable(exc, name) from None
+
+
+def _reason(exc: OSError) -> str:
+    from authoring.fileio import reason
+
+    return reason(exc)
+
+
+def _unreadable(exc: OSError, name: str) -> InputError:
+    # A file held open elsewhere, or not ours to read: PermissionError's English reached the
+    # clerk as "检查时出错（PermissionError: …），请把这个文件反馈给维护者".
+    if isinstance(exc, PermissionError):
+        return InputError("没有读取权限，无法读取；请检查文件的权限（或先在 Word/WPS 中关闭它），"
+                          "或把文件复制到自己的文件夹再试", file=name)
+    return InputError(f"无法读取这个文件（{_reason(exc)}）", file=name)
 
 
 def document_kind(name: PathLike) -> str:
@@ -114,20 +137,31 @@ def read_reference_doc(path: PathLike) -> bytes:
     ref = Path(path)
     if not ref.is_file():
         raise InputError("找不到参考文档。请检查 --reference-doc 给出的路径", file=str(ref))
-    return ref.read_bytes()
+    try:
+        return ref.read_bytes()
+    except OSError as exc:
+        raise _unreadable(exc, str(ref)) from None
 
 
 def collect_paths(paths: Iterable[PathLike]) -> list[Path]:
-    """Files to check: files as given, folders expanded to the report files inside them."""
+    """Files to check: files as given, folders expanded to the report files inside them. A
+    sub-folder that cannot be opened is given too (its check says so; it was skipped silently)."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and (f.suffix.lower() in SUFFIXES or f.suffix.lower() in REFUSED_SUFFIXES)
-                # Word's lock files (~$报告.docx) and hidden files are not reports.
-                and not f.name.startswith(("~$", "."))
-            ))
+            found: list[Path] = []
+
+            def unreadable(error: OSError) -> None:
+                found.append(Path(error.filename) if error.filename else p)
+
+            for folder, _dirs, files in os.walk(p, onerror=unreadable):
+                found.extend(
+                    Path(folder) / f for f in files
+                    if (Path(f).suffix.lower() in SUFFIXES or Path(f).suffix.lower() in REFUSED_SUFFIXES)
+                    # Word's lock files (~$报告.docx) and hidden files are not reports.
+                    and not f.startswith(("~$", ".")) and (Path(folder) / f).is_file()
+                )
+            out.extend(sorted(found))
         else:
             out.append(p)
     return out

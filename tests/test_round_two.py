@@ -164,7 +164,6 @@ TEXT_REPORT = """某市城市管理局关于2024年度法治政府建设情况�
 # == 1. schema -o overwrites anything =============================================================
 
 
-@xfail("16.1.1")
 def test_schema_o_does_not_overwrite_a_report(here: Path) -> None:
     result = run(["schema", "-o", "r.yaml"])
 
@@ -310,7 +309,6 @@ def test_a_reference_doc_with_a_dtd_is_refused(here: Path) -> None:
 # == 8. backups ====================================================================================
 
 
-@xfail("16.8.1")
 @pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE stands in for a full disk")
 @pytest.mark.parametrize("command", ["init", "import"])
 def test_a_backup_that_cannot_be_written_leaves_nothing_half_done(command: str, here: Path) -> None:
@@ -331,7 +329,6 @@ def test_a_backup_that_cannot_be_written_leaves_nothing_half_done(command: str, 
     assert sorted(p.name for p in here.iterdir()) == ["new.yaml", "old.txt", "r.yaml"]  # no half backup
 
 
-@xfail("16.8.2")
 @pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
 def test_a_backup_is_never_written_through_a_symlink(here: Path) -> None:
     Path("new.yaml").write_text(REPORT, encoding="utf-8")
@@ -348,7 +345,6 @@ def test_a_backup_is_never_written_through_a_symlink(here: Path) -> None:
     assert Path("new.bak-2.yaml").read_text(encoding="utf-8") == REPORT
 
 
-@xfail("16.8.3")
 @pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges on Windows")
 def test_render_force_beside_a_dangling_symlink_does_not_loop(here: Path) -> None:
     Path("a.txt").write_text("科长手写", encoding="utf-8")
@@ -814,7 +810,6 @@ def test_compare_refuses_a_report_that_does_not_validate(change: dict[str, str],
     assert result.output.startswith("bad.yaml")
 
 
-@xfail("16.16.13")
 @pytest.mark.parametrize("args", [["import", "."], ["import", "/"], ["import", "old.txt", "-o", "folder", "--force"]],
                          ids=["dot", "root", "output-folder"])
 def test_import_of_a_folder_or_into_a_folder_is_refused(args: list[str], here: Path) -> None:
@@ -864,7 +859,6 @@ def test_ctrl_c_during_start_up_is_not_a_traceback(here: Path) -> None:
 # == 17. messages ==================================================================================
 
 
-@xfail("16.17.1")
 def test_an_unreadable_file_in_a_batch_is_one_report_among_others(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path("good.txt").write_text(TEXT_REPORT, encoding="utf-8")
     Path("locked.txt").write_text(TEXT_REPORT, encoding="utf-8")
@@ -890,7 +884,6 @@ def test_an_unreadable_file_in_a_batch_is_one_report_among_others(here: Path, mo
     assert "没有读取权限" in result.output
 
 
-@xfail("16.17.2")
 def test_an_unreadable_sub_folder_is_reported(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path("reports/locked").mkdir(parents=True)
     Path("reports/good.txt").write_text(TEXT_REPORT, encoding="utf-8")
@@ -959,7 +952,6 @@ def test_compare_of_a_file_with_itself_says_so(here: Path) -> None:
     assert "调换" not in result.output
 
 
-@xfail("16.17.7")
 def test_temporary_files_left_by_a_killed_write_are_cleaned(here: Path) -> None:
     stale = here / ".out.txt.0badf00d.tmp"
     stale.write_bytes(b"half a report")
