@@ -11,6 +11,7 @@ from authoring.errors import InputError, Place, Problem
 from authoring.facts import parse_date
 from authoring.parts import find_parts
 from authoring.read import ReadResult
+from authoring.render import LITERAL_BRACE
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, schema_ref
 
@@ -604,10 +605,11 @@ def tidy_punctuation(text: str) -> str:
 
 
 def _escape_template(text: str) -> str:
-    """Prose is a small template over figures: text that happens to hold {{ or {% stays literal."""
-    if "{{" in text or "{%" in text or "{#" in text:
-        return "{% raw %}" + text + "{% endraw %}"
-    return text
+    """Prose is a small template over figures: text read from a document is never template code
+    (render.literal_prose; a {% raw %} wrapping was broken out of by "{% endraw %}")."""
+    from authoring.render import literal_prose
+
+    return literal_prose(text)
 
 
 def _tidy_all(value: Any, key: str = "") -> Any:
@@ -685,8 +687,8 @@ class _Figures:
 
     def lift(self, text: str, path: FieldPath) -> str:
         """One text with each number-with-unit replaced by its {{ figures.name }}."""
-        if "{% raw %}" in text:
-            return text
+        if LITERAL_BRACE in text:
+            return text  # text that holds braces of its own stays as read
         titles = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》|“[^”]*”", text)]
         out, last = [], 0
         for m in self.pattern.finditer(text):
@@ -793,7 +795,7 @@ def _prose(data: dict[str, Any], parts: Sequence[str]) -> list[tuple[FieldPath, 
 
     def walk(value: Any, path: FieldPath) -> None:
         if isinstance(value, str):
-            if "{% raw %}" not in value:
+            if LITERAL_BRACE not in value:
                 out.append((path, value))
         elif isinstance(value, dict):
             for k, v in value.items():

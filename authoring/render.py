@@ -177,6 +177,19 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: _UNESCAPE[m.group(1)], text) if _ESC in text else text
 
 
+# Prose in the YAML is a small template; text that must stay text (what `import` reads from a
+# document) is written so that it cannot be template code: every "{" that could open a Jinja tag
+# ({{, {%, {#) is printed by an expression of its own. Unlike {% raw %}…{% endraw %}, which
+# "{% endraw %}" in the text broke out of, no text can end this escape.
+LITERAL_BRACE = '{{ "{" }}'
+_OPENS_TAG = re.compile(r"\{(?=[{%#])")
+
+
+def literal_prose(text: str) -> str:
+    """Prose that renders to exactly `text`, whatever it holds (for text read from a document)."""
+    return _OPENS_TAG.sub(LITERAL_BRACE, text)
+
+
 def table_cells(row: Iterable[Any]) -> TemplateText:
     """A table row as one `@row` line's cells: each cell a value, separated by the markup's tab."""
     return TemplateText("\t".join(markup_value(c) for c in row))

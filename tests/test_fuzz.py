@@ -460,3 +460,21 @@ def test_a_number_is_read_as_the_decimal_it_spells_or_as_text(written: str) -> N
     # A number only where the text is a plain decimal, and then exactly that decimal.
     assert re.fullmatch(r"[-+]?(?:0|[1-9][0-9]*)|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", written), written
     assert value == float(written) or (math.isinf(value) and math.isinf(float(written)))
+
+
+_BRACES = st.lists(st.one_of(st.text(_TEXT, max_size=5), st.sampled_from([
+    "{", "}", "{{", "}}", "{%", "%}", "{#", "#}", "{% endraw %}", "{% raw %}", "{{ 7*7 }}", '{{ "{" }}', "{%-", "-%}",
+])), max_size=12).map("".join)
+
+
+@FUZZ
+@example("{% endraw %}{{ 7*7 }}{% raw %}")
+@given(_BRACES)
+def test_text_read_from_a_document_is_never_template_code(text: str) -> None:
+    # What import writes for a document's text renders back to exactly that text (issue 16,
+    # finding 4: a {% raw %} wrapping was broken out of by "{% endraw %}").
+    from authoring.render import _environment_for, literal_prose, template_search_path
+
+    assume("\r" not in text)  # Jinja reads template text with its line breaks normalised
+    env = _environment_for(tuple(str(p) for p in template_search_path())).prose_environment
+    assert env.from_string(literal_prose(text)).render(figures={}) == text
