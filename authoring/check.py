@@ -745,6 +745,8 @@ def report_to_csv(reports: Iterable[CheckReport]) -> str:
 
 def csv_chunks(reports: Iterable[CheckReport]) -> Iterator[str]:
     """report_to_csv's text line by line: the header, then each report's row as it comes."""
+    from authoring.summary import csv_safe  # a title "=HYPERLINK(…)" was a live formula in Excel
+
     labels = part_labels()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -759,5 +761,5 @@ def csv_chunks(reports: Iterable[CheckReport]) -> Iterator[str]:
     for r in reports:
         marks = part_marks(r)
         summary = "；".join(f.message for f in r.findings if f.severity != "info")
-        yield row([r.file, r.agency, r.year or "", *(marks[k] for k in labels),
-                   r.count("error"), r.count("warning"), summary])
+        yield row([csv_safe(v) for v in [r.file, r.agency, r.year or "", *(marks[k] for k in labels),
+                                         r.count("error"), r.count("warning"), summary]])

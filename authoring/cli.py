@@ -6,6 +6,7 @@ Heavy imports (rich, jinja2, python-docx) happen inside the commands, so that `-
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TypeVar
@@ -51,12 +52,41 @@ def _console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, soft_wrap=True, highlight=False)
 
 
+# Characters a terminal obeys instead of showing: C0 controls but tab and line feed, DEL, C1
+# controls (ESC's 8-bit forms), the bidirectional overrides and the Unicode line breaks. A
+# document's title, a heading or a YAML value holding "\x1b]52;c;…\x07" wrote the clipboard,
+# cleared the screen or set the window's title when a message quoted it.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _shown_char(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the control picture: ␛ for ESC, ␇ for BEL
+    return "␡" if code == 0x7F else f"<U+{code:04X}>"
+
+
+def shown(text: Any) -> str:
+    """Text as it may reach a terminal: every control character shown, never obeyed. All
+    output of the command line goes through here (_say, _echo, tables)."""
+    return _TERMINAL_CONTROLS.sub(_shown_char, str(text))
+
+
+def _shown_json(text: str) -> str:
+    # JSON keeps the data exact: the same characters as \u escapes (they occur only in strings).
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _echo(text: str, *, json: bool = False, **kwargs: Any) -> None:
+    click.echo(_shown_json(text) if json else shown(text), **kwargs)
+
+
 def _say(text: str, style: str = "", stderr: bool = False) -> None:
     """One message line. Plain lines go through click (already imported): importing rich for
     them cost ~20 ms of every cold run (docs/performance.md)."""
     words = style.split()
     colour = next((w for w in words if w != "bold"), None)
-    click.secho(text, fg=colour, bold="bold" in words, err=stderr)
+    click.secho(shown(text), fg=colour, bold="bold" in words, err=stderr)
 
 
 _STYLES = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -312,7 +342,7 @@ def _render_batch(inputs: tuple[Path, ...], folder: Path, fmt: str, jobs: int, t
                 if not item.ok:  # above the bar, which stays at the bottom
                     from rich.text import Text
 
-                    bar.console.print(Text(line(item), style="red"))
+                    bar.console.print(Text(shown(line(item)), style="red"))
 
             result = render_many(sources, folder, fmt=fmt, jobs=jobs, templates=templates,
                                  reference_doc=reference_doc, force=force, on_item=step, draft=draft, ignore=ignore)
@@ -362,7 +392,7 @@ def schema_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], install: bo
             return
     text = schema_text()
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, json=True, nl=False)
         return
     # Like every other output: `schema -o report.yaml` overwrote the report without a word.
     backup = save_output(output, text.encode("utf-8"), force=force, stamped=False)
@@ -537,7 +567,7 @@ def compare_cmd(old: Path, new: Path) -> None:
     from authoring.compare import format_comparison
     from authoring.main import compare_reports
 
-    click.echo(format_comparison(compare_reports(old, new)), nl=False)
+    _echo(format_comparison(compare_reports(old, new)), nl=False)
 
 
 @cli.command("check")
@@ -595,7 +625,7 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect:
         seen = _CheckTally(keep=bool(expected))
         with _check_progress(len(files), show=not sys.stdout.isatty()) as step:
             for text in (json_chunks if fmt == "json" else csv_chunks)(seen.watch(checked, step)):
-                click.echo(text, nl=False)
+                _echo(text, json=fmt == "json", nl=False)  # control characters shown, never obeyed
         reports: Any = seen.kept
         code = seen.exit_code
     else:
@@ -723,7 +753,8 @@ def _print_check_report(report: Any) -> None:
         for f in report.findings:
             label, style = _SEVERITY_LABELS[f.severity]
             # Text cells, not markup: a message may quote "[...]" from the report.
-            table.add_row(Text(label, style=style), Text(report.place_label(f.line)), Text(f.message), Text(f.rule))
+            table.add_row(Text(label, style=style), Text(report.place_label(f.line)), Text(shown(f.message)),
+                          Text(shown(f.rule)))
         console.print(table)
     ok = report.ok
     _say(f"结论：{_check_totals([report])}", "bold green" if ok else "bold red")
@@ -754,7 +785,7 @@ def _print_check_summary(reports: Any) -> None:
     names = {r.file: os.path.relpath(Path(r.file).resolve(), base) for r in reports}
     for r in reports:
         marks = part_marks(r)
-        table.add_row(Text(names[r.file]), Text(r.agency if not r.unreadable else "无法读取"), str(r.year or ""),
+        table.add_row(Text(shown(names[r.file])), Text(shown(r.agency) if not r.unreadable else "无法读取"), str(r.year or ""),
                       *(marks[k] for k in keys), str(r.count("error")), str(r.count("warning")))
     _console().print(table)
     for r in reports:

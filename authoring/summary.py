@@ -19,7 +19,7 @@ from .check import CheckReport, part_columns, part_marks
 from .errors import InputError
 from .resources import load_data
 
-__all__ = ["Summary", "summarize", "parse_expected", "build_xlsx", "build_csv", "summary_bytes"]
+__all__ = ["Summary", "summarize", "parse_expected", "build_xlsx", "build_csv", "summary_bytes", "csv_safe"]
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 # Excel reads a cell that starts with one of these as a formula (CSV and typed-in text alike).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -248,10 +248,16 @@ def build_xlsx(summary: Summary) -> bytes:
     return package_parts(parts, __version__)
 
 
-def _csv_safe(value: Any) -> Any:
+def csv_safe(value: Any) -> Any:
+    """A CSV cell that Excel shows as the text it is: one that would start a formula (=, +, -, @,
+    a tab or CR first) gets an apostrophe, which marks it as text. Every CSV the tool writes
+    (this summary, `check --format csv`) goes through here."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value  # Excel shows the text; the apostrophe marks it as text
     return value
+
+
+_csv_safe = csv_safe
 
 
 def build_csv(summary: Summary) -> bytes:
