@@ -44,9 +44,17 @@ def main() -> None:
     if hasattr(os, "register_at_fork"):  # not on Windows, whose workers start a fresh Python
         os.register_at_fork(after_in_child=lambda: gc.set_threshold(*default))
     atexit.register(gc.freeze)
-    from authoring.cli import main as cli_main
+    try:
+        from authoring.cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except KeyboardInterrupt:
+        # Ctrl-C while some 300 modules are still being imported, before the command line's own
+        # handler exists: a traceback through importlib, once. Nothing has been written yet.
+        import sys
+
+        sys.stderr.write("已中断，未写入任何文件\n")
+        sys.exit(130)
 
 
 if __name__ == "__main__":

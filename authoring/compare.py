@@ -149,7 +149,12 @@ STATUS_LABELS = {"matched": "有对应内容", "weak": "可能对应，请核对
 def compare(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new_file: str = "") -> Comparison:
     """Compare the data of an earlier and a later report (the files are named in the result)."""
     old_year, new_year = old.get("year"), new.get("year")
-    if isinstance(old_year, int) and isinstance(new_year, int) and old_year >= new_year:
+    if isinstance(old_year, int) and isinstance(new_year, int) and old_year == new_year:
+        raise AuthoringError(
+            f"两份报告都是 {old_year} 年度；对比需要同一单位相邻两个年度的报告，先给较早年度的，再给较晚年度的",
+            file=old_file,
+        )
+    if isinstance(old_year, int) and isinstance(new_year, int) and old_year > new_year:
         raise AuthoringError(
             f"第一个文件应是较早年度的报告：{PurePath(old_file).name} 是 {old_year} 年度，"
             f"{PurePath(new_file).name} 是 {new_year} 年度；请交换两个文件的顺序",

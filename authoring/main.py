@@ -533,13 +533,25 @@ def compare_data(old: dict[str, Any], new: dict[str, Any], *, old_file: str = ""
 
 def compare_reports(old_path: PathLike, new_path: PathLike) -> Comparison:
     """Compare an earlier and a later report file (YAML; Word or text files are imported first)."""
+    import os
+
+    try:
+        same = os.path.samefile(old_path, new_path)
+    except OSError:
+        same = False
+    if same:  # it was told to swap the files, which were one
+        raise AuthoringError("两个参数是同一个文件；请先给较早年度的报告，再给较晚年度的报告", file=str(old_path))
     return compare_data(_report_data(old_path), _report_data(new_path),
                         old_file=str(old_path), new_file=str(new_path))
 
 
 def _report_data(path: PathLike) -> dict[str, Any]:
     if is_yaml(path):
-        return load_report(path).data
+        # Validated first: compare read what it never checked (plans: 5, a 401-digit figure)
+        # and crashed on it.
+        report = load_report(path)
+        validate(report)
+        return report.data
     # Figures lifted from a document are named after the noun beside them (licenses_items), so
     # two years' documents line up on the numbers they both report.
     return import_report(path, figures=True).data

@@ -420,6 +420,11 @@ def _figure_rules(figures: dict[str, Any], used: set[str]) -> Iterator[_Hit]:
         elif isinstance(value, float) and not math.isfinite(value):
             # YAML's .nan / .inf are floats to the schema, but no report can print them.
             yield path, "figures.not_finite", {"name": name, "value": value}
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= MAX_FIGURE:
+            # No count or amount in a report has 16 digits; a 401-digit one overflowed the
+            # arithmetic of compare (float()) and printed as a wall of digits.
+            shown = str(value) if len(str(value)) <= 20 else str(value)[:20] + "…"
+            yield path, "figures.too_large", {"name": name, "value": shown, "digits": len(str(int(abs(value))))}
 
 
 def _table_rules(data: dict[str, Any]) -> Iterator[_Hit]:
@@ -465,6 +470,8 @@ def _field_problems(report: LoadedReport) -> list[_Found]:
 
 # Word's own limit on the columns of a table.
 MAX_TABLE_COLUMNS = 63
+# A figure's magnitude: 15 digits (a trillion yuan in 元 has 13).
+MAX_FIGURE = 10 ** 15
 
 
 def _tables(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, list[Any]]]:
