@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+from collections import Counter
 import difflib
 import math
 import re
@@ -12,7 +13,7 @@ import types
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 
 def _import_cerberus() -> None:
@@ -77,6 +78,18 @@ class _Validator(cerberus.Validator):
     types_mapping = cerberus.Validator.types_mapping.copy()
     types_mapping["integer"] = cerberus.TypeDefinition("integer", (int,), (bool,))
     types_mapping["float"] = cerberus.TypeDefinition("float", (float, int), (bool,))
+
+    def _error(self, *args: Any) -> Any:
+        # cerberus sorts its whole error list, and the error trees' node lists, at every error
+        # added: 60,000 unknown fields took minutes. The list is kept unsorted (problems are
+        # sorted by line at the end) and the trees, which this schema never consults
+        # (they serve coerce and dependencies), are not built.
+        if len(args) == 1:
+            self._errors.extend(args[0])
+            for error in args[0]:
+                self.error_handler.emit(error)
+            return None
+        return super()._error(*args)
 
 
 def _strip_meta(node: Any) -> Any:
@@ -190,7 +203,7 @@ def _schema_at(path: FieldPath) -> Optional[dict[str, Any]]:
 
 
 def _leaf_errors(errors: list[Any]) -> Iterator[Any]:
-    for error in errors:
+    for error in sorted(errors):  # once here, in cerberus's order (see _Validator._error)
         if error.is_group_error and error.child_errors:
             yield from _leaf_errors(error.child_errors)
         else:
@@ -348,6 +361,7 @@ def _opening_rules(data: dict[str, Any]) -> Iterator[_Hit]:
 
 def _string_rules(data: dict[str, Any], figures: dict[str, Any], used: set[str]) -> Iterator[_Hit]:
     """Characters Word cannot hold, figures a text names but does not define, prose syntax."""
+    nearest = _Suggestions([str(k) for k in figures])
     for path, text in iter_strings(data):
         bad = _BAD_CHARS.search(text)
         if bad:  # layout too: a font name or heading with U+0001 reached the writer (lxml ValueError)
@@ -355,20 +369,42 @@ def _string_rules(data: dict[str, Any], figures: dict[str, Any], used: set[str])
             continue
         if path and path[0] == "layout":
             continue
-        yield from _figure_references(path, text, figures, used)
+        yield from _figure_references(path, text, figures, used, nearest)
         syntax = _prose_syntax(text)
         if syntax:
             yield path, "yaml.prose_syntax", {"message": syntax}
 
 
-def _figure_references(path: FieldPath, text: str, figures: dict[str, Any], used: set[str]) -> Iterator[_Hit]:
+class _Suggestions:
+    """The did-you-mean of an undefined figure's name: once per name, and while the names
+    compared over the whole report stay within a budget. get_close_matches over every figure,
+    for every reference, was quadratic (8,000 of each: minutes); a report has tens of figures
+    and a few slips, and thousands are not worth a guess."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.found: dict[str, Optional[str]] = {}
+        self.compared = 0
+
+    def __call__(self, name: str) -> Optional[str]:
+        if name not in self.found:
+            near: list[str] = []
+            if self.compared + len(self.names) <= SUGGESTION_BUDGET:
+                self.compared += len(self.names)
+                near = difflib.get_close_matches(name, self.names, n=1)
+            self.found[name] = near[0] if near else None
+        return self.found[name]
+
+
+def _figure_references(path: FieldPath, text: str, figures: dict[str, Any], used: set[str],
+                       nearest: Callable[[str], Optional[str]]) -> Iterator[_Hit]:
     for expr in _JINJA.findall(text):
         for match in _FIGURE_REF.finditer(expr):
             name = match.group(1) or match.group(2)
             used.add(name)
             if name not in figures:
-                near = difflib.get_close_matches(name, [str(k) for k in figures], n=1)
-                hint = f"是否想写“{near[0]}”？" if near else "请在 figures 中定义它，或改正名称"
+                near = nearest(name)
+                hint = f"是否想写“{near}”？" if near else "请在 figures 中定义它，或改正名称"
                 yield path, "figures.undefined", {"name": name, "hint": hint}
 
 
@@ -449,7 +485,8 @@ def _layout_rules(data: dict[str, Any]) -> Iterator[_Hit]:
         return
     order = [k for k in layout["order"] if isinstance(k, str)]
     path: FieldPath = ("layout", "order")
-    for key in sorted({k for k in order if order.count(k) > 1}):
+    counts = Counter(order)  # order.count per entry was quadratic (700 KB: 113 s)
+    for key in sorted(k for k, n in counts.items() if n > 1):
         yield path, "yaml.order_repeated", {"key": key}
     for part in load_data("parts.yaml")["parts"]:
         if part["key"] not in order and (part["required"] or data.get(part["key"])):
@@ -472,6 +509,8 @@ def _field_problems(report: LoadedReport) -> list[_Found]:
 MAX_TABLE_COLUMNS = 63
 # A figure's magnitude: 15 digits (a trillion yuan in 元 has 13).
 MAX_FIGURE = 10 ** 15
+# Names compared for the did-you-mean of undefined figures, over the whole report.
+SUGGESTION_BUDGET = 20_000
 
 
 def _tables(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, list[Any]]]:
