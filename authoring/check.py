@@ -454,7 +454,9 @@ def _meeting_rules(ctx: _Context, year: int) -> list[Finding]:
 # -- figures ------------------------------------------------------------------------------------
 
 
-_NUM = r"(\d+(?:\.\d+)?)\s*(万)?"
+# A number starts where a run of digits starts (the lookbehind): tried at every digit of a long
+# run, the patterns below were quadratic in its length.
+_NUM = r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万)?"
 
 
 def _number(value: str, wan: Optional[str]) -> float:
@@ -483,7 +485,7 @@ def _figure_rules(ctx: _Context) -> list[Finding]:
             continue
         norm, orig = ctx.norms[i], ctx.texts[i]
         norm = norm.replace("％", "%")
-        for m in re.finditer(r"(\d+(?:\.\d+)?)\s*%", norm):
+        for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%", norm):
             if float(m.group(1)) <= 100:
                 continue
             # The clause the percentage belongs to (looked for within 60 characters: a rate word is near).
@@ -508,17 +510,26 @@ def _figure_rules(ctx: _Context) -> list[Finding]:
 
 def _parts_exceed(ctx: _Context, i: int, start: int, sent: str, whole_rx: re.Pattern[str],
                   item_rx: str, orig: str) -> list[Finding]:
+    import bisect
+
     out: list[Finding] = []
-    for wm in whole_rx.finditer(sent):
-        whole, unit = _number(wm.group(1), wm.group(2)), wm.group(3)
-        k = sent.find("其中", wm.end())
-        if k < 0:
+    wholes = list(whole_rx.finditer(sent))
+    # Where each 其中 and each 共 stands, found once: searching and slicing the rest of the
+    # sentence for every total was quadratic in the number of totals (60,000 共N件 in a line).
+    among = [m.start() for m in re.finditer("其中", sent)]
+    totals = [m.start() for m in re.finditer("共", sent)]
+    for n, wm in enumerate(wholes):
+        at = bisect.bisect_left(among, wm.end())
+        if at == len(among):
             continue
-        # The items run from 其中 to the next total (共…) or the end of the sentence.
-        nxt = sent.find("共", k)
-        seg = sent[k:nxt if nxt > 0 else len(sent)]
-        if whole_rx.search(sent[wm.end():k]):
+        k = among[at]
+        if n + 1 < len(wholes) and wholes[n + 1].end() <= k:
             continue  # another total sits between this one and 其中: the items belong to it
+        whole, unit = _number(wm.group(1), wm.group(2)), wm.group(3)
+        # The items run from 其中 to the next total (共…) or the end of the sentence.
+        after = bisect.bisect_left(totals, k)
+        nxt = totals[after] if after < len(totals) else -1
+        seg = sent[k:nxt if nxt > 0 else len(sent)]
         items = [_number(a, w) for a, w, _u in re.findall(item_rx.format(u=re.escape(unit)), seg)]
         if items and sum(items) > whole:
             found = orig[start + wm.start():start + k + len(seg)].rstrip("。")
