@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Optional, Sequence
@@ -595,11 +596,45 @@ def _is_empty(value: Any) -> bool:
 _CJK = r"[\u4e00-\u9fff“”‘’《》、。，；：！？（）]"
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CJK_CHAR = re.compile(_CJK)
+
+
+def _widen(text: str, mark: str, wide: str) -> str:
+    r"""`mark` with Chinese right before or after the spaces around it → `wide`, spaces and all:
+    what re.sub(r"(?<=CJK)\s*,\s*|\s*,\s*(?=CJK)") made, found from each mark outward."""
+    out: list[str] = []
+    pos = 0  # where the text not yet copied starts
+    floor = 0  # spaces before a mark are taken back to here at most (not from a match before)
+    while True:
+        at = text.find(mark, floor)
+        if at < 0:
+            break
+        start = at
+        while start > floor and text[start - 1].isspace():
+            start -= 1
+        end = at + len(mark)
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if (start > 0 and _CJK_CHAR.match(text[start - 1])) or (end < len(text) and _CJK_CHAR.match(text[end])):
+            out.append(text[pos:start])
+            out.append(wide)
+            pos = floor = end
+        else:
+            floor = at + len(mark)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def tidy_punctuation(text: str) -> str:
     """ASCII , : ; ( ) ! ? next to Chinese become full-width, as a Chinese document writes them."""
-    text = re.sub(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)", r"（\1）", text)
+    # Linear forms of the rules (issue 16): "([^()]*CJK[^()]*)" backtracked over every split of a
+    # long bracket that never closes, and "\s*,\s*" was tried at every character of a long run
+    # of spaces. A bracket pair holding Chinese; a mark with Chinese right before or after its
+    # spaces, the spaces taken from where their run starts.
+    text = re.sub(r"\(([^()]*)\)", lambda m: f"（{m.group(1)}）" if _HAN.search(m.group(1)) else m.group(0), text)
     for ascii_mark, wide in ((",", "，"), (";", "；"), ("!", "！"), ("?", "？")):
-        text = re.sub(rf"(?<={_CJK})\s*{re.escape(ascii_mark)}\s*|\s*{re.escape(ascii_mark)}\s*(?={_CJK})", wide, text)
+        text = _widen(text, ascii_mark, wide)
     text = re.sub(rf"(?<={_CJK}):(?!//)\s*", "：", text)
     return text
 
@@ -636,11 +671,16 @@ def _unit_names() -> dict[str, str]:
     return {u["unit"]: u["name"] for u in _rules()["units"]}
 
 
+@lru_cache(maxsize=4)
+def _longest_first(nouns: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    return sorted(nouns, key=lambda kv: -len(kv[0]))
+
+
 def _noun(before: str, after: str = "") -> str:
     """The English name of the known noun right after a number (“28次党组会议”), else the
     nearest one before it within its clause (“办理行政许可917件”)."""
     nouns = _rules()["nouns"]
-    for word, name in sorted(nouns.items(), key=lambda kv: -len(kv[0])):
+    for word, name in _longest_first(tuple(nouns.items())):
         if after.startswith(word):
             return str(name)
     clause = re.split(r"[。；;！？]", before)[-1][-24:]
@@ -673,6 +713,7 @@ class _Figures:
         self.pattern = _figure_pattern()
         self.units = _unit_names()
         self.figures: dict[str, Any] = dict(figures) if isinstance(figures, dict) else {}
+        self.next_number: dict[str, int] = {}
         self.notes = notes
 
     def walk(self, value: Any, path: FieldPath) -> Any:
@@ -702,15 +743,20 @@ class _Figures:
     def add(self, m: re.Match[str], text: str, path: FieldPath) -> str:
         """A new figure for the number `m` matched in `text`: named after the noun beside it."""
         unit = self.units[m.group(5)] + ("_10k" if m.group(3) == "万" else "_100m" if m.group(3) == "亿" else "")
-        noun = _noun(text[:m.start()], text[m.end():])
+        # Only the text near the number matters to _noun; slicing the whole text before and after
+        # every number was quadratic in a long paragraph of numbers.
+        noun = _noun(text[max(0, m.start() - 25):m.start()], text[m.end():m.end() + 32])
         if noun:
             base = noun if noun.endswith(("_rate", "share")) else f"{noun}_{unit}"
         else:
             where = [str(p + 1) if isinstance(p, int) else p for p in path if p not in ("items", "points", "text", "duties")]
             base = "_".join(where) + f"_{unit}"
-        name, n = base, 2
+        # The next free number of each name is kept: probing base_2, base_3… from 2 for every
+        # figure of one name was quadratic (20,000 办理行政许可N件: minutes).
+        name, n = base, self.next_number.get(base, 2)
         while name in self.figures:
             name, n = f"{base}_{n}", n + 1
+        self.next_number[base] = n
         raw = m.group(1)
         self.figures[name] = float(raw) if "." in raw else int(raw)
         context = text[max(0, m.start() - 12):m.end() + 6].replace("\n", " ")
