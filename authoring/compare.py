@@ -132,6 +132,7 @@ class Comparison:
     facts: list[FactChange] = field(default_factory=list)
     new_agency: str = ""
     copied: Copied = field(default_factory=Copied)
+    plans_not_compared: int = 0  # plans past MAX_PLANS (no report has that many)
 
     @property
     def unmatched(self) -> list[PlanMatch]:
@@ -170,7 +171,10 @@ def compare(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new
         else:
             result.only_old.append(str(name))
     result.only_new = [str(n) for n in new_figures if n not in old_figures]
-    result.plans = match_plans(old.get("plans"), new, old)
+    given = old.get("plans")
+    plans: list[Any] = given if isinstance(given, list) else []
+    result.plans = match_plans(plans[:MAX_PLANS], new, old)
+    result.plans_not_compared = max(len(plans) - MAX_PLANS, 0)
     result.facts = compare_facts(old, new)
     result.copied = copy_measure(old, new, result.figures)
     return result
@@ -304,11 +308,40 @@ def _bigrams(text: str) -> Counter[str]:
     return Counter(a + b for a, b in zip(chars, chars[1:]) if " " not in (a, b))
 
 
-def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
-    dot = sum(a[g] * b[g] * idf.get(g, 1.0) ** 2 for g in a.keys() & b.keys())
-    na = math.sqrt(sum((n * idf.get(g, 1.0)) ** 2 for g, n in a.items()))
-    nb = math.sqrt(sum((n * idf.get(g, 1.0)) ** 2 for g, n in b.items()))
-    return dot / (na * nb) if na and nb else 0.0
+# Every plan is compared with every passage: bounded so that a report of 20,000 plans (a 2 MB
+# YAML allows it) is compared in seconds, not hours. Real reports have tens of each.
+MAX_PLANS = 300
+MAX_PASSAGES = 3000
+
+
+class _Vectors:
+    """Bigram counts of many texts, for the cosine of one query with each of them: each text's
+    norm computed once and the dot products summed from an index of bigram → texts. Computed
+    pair by pair, norms included, matching was plans × passages × their text."""
+
+    def __init__(self, docs: list[Counter[str]], idf: dict[str, float]) -> None:
+        self.idf = idf
+        self.norms = [_norm(d, idf) for d in docs]
+        self.index: dict[str, list[tuple[int, int]]] = {}
+        for n, doc in enumerate(docs):
+            for g, count in doc.items():
+                self.index.setdefault(g, []).append((n, count))
+
+    def cosines(self, query: Counter[str]) -> list[float]:
+        """The cosine of the idf-weighted counts of `query` with those of every doc, in order."""
+        out = [0.0] * len(self.norms)
+        nq = _norm(query, self.idf)
+        if not nq:
+            return out
+        for g, count in query.items():
+            weight = count * self.idf.get(g, 1.0) ** 2
+            for n, c in self.index.get(g, ()):
+                out[n] += weight * c
+        return [dot / (nq * norm) if norm else 0.0 for dot, norm in zip(out, self.norms)]
+
+
+def _norm(bigrams: Counter[str], idf: dict[str, float]) -> float:
+    return math.sqrt(sum((n * idf.get(g, 1.0)) ** 2 for g, n in bigrams.items()))
 
 
 def match_plans(plans: Any, later: dict[str, Any], earlier: Optional[dict[str, Any]] = None) -> list[PlanMatch]:
@@ -320,21 +353,36 @@ def match_plans(plans: Any, later: dict[str, Any], earlier: Optional[dict[str, A
         (i, *_entry_text(e)) for i, e in enumerate(plans or []) if not is_introduction(e)
     ]
     old = set(sentences(earlier)) if earlier else set()
-    passages = [p for p in _passages(later) if not _copied_text(p[2], old)]
+    given = _passages(later)[:MAX_PASSAGES]
+    passages = [p for p in given if not _copied_text(p[2], old)]
     kept = {p[0] for p in passages}
-    copies = [p for p in _passages(later) if p[0] not in kept]
+    copies = [p for p in given if p[0] not in kept]
     # The heading counts double, but not a checklist heading init --from wrote: it is the plan's.
     docs = [_bigrams(_own(h) * 2 + b) for _, h, b in passages]
-    bodies = [_bigrams(b) for _, _, b in passages]
     idf = {g: math.log((1 + len(docs)) / (1 + df)) + 1 for g, df in Counter(g for d in docs for g in d).items()}
+    candidates = _Candidates(passages, _Vectors(docs, idf), _Vectors([_bigrams(b) for _, _, b in passages], idf))
+    copied = _Vectors([_bigrams(_own(h) * 2 + b) for _, h, b in copies], idf)
     out: list[PlanMatch] = []
     for i, heading, body in entries:
         label = heading or _first_sentence(body)
         if label:
             query = _bigrams(heading + heading + body)
-            match = _answer(label, f"plans[{i + 1}]", heading, query, list(zip(passages, docs, bodies)), idf)
-            out.append(_copied_answer(match, query, copies, idf) if match.status == "unmatched" else match)
+            match = _answer(label, f"plans[{i + 1}]", heading, query, candidates)
+            out.append(_copied_answer(match, query, copies, copied) if match.status == "unmatched" else match)
     return out
+
+
+@dataclass
+class _Candidates:
+    """The passages that may answer a plan, with what is computed of them once for all plans."""
+
+    passages: list[tuple[str, str, str]]
+    docs: _Vectors  # heading (twice) and text
+    bodies: _Vectors  # text only
+
+    def __post_init__(self) -> None:
+        self.cores = [_core(h) if h else "" for _, h, _ in self.passages]
+        self.to_fill = [_to_fill(b) for _, _, b in self.passages]
 
 
 def _copied_text(body: str, old: set[str]) -> bool:
@@ -344,9 +392,9 @@ def _copied_text(body: str, old: set[str]) -> bool:
 
 
 def _copied_answer(match: PlanMatch, query: Counter[str], copies: list[tuple[str, str, str]],
-                   idf: dict[str, float]) -> PlanMatch:
+                   vectors: _Vectors) -> PlanMatch:
     """A plan that only last year's own text, carried over, would answer: said so."""
-    scored = [(_cosine(query, _bigrams(_own(h) * 2 + b), idf), (w, h, b)) for w, h, b in copies]
+    scored = list(zip(vectors.cosines(query), copies))
     score, best = max(scored, default=(0.0, ("", "", "")), key=lambda x: x[0])
     if score < MATCH_THRESHOLD:
         return match
@@ -359,22 +407,21 @@ def _own(heading: str) -> str:
     return "" if _GENERATED.match(heading) else heading
 
 
-def _answer(label: str, path: str, heading: str, query: Counter[str],
-            candidates: list[tuple[tuple[str, str, str], Counter[str], Counter[str]]],
-            idf: dict[str, float]) -> PlanMatch:
+def _answer(label: str, path: str, heading: str, query: Counter[str], candidates: _Candidates) -> PlanMatch:
     """The passage that best answers one plan, or why none does."""
     best, score, named = None, 0.0, None
     core = _core(heading) if heading else ""
-    for passage, doc, body in candidates:
-        evidence = _cosine(query, body, idf)
-        names = bool(core and passage[1] and core in _core(passage[1]))
-        if _to_fill(passage[2]) and names:
+    alike, evidences = candidates.docs.cosines(query), candidates.bodies.cosines(query)
+    for n, passage in enumerate(candidates.passages):
+        evidence = evidences[n]
+        names = bool(core and passage[1] and core in candidates.cores[n])
+        if candidates.to_fill[n] and names:
             return PlanMatch(label, path, "to_fill", 0.9, passage[0], passage[1] or _first_sentence(passage[2]))
         if evidence < EVIDENCE:
-            if named is None and (names or _cosine(query, doc, idf) >= MATCH_THRESHOLD):
+            if named is None and (names or alike[n] >= MATCH_THRESHOLD):
                 named = (passage, evidence)  # named, or alike by its heading: nothing said under it
             continue
-        s = max(_cosine(query, doc, idf), 0.9 if names else 0.0)
+        s = max(alike[n], 0.9 if names else 0.0)
         if s > score:
             best, score = passage, s
     if best is not None and score >= MATCH_THRESHOLD:
@@ -472,6 +519,8 @@ def format_comparison(c: Comparison) -> str:
             lines.append("  " + "  ".join(cells).rstrip())
     answered = sum(1 for p in c.plans if p.status in ("matched", "weak"))
     lines.append(f"{old_y}报告所列安排的落实（{answered}/{len(c.plans)} 项有对应内容）：")
+    if c.plans_not_compared:
+        lines.append(f"  （只对比了前 {MAX_PLANS} 项安排，另有 {c.plans_not_compared} 项未对比）")
     for p in c.plans:
         if p.status == "unmatched":
             lines.append(f"  ✗ {p.plan}：{new_y}报告中未找到对应内容")
