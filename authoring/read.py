@@ -506,6 +506,7 @@ class _TextExtractor(HTMLParser):
         self._buf: list[str] = []
         self._line = 1
         self._stack: list[tuple[str, bool]] = []  # (tag, skipping)
+        self._open: dict[str, int] = {}  # how many of each tag the stack holds
         self._hint = ""
 
     @property
@@ -529,6 +530,7 @@ class _TextExtractor(HTMLParser):
         cls = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
         skip = self._skipping or tag in _SKIP_TAGS or bool(_SKIP_CLASS.search(cls))
         self._stack.append((tag, skip))
+        self._open[tag] = self._open.get(tag, 0) + 1
         if not skip and tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self._hint = "title" if tag == "h1" else f"h{min(int(tag[1]) - 1, 4)}"
             self._line = self.getpos()[0]
@@ -538,11 +540,16 @@ class _TextExtractor(HTMLParser):
             if tag == "br":
                 self._flush()
             return
-        # Pop to the matching tag: saved pages are rarely well-formed.
-        for i in range(len(self._stack) - 1, -1, -1):
-            if self._stack[i][0] == tag:
-                del self._stack[i:]
-                break
+        # Pop to the matching tag: saved pages are rarely well-formed. An end tag nothing opened
+        # is passed over without a look at the stack (50,000 stray </span> under 50,000 open
+        # <div> scanned the whole stack each).
+        if self._open.get(tag):
+            for i in range(len(self._stack) - 1, -1, -1):
+                if self._stack[i][0] == tag:
+                    for closed, _ in self._stack[i:]:
+                        self._open[closed] -= 1
+                    del self._stack[i:]
+                    break
         if tag in _BLOCK_TAGS:
             self._flush()
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
