@@ -478,3 +478,48 @@ def test_text_read_from_a_document_is_never_template_code(text: str) -> None:
     assume("\r" not in text)  # Jinja reads template text with its line breaks normalised
     env = _environment_for(tuple(str(p) for p in template_search_path())).prose_environment
     assert env.from_string(literal_prose(text)).render(figures={}) == text
+
+
+@FUZZ
+@given(st.text(st.sampled_from(list("(),;!?:/ \t\n\u3000依法a1：“《。")), max_size=40))
+def test_tidy_punctuation_is_what_its_regexes_made(text: str) -> None:
+    # The rules as they were first written (issue 16 made them linear: these backtracked
+    # quadratically on a long bracket that never closes or a long run of spaces).
+    import re
+
+    from authoring.importer import _CJK, tidy_punctuation
+
+    expected = re.sub(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)", r"（\1）", text)
+    for mark, wide in ((",", "，"), (";", "；"), ("!", "！"), ("?", "？")):
+        expected = re.sub(rf"(?<={_CJK})\s*{re.escape(mark)}\s*|\s*{re.escape(mark)}\s*(?={_CJK})", wide, expected)
+    expected = re.sub(rf"(?<={_CJK}):(?!//)\s*", "：", expected)
+    assert tidy_punctuation(text) == expected
+
+
+def _context_as_written(prose: str, name: str) -> str:
+    """draft's note on a figure as first written: the whole prose re-substituted for each name."""
+    import re
+
+    marked = re.sub(r"\{\{\s*figures\.%s\s*\}\}" % re.escape(name), "\x00", prose, count=1)
+    marked = re.sub(r"\{\{.*?\}\}", "…", marked)
+    at = marked.find("\x00")
+    if at < 0:
+        return ""
+    before = re.split(r"[。；\n]", marked[:at])[-1][-12:]
+    after = re.split(r"[。；，\n]", marked[at + 1:])[0][:6]
+    return f"：……{before}□{after}……"
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.sampled_from(["{{ figures.a }}", "{{ figures.b }}", "{{figures.a}}", "{{ x }}", "。", "；",
+                                           "，", "\n"]), st.text(_TEXT, max_size=8)), max_size=14).map("".join))
+def test_draft_notes_on_figures_are_what_they_were(prose: str) -> None:
+    from authoring.draft import _contexts
+
+    assume("{{" not in prose.replace("{{ figures.a }}", "").replace("{{ figures.b }}", "")
+           .replace("{{figures.a}}", "").replace("{{ x }}", ""))  # well-formed tags only
+    assume("}}" not in prose.replace("{{ figures.a }}", "").replace("{{ figures.b }}", "")
+           .replace("{{figures.a}}", "").replace("{{ x }}", ""))
+    found = _contexts(prose)
+    for name in ("a", "b"):
+        assert found.get(name, "") == _context_as_written(prose, name)
