@@ -11,10 +11,12 @@ import datetime as dt
 import os
 import random
 import tempfile
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -523,3 +525,28 @@ def test_draft_notes_on_figures_are_what_they_were(prose: str) -> None:
     found = _contexts(prose)
     for name in ("a", "b"):
         assert found.get(name, "") == _context_as_written(prose, name)
+
+
+def _cosine_as_written(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
+    """compare's cosine as first written, pair by pair (issue 16 made it an index)."""
+    import math
+
+    dot = sum(a[g] * b[g] * idf.get(g, 1.0) ** 2 for g in a.keys() & b.keys())
+    na = math.sqrt(sum((n * idf.get(g, 1.0)) ** 2 for g, n in a.items()))
+    nb = math.sqrt(sum((n * idf.get(g, 1.0)) ** 2 for g, n in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+@FUZZ
+@given(st.lists(st.text(st.sampled_from(list("依法行政执法改革 ab")), max_size=12), min_size=1, max_size=6),
+       st.text(st.sampled_from(list("依法行政执法改革 ab")), max_size=12))
+def test_compare_cosines_are_what_they_were(texts: list[str], query_text: str) -> None:
+    import math
+
+    from authoring.compare import _bigrams, _Vectors
+
+    docs = [_bigrams(t) for t in texts]
+    idf = {g: math.log((1 + len(docs)) / (1 + df)) + 1 for g, df in Counter(g for d in docs for g in d).items()}
+    query = _bigrams(query_text)
+    found = _Vectors(docs, idf).cosines(query)
+    assert found == pytest.approx([_cosine_as_written(query, d, idf) for d in docs], abs=1e-12)
