@@ -55,6 +55,19 @@ def main() -> None:
 
         sys.stderr.write("已中断，未写入任何文件\n")
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 — the command line itself could not be loaded
+        # (a damaged installation: a module missing or broken). The command line's own
+        # catch-all (cli._Group.main) covers everything once it runs; this covers its import.
+        import sys
+
+        from authoring.crash import EXIT_INTERNAL, handle
+
+        text = handle(exc) + "\n"
+        try:
+            sys.stderr.write(text)
+        except UnicodeEncodeError:  # a console whose code page lacks a character of the path
+            sys.stderr.write(text.encode(sys.stderr.encoding or "ascii", "replace").decode(sys.stderr.encoding or "ascii"))
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

@@ -174,6 +174,24 @@ class _Group(click.Group):
         except click.Abort:
             _say("已中断，未写入任何文件", "red", stderr=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # `authoring check … | more` closed early: the reader has what it wanted. Python
+            # would report the pipe again while flushing at exit.
+            import os
+
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):  # no file behind stdout (a test's)
+                pass
+            sys.exit(EXIT_ERRORS)
+        except click.ClickException as exc:  # click's other errors (a file it could not open)
+            _say(f"出错了：{exc.format_message()}", "red", stderr=True)
+            sys.exit(exc.exit_code)
+        except Exception as exc:  # noqa: BLE001 — the catch-all: no traceback ever reaches a clerk
+            from authoring.crash import EXIT_INTERNAL, handle
+
+            _say(handle(exc, sys.argv[1:] if args is None else [str(a) for a in args]), "red", stderr=True)
+            sys.exit(EXIT_INTERNAL)
         if standalone_mode:
             sys.exit(value if isinstance(value, int) else 0)
         return value
