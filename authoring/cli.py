@@ -206,7 +206,7 @@ def cli() -> None:
 
     一个 YAML 文件记录一年的事实和数字；authoring 校验它，按《法治政府建设与责任落实督察工作规定》的四个部分生成报告，并输出符合 GB/T 9704-2012 的 Word 文件。
 
-    Example:
+    示例：
 
     \b
         authoring init --agency 某市城市管理局 --year 2025 -o report.yaml
@@ -241,7 +241,7 @@ def validate_cmd(yaml_file: Path, ignore: tuple[str, ...]) -> None:
     validate 与 check 对同一份报告（YAML 或由它生成的 Word）结论相同。
     有错误时退出码为 1，文件无法读取时为 2，没有错误时为 0（警告、提示不影响）。
 
-    Example:
+    示例：
 
     \b
         authoring validate report.yaml
@@ -293,7 +293,7 @@ def render_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], output_dir:
 
     批量生成（-d 文件夹）：给多个 YAML 或文件夹，每个报告生成到 -d 指定的文件夹；某个报告有错误时只列出它（每个一行），其余照常生成。退出码：全部生成为 0，有报告未生成为 1，用法错误为 2。
 
-    Example:
+    示例：
 
     \b
         authoring render report.yaml -o 报告.docx
@@ -389,7 +389,7 @@ def schema_cmd(yaml_files: tuple[Path, ...], output: Optional[Path], install: bo
 
     -o 的目标文件已存在时，只在内容相同时才覆盖（如上次导出的 schema）；否则需加 --force，旧文件先备份。
 
-    Example:
+    示例：
 
     \b
         authoring schema -o report.schema.json
@@ -430,7 +430,7 @@ def fonts_cmd(yaml_file: Optional[Path], write_fontconfig: bool) -> None:
     给出报告 YAML 时按其 layout.fonts 检查，否则按默认字体（仿宋_GB2312、方正小标宋简体……）。
     缺少字体时退出码为 1。
 
-    Example:
+    示例：
 
         authoring fonts report.yaml
         authoring fonts --fontconfig
@@ -507,7 +507,7 @@ def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
 
     --from 时：年度加一，单位、负责人、署名保留，日期清空；上一年的“下一年度安排”变为今年逐项落实的核对清单；数字保留名称、清空数值；与年份有关的表述更新或标出请核对。
 
-    Example:
+    示例：
 
     \b
         authoring init --agency 某市城市管理局 --year 2025 -o report.yaml
@@ -548,7 +548,7 @@ def import_cmd(document: Path, output: Optional[Path], figures: bool, force: boo
 
     各部分按与 authoring check 相同的识别放入对应字段；无法归类的内容放在 other 中并给出警告，网页导航等非正文内容不导入、在警告中列出；缺少的部分留空并标出。
 
-    Example:
+    示例：
 
     \b
         authoring import 2024年报告.docx -o report-2024.yaml --figures
@@ -577,7 +577,7 @@ def compare_cmd(old: Path, new: Path) -> None:
 
     先给较早年度的文件。Word、文本报告先按 import --figures 导入再对比。
 
-    Example:
+    示例：
 
     \b
         authoring compare report-2024.yaml report-2025.yaml
@@ -607,7 +607,7 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, output: Optional[Path], expect:
 
     可以给多个文件或文件夹；文件夹中的 .yaml .docx .txt .md .html 都会检查，每个文件一行汇总。退出码：没有错误为 0，有错误为 1，有文件无法读取为 2（其他文件照常检查）。
 
-    Example:
+    示例：
 
     \b
         authoring check 报告.docx
@@ -833,7 +833,7 @@ def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
     给出报告文件时直接打开它（文件不存在则新建）；不给时打开首页：新建、打开、导入去年的 Word 文件。
     只在本机使用；每次启动的地址都带一个口令，请用打印出的完整地址。按 Ctrl+C 停止（未保存的修改会暂存）。
 
-    Example:
+    示例：
 
         authoring serve report-2025.yaml
         authoring serve
@@ -871,7 +871,7 @@ def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
 # -- more commands above --
 
 
-# Every command's usage line says [选项], not [OPTIONS]; its Example block keeps its lines and
+# Every command's usage line says [选项], not [OPTIONS]; its example block (示例：) keeps its lines and
 # its Chinese paragraphs are not broken up by spaces (cli_text.tidy_help), whoever wrote it.
 for _command in [cli, *cli.commands.values()]:
     _command.options_metavar = OPTIONS_METAVAR

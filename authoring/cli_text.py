@@ -106,10 +106,14 @@ def chinese_metavars(command: object) -> None:
             param.metavar = names[id(param.type)]
 
 
+# The heading of the example block of every command's --help.
+EXAMPLE_HEADING = "示例："
+
+
 def tidy_help(text: str) -> str:
-    """A command's docstring as click should show it in Chinese: the lines of an Example block
-    kept as written (click's \\b), and a Chinese paragraph's lines joined without the space that
-    click puts where the source wraps (Chinese has no spaces between words)."""
+    """A command's docstring as click should show it in Chinese: the lines of the example block
+    (headed 示例：) kept as written (click's \\b), and a Chinese paragraph's lines joined without
+    the space that click puts where the source wraps (Chinese has no spaces between words)."""
     paragraphs = text.split("\n\n")
     out = []
     after_example = False
@@ -122,7 +126,7 @@ def tidy_help(text: str) -> str:
             para = indent[:4] + "\b\n" + para
         elif len(lines) > 1 and "\b" not in stripped and any(ord(c) > 0x2E80 for c in para):
             para = lines[0] + "".join(line.strip() for line in lines[1:])
-        after_example = stripped[-1:] == ["Example:"]
+        after_example = stripped[-1:] == [EXAMPLE_HEADING]
         out.append(para)
     return "\n\n".join(out)
 

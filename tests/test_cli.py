@@ -91,7 +91,7 @@ def test_every_command_has_an_example_and_is_in_the_readme(runner: CliRunner) ->
     for name in cli.commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
-        assert "Example:" in result.output, f"{name} --help has no example"
+        assert "示例：\n" in result.output, f"{name} --help has no example"
         assert f"authoring {name}" in result.output, name
         assert f"authoring {name}" in readme, f"README does not show authoring {name}"
 

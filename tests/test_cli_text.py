@@ -49,15 +49,16 @@ def test_help_is_chinese_throughout(args: list[str]) -> None:
     assert "选项：\n" in out and "显示本帮助并退出。" in out
     if not args:
         assert "-V, --version  显示版本号并退出。" in out and "命令：\n" in out
-    # The Example block: one command a line, as written.
-    example = out[out.index("Example:\n"):].split("\n\n")[1]
+    # The example block (headed 示例：, not English): one command a line, as written.
+    assert "Example" not in out
+    example = out[out.index("示例：\n"):].split("\n\n")[1]
     assert all(line.strip().startswith("authoring ") and line.count("authoring ") == 1
                for line in example.splitlines()), example
 
 
 def test_example_blocks_keep_their_lines() -> None:
     out = CliRunner().invoke(cli, ["render", "--help"]).output
-    block = out[out.index("Example:"):]
+    block = out[out.index("示例："):]
     assert [line.strip() for line in block.splitlines()[2:6]] == [
         "authoring render report.yaml -o 报告.docx",
         "authoring render report.yaml -o 报告.pdf",
