@@ -150,7 +150,12 @@ def line_map(text: str) -> dict[FieldPath, int]:
             for i, value in enumerate(node.value):
                 walk(value, path + (i,))
 
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    # libyaml where PyYAML has it: the same nodes at the same lines, a tenth of the time (a
+    # draft of thousands of entries spent seconds here). PyYAML's own parser if libyaml refuses.
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is not None:
         walk(root, ())
     return out
@@ -363,10 +368,30 @@ def _block(text: str, indent: int) -> Optional[list[str]]:
 _PLAIN_BAD = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|\s$|: |\s#|[\x00-\x1f\x7f\x85\u2028\u2029\ufeff]")
 
 
+# Text that surely loads back as itself when written plain, known without loading it (loading
+# each scalar to find out was most of init --from's time: 6,000 figures, 20 s):
+# - a Chinese character in it (every implicit resolver of YAML, bool, int, float, null,
+#   timestamp, is ASCII, so none can match) and nothing the plain scalar syntax of a block
+#   treats specially (no colon, hash or quote anywhere; it starts with a letter, a digit or
+#   Chinese; _PLAIN_BAD has refused a trailing space);
+# - a name such as `licenses` or `f12` that is none of YAML 1.1's words for true, false and null.
+_PLAIN_SURE = re.compile(r"(?=.*[\u4e00-\u9fff])[\u4e00-\u9fffA-Za-z0-9\u3001-\u303f\uff01-\uff5e\u2018-\u201d]"
+                         r"[\u4e00-\u9fffA-Za-z0-9\u3001-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u00b7 ._%/()+\-{}\[\],]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
+
+
 def _plain_ok(text: str) -> bool:
     """Whether `text` can be written unquoted and still load back as the same string."""
     if not text or _PLAIN_BAD.search(text):
         return False
+    if _PLAIN_SURE.fullmatch(text) or (_NAME.fullmatch(text) and text.lower() not in _YAML_WORDS):
+        return True
+    return _plain_loads(text)
+
+
+def _plain_loads(text: str) -> bool:
+    """Whether `k: text` loads as {"k": text} (the test of _plain_ok without its shortcut)."""
     try:
         return yaml.safe_load(f"k: {text}\n") == {"k": text}
     except yaml.YAMLError:

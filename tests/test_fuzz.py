@@ -550,3 +550,22 @@ def test_compare_cosines_are_what_they_were(texts: list[str], query_text: str) -
     query = _bigrams(query_text)
     found = _Vectors(docs, idf).cosines(query)
     assert found == pytest.approx([_cosine_as_written(query, d, idf) for d in docs], abs=1e-12)
+
+
+@FUZZ
+@given(st.text(st.sampled_from(list("依法 行政a1yesnoNULLtrue:#-.{}[],%'\"!|>@`~_\t（）“”…—·、。，") + ["\u3000", "\u00a0", "\u2028"]),
+               max_size=16))
+@example("null")
+@example("yes")
+@example("依法 #行政")
+@example("依法: 行政")
+@example("依法:")
+def test_plain_scalars_known_without_loading_load_back(text: str) -> None:
+    # yamlout._plain_ok decides most scalars without loading them (issue 16: init --from spent
+    # its time loading each); it must never say plain where loading says otherwise.
+    from authoring.yamlout import _plain_loads, _plain_ok
+
+    assert _plain_ok(text) == (_plain_ok(text) and _plain_loads(text))
+    if _plain_ok(text):
+        assert yaml.safe_load(f"k: {text}\n") == {"k": text}
+        assert yaml.safe_load(f"{text}: 1\n") == {text: 1}
