@@ -197,7 +197,8 @@ def test_a_line_break_in_a_value_is_never_document_structure(field: str, breaker
         "title": {"year: 2024\n": f"year: 2024\ntitle: {value}\n"},
         "signature": {"  date: 2025-02-20\n": f"  date: 2025-02-20\n  name: {value}\n"},
         "agency": {"  name: 某市城市管理局\n": f"  name: {value}\n"},
-        "layout-heading": {"  date: 2025-02-20\n": f"  date: 2025-02-20\nlayout:\n  headings:\n    plans: {value}\n"},
+        # (the heading still names part four: validate checks the parts on the rendered blocks)
+        "layout-heading": {"  date: 2025-02-20\n": f"  date: 2025-02-20\nlayout:\n  headings:\n    plans: \"下一年度主要安排{value[1:]}\n"},
     }[field]
     Path("bad.yaml").write_text(report_text(**lines), encoding="utf-8")
 
