@@ -277,8 +277,6 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
                    style_hint: Callable[[str], str]) -> list[tuple[int, str, str, Optional[Table]]]:
     """reader.document_items of the same document, read from the parsed parts (the reader's
     own paragraph_text and style_hint passed in, so that both paths share them)."""
-    from docx.table import Table as DocxTable
-
     items: list[tuple[int, str, str, Optional[Table]]] = []
     numbers = ListNumbers(_ListSource(doc))
     styles = doc.style_table
@@ -299,9 +297,11 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
                 raise Declined("a tbl of another namespace")
             for cell_p in element.iter(_P):
                 numbers.label(cell_p)
-            table = DocxTable(element, None)  # type: ignore[arg-type]  # cell text needs no part
-            rows = tuple(tuple(c.text.strip() for c in row.cells) for row in table.rows)
-            items.append((number + 1, "", "", Table(rows, True, number + 1)))
+            # The reader's own table_rows, as the python-docx path reads them: row.cells built
+            # its grid from w:gridSpan as written ("2000000" took a minute, "abc" raised).
+            from authoring.docx.reader import table_rows
+
+            items.append((number + 1, "", "", Table(table_rows(element), True, number + 1)))
     return items
 
 
