@@ -844,13 +844,13 @@ def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
         import datetime
         import re
 
-        from authoring.draft import FILL, init_scaffold
         from authoring.fileio import write_atomic
+        from authoring.web.form import blank_report
 
         # report-2025.yaml is the report on 2025; otherwise last year's, the one written now.
         named = re.search(r"(?<!\d)(20\d\d)(?!\d)", path.stem)
         year = int(named.group(1)) if named else datetime.date.today().year - 1
-        write_atomic(path, init_scaffold(FILL, year, output=str(path)).encode("utf-8"))
+        write_atomic(path, blank_report("", year, str(path)).encode("utf-8"))
         _say(f"已新建 {path}（{year} 年度的空白报告）", "green")
 
     bind = host or "127.0.0.1"

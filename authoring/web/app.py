@@ -507,8 +507,6 @@ def build_app(config: Config) -> Guard:
 
     async def api_new(request: Request) -> Response:
         body = await json_body(request)
-        from authoring.draft import init_scaffold
-
         agency, year = str(body.get("agency") or "").strip(), body.get("year")
         name = str(body.get("name") or f"report-{year}.yaml").strip()
         if not name.lower().endswith((".yaml", ".yml")):
@@ -516,7 +514,7 @@ def build_app(config: Config) -> Guard:
         target = config.folders.resolve(name)
         if not isinstance(year, int) or isinstance(year, bool):
             return _error(AuthoringError("请填写报告年度（四位数字）", field="year"))
-        text = init_scaffold(agency, year, output=str(target))
+        text = forms.blank_report(agency, year, str(target))
         _write_new(target, text)
         shown = wb.display_name(target)
         return JSONResponse({"ok": True, "file": shown, "url": f"/edit?file={quote(shown)}"})
@@ -567,6 +565,7 @@ def build_app(config: Config) -> Guard:
         # the parts as the YAML has them, in its order (what the command line says too)
         items = [f"已导入 {name}：{result.summary()}。请逐项核对（标有“请核对”的是导入时拿不准的地方）。"]
         items += [p.message for p in result.warnings]
+        items.append("要以这份报告为基础起草下一年度的报告，点上方的“起草下一年度”。")
         wb.notes[target] = {"title": "导入说明", "items": items}
         shown = wb.display_name(target)
         return JSONResponse({"ok": True, "file": shown, "url": f"/edit?file={quote(shown)}"})

@@ -226,6 +226,33 @@ def _choice_label(value: str, scopes: Sequence[dict[str, Any]]) -> str:
     return value
 
 
+def blank_report(agency: str, year: int, output: str) -> str:
+    """A new report for the workbench: `authoring init`'s scaffold (its comments kept), with
+    【待填】 in every slot the report must fill, where the scaffold leaves it empty. The page
+    then shows the blank report as pages at once (a draft, 【待填】 where text is due), as it
+    shows a new entry; `authoring validate` still reports each 【待填】 as to be written."""
+    from authoring.draft import init_scaffold
+
+    doc = YamlDocument(init_scaffold(agency or FILL, year, output=output), name=output)
+    for path in _blanks(doc.data, ()):
+        doc.set(path, FILL)
+    return doc.text
+
+
+def _blanks(value: Any, path: Path) -> list[Path]:
+    """The paths of empty values the schema wants text in (not a nullable fact, not a date)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _blanks(v, path + (k,))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _blanks(v, path + (i,))]
+    if value is not None or not path:
+        return []
+    rule = rule_at(path)
+    types = rule.get("type") or []
+    types = list(types) if isinstance(types, list) else [types]
+    return [path] if "string" in types and not rule.get("nullable") and "date" not in types else []
+
+
 # -- what a typed value means --------------------------------------------------------------------
 
 
