@@ -297,11 +297,11 @@ def test_a_duplicate_key_and_an_impossible_date_do_not_hide_the_content(here: Pa
         here, ("year: 2024\n", "year: 2024\nyear: 2024\n"), ("date: 2025-02-20", "date: 2025-02-30"),
         ("全年办理行政许可917件。", "全年办理行政许可XX件，办结率120%。"))
     assert (code, lines) == (1, [
-        "report.yaml:5:1: year：字段“year”重复出现（第一次在第 4 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
+        "report.yaml:5:1: 年度（year）：字段“year”重复出现（第一次在第 4 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
         "report.yaml:12:5: 主要举措和成效（achievements[2].text）：比率超过 100%：“办结率120%”",
         "report.yaml:12:5: 主要举措和成效（achievements[2].text）：残留占位符“XX”",
         # no “落款没有成文日期” beside it: the date was written, wrongly
-        "report.yaml:28:9: signature.date：“2025-02-30”不是有效的日期；日期请写成 2025-02-20 的形式",
+        "report.yaml:28:9: 落款（signature.date）：“2025-02-30”不是有效的日期；日期请写成 2025-02-20 的形式",
         "report.yaml: 提示：以上错误改正后才能生成报告；报告内容已按现有的内容检查（重复的字段按后一个检查，无效的值未计入）",
         "发现 4 个错误、1 条提示",
     ])
@@ -316,7 +316,7 @@ def test_a_duplicate_key_is_checked_as_yaml_keeps_it_the_later_one(here: Path) -
     twice = "shortcomings:\n  - 法治宣传的针对性还不够强。\nshortcomings:\n  - 执法队伍还有XX人未持证。\n"
     code, lines = validate_lines(here, ("shortcomings:\n  - 法治宣传的针对性还不够强。\n", twice))
     assert (code, lines[:2]) == (1, [
-        "report.yaml:23:1: shortcomings：字段“shortcomings”重复出现（第一次在第 21 行）；YAML 只会保留后一个，"
+        "report.yaml:23:1: 存在的不足和原因（shortcomings）：字段“shortcomings”重复出现（第一次在第 21 行）；YAML 只会保留后一个，"
         "前一个的内容会丢失：请合并或删除其中一个",
         "report.yaml:24:5: 存在的不足和原因（shortcomings[1]）：残留占位符“XX”",
     ])

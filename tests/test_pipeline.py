@@ -131,8 +131,8 @@ def test_duplicate_keys_are_all_reported(tmp_path: Path) -> None:
     # The content would be checked on the later of each key, as YAML keeps it (issue 12: every
     # problem in one run), but the later `plans: []` leaves the report without a part: not yet.
     assert messages(path) == [
-        f"{path}:30:1: year：字段“year”重复出现（第一次在第 4 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
-        f"{path}:31:1: plans：字段“plans”重复出现（第一次在第 25 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
+        f"{path}:30:1: 年度（year）：字段“year”重复出现（第一次在第 4 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
+        f"{path}:31:1: 下一年度主要安排（plans）：字段“plans”重复出现（第一次在第 25 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
         f"{path}: 提示：以上错误改正后才能生成报告，报告内容（各部分、占位符、数据、标题编号、成文日期等）届时再检查",
     ]
     with pytest.raises(AuthoringError) as strict:  # the other steps (init --from, compare) refuse them
@@ -145,9 +145,9 @@ def test_a_duplicate_key_an_impossible_date_and_a_wrong_type_in_one_run(tmp_path
     text = MINIMAL.replace("year: 2024\n", "year: 2024\nyear: 2024\n").replace("2025-02-20", "2025-02-30")
     path = write(tmp_path, text.replace("leader: 局党组书记、局长", "leader: 123"))
     assert messages(path) == [
-        f"{path}:5:1: year：字段“year”重复出现（第一次在第 4 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
+        f"{path}:5:1: 年度（year）：字段“year”重复出现（第一次在第 4 行）；YAML 只会保留后一个，前一个的内容会丢失：请合并或删除其中一个",
         f"{path}:20:3: 第一责任人（first_responsible.leader）：应为一段文字，实际是数字 123",
-        f"{path}:30:9: signature.date：“2025-02-30”不是有效的日期；日期请写成 2025-02-20 的形式",
+        f"{path}:30:9: 落款（signature.date）：“2025-02-30”不是有效的日期；日期请写成 2025-02-20 的形式",
         f"{path}: 提示：以上错误改正后才能生成报告，报告内容（各部分、占位符、数据、标题编号、成文日期等）届时再检查",
     ]
 

@@ -110,7 +110,15 @@ MISTAKES = [
 
 @lru_cache(maxsize=None)
 def _example_data(name: str) -> dict[str, Any]:
+    """An example's data, or (name "corpus:<stem>") a corpus report's as import makes it."""
+    if name.startswith("corpus:"):
+        source = V.CORPUS / f"{name.split(':', 1)[1]}.txt"
+        return yaml.safe_load(import_report(source, output="imported.yaml").yaml_text)
     return yaml.safe_load((ROOT / "examples" / name).read_text(encoding="utf-8"))
+
+
+# The reports a mistake goes into: the examples, and the corpus reports imported.
+SOURCES = [p.name for p in EXAMPLES] + [f"corpus:{p.stem}" for p in V.corpus_files()]
 
 
 def _texts(data: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -134,7 +142,7 @@ def _put(data: Any, path: tuple[Any, ...], value: str) -> None:
 
 
 @FUZZ
-@given(st.sampled_from([p.name for p in EXAMPLES]), st.data())
+@given(st.sampled_from(SOURCES), st.data())
 def test_validate_and_check_agree_whatever_mistake_a_text_holds(name: str, draw: Any) -> None:
     import copy
 
