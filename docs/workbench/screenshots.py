@@ -125,6 +125,12 @@ def main() -> int:
             driver.find_element(By.ID, "new-agency").send_keys("某市城市管理局")
             shoot(driver, "start")
 
+            # 新建报告: the blank report, as pages at once
+            driver.find_element(By.CSS_SELECTOR, "#new-form button[type=submit]").click()
+            wait(driver, lambda d: "edit?file=report-" in d.current_url, "the new report")
+            wait(driver, lambda d: "某市城市管理局关于" in preview_text(d).replace("\n", ""), "the new report's pages")
+            shoot(driver, "new")
+
             # 起草 with the pages beside it
             driver.get(f"http://127.0.0.1:{served.port}/edit?file=report-2024.yaml")
             wait(driver, lambda d: "楚雄市综合行政执法局关于2024年度" in preview_text(d).replace("\n", ""), "the preview")
