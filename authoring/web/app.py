@@ -78,6 +78,7 @@ class Workbench:
         self.batches: dict[str, list[Any]] = {}
         self.notes: dict[Path, dict[str, Any]] = {}
         self._last_year: dict[Path, tuple[int, Any]] = {}
+        self._places: dict[Path, dict[str, str]] = {}  # each open report's form: data-path → place
         self._pool: Any = None
         # The fonts this machine has, for the preview's note on the faces it is drawn in: read
         # once, beside the first page (on Windows the font files themselves are read).
@@ -201,11 +202,9 @@ class Workbench:
             cached = self._last_year[path] = (mtime, data)
         return cached[1] if isinstance(cached[1], dict) else None
 
-    def problems_json(self, analysis: pipeline.Analysis, fields: list[forms.Field]) -> list[dict[str, Any]]:
+    def problems_json(self, analysis: pipeline.Analysis, places: dict[str, str]) -> list[dict[str, Any]]:
         """The validator's problems for the page: message, severity, where, and the field each
-        is shown beside."""
-        # every field's place (its data-path → its labels), one walk of the form
-        places = forms.field_places(fields)
+        is shown beside (`places`: every field's data-path → its labels, forms.field_places)."""
         keys = places.keys()
         out = []
         for p in analysis.problems:
@@ -250,11 +249,18 @@ class Workbench:
             out[str(name)] = {"comment": comment, "last_year": figure_note(comment)}
         return out
 
-    def update(self, report: OpenReport, *, with_form: bool) -> dict[str, Any]:
-        """What the page needs after a change: problems, preview, state, and the form if asked."""
+    def update(self, report: OpenReport, *, with_form: bool, same_shape: bool = False) -> dict[str, Any]:
+        """What the page needs after a change: problems, preview, state, and the form if asked.
+        same_shape: the change only set values (typing), so the form has the same fields as
+        after the last update and their places are taken from then (a walk of the form less
+        per keystroke)."""
         analysis = self.analysis(report)
-        fields = self.form(report)
-        out: dict[str, Any] = {"ok": True, "problems": self.problems_json(analysis, fields),
+        places = self._places.get(report.path) if same_shape and not with_form else None
+        fields: list[forms.Field] = []
+        if places is None:
+            fields = self.form(report)
+            places = self._places[report.path] = forms.field_places(fields)
+        out: dict[str, Any] = {"ok": True, "problems": self.problems_json(analysis, places),
                                "errors": analysis.errors, "warnings": analysis.warnings, "notes": analysis.notes,
                                "state": self.state(report), "yaml_ok": report.doc is not None}
         if analysis.blocks is not None:
@@ -263,14 +269,14 @@ class Workbench:
             if self.families is not None:
                 out["fonts"] = pipeline.preview_fonts(layout if isinstance(layout, dict) else None, self.families)
         if with_form:
-            out["form"] = self.render_form(report, fields)
+            out["form"] = self.render_form(report, fields or self.form(report))
         data = report.doc.data if report.doc is not None else None
         if isinstance(data, dict) and isinstance(data.get("figures"), dict):
             # for the "＝ 数据表中 … 的数值" beside the counts that name a figure
             out["figure_values"] = {str(k): ("待填" if v is None else str(v)) for k, v in data["figures"].items()}
         old = self.last_year(report)
         if old is not None and report.doc is not None and isinstance(report.doc.data, dict):
-            keys = forms.field_keys(fields)
+            keys = places.keys()
             checklist = pipeline.plans_checklist(old, report.doc.data)
             for item in checklist:
                 item["anchor"] = forms.anchor(forms.parse_path(item["where"]), keys) if item["where"] else ""
@@ -380,7 +386,8 @@ def build_app(config: Config) -> Guard:
                     # back as the file is, and says so.
                     refused += _problems(exc)
             report.changed()
-            out = wb.update(report, with_form=structural or bool(refused) or bool(body.get("form")))
+            out = wb.update(report, with_form=structural or bool(refused) or bool(body.get("form")),
+                            same_shape=not structural and not refused)
             if refused:
                 out.update(ok=False, refused=refused)
             return JSONResponse(out)
