@@ -4,6 +4,7 @@ messages are data (data/rules.yaml); this module only decides where they apply."
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import json
 import re
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
-from authoring.duties import duty_specs
+from authoring.domain import part_labels, submission_deadline
+from authoring.duties import duty_specs, fact_label
 from authoring.errors import Problem
 from authoring.facts import find_agency
 from authoring.hygiene import hygiene_rules
@@ -36,11 +38,6 @@ def _rules() -> dict[str, Any]:
 
 def _params() -> dict[str, Any]:
     return _rules()["params"]
-
-
-def part_labels() -> dict[str, str]:
-    """Part key → the label a clerk reads (from parts.yaml)."""
-    return {p["key"]: p["label"] for p in load_data("parts.yaml")["parts"]}
 
 
 @dataclass
@@ -114,6 +111,14 @@ def failed_report(name: str, kind: str, error: Exception) -> CheckReport:
     reason = f"检查时出错（{type(error).__name__}: {error}），请把这个文件反馈给维护者"
     report.findings.append(make_finding("unreadable", None, "", reason=reason))
     return report
+
+
+def totals_line(reports: Sequence[CheckReport]) -> str:
+    """The counts of what the checker found in reports: `2 个错误、1 个警告、3 条提示`."""
+    e = sum(r.count("error") for r in reports)
+    w = sum(r.count("warning") for r in reports)
+    i = sum(r.count("info") for r in reports)
+    return f"{e} 个错误、{w} 个警告、{i} 条提示"
 
 
 def exit_code(reports: Sequence[CheckReport]) -> int:
@@ -321,8 +326,6 @@ def duty_message(duty: dict[str, Any], source: str = "document", stated: str = "
     spec = _rules()["rules"]["duties.missing"]
     if source != "yaml":
         return str(spec["message"]).format(duty=duty["name"])
-    from authoring.duties import fact_label
-
     if stated or unprinted:
         fill = spec["fill_stated"].format(key=stated) if stated else spec["fill_unprinted"].format(key=unprinted)
         return str(spec["yaml_message"]).format(duty=duty["name"], fill=fill)
@@ -417,10 +420,17 @@ def _meeting_rules(ctx: _Context, year: int) -> list[Finding]:
         y, mo = str(m["held"]).split("-")[:2]
         return int(y), int(mo)
 
+    # The report is submitted by the deadline (data/deadlines.yaml); the table has a meeting's
+    # month, so a meeting is after the deadline only when its month starts after it.
+    submitted = submission_deadline(year)
+
+    def after_deadline(m: dict[str, Any]) -> bool:
+        return _dt.date(*held(m), 1) > submitted
+
     collective = data.get("collective") or {}
     for m in data["meetings"]:
         rx = patterns.get(m["name"])
-        if collective.get(m["congress"]) and held(m) <= (year + 1, 3):
+        if collective.get(m["congress"]) and not after_deadline(m):
             # "二十届历次全会" cites every plenum of the congress held before the report was due.
             rx = f"{rx}|{collective[m['congress']]}" if rx else None
         if not rx:
@@ -434,9 +444,9 @@ def _meeting_rules(ctx: _Context, year: int) -> list[Finding]:
     if not cited:
         return out
 
-    # Reports go out by the end of March of the next year; a meeting held later cannot be cited.
+    # A meeting held after the report was submitted cannot be cited.
     for m in cited:
-        if held(m) > (year + 1, 3):
+        if after_deadline(m):
             out.append(make_finding("year.future_meeting", first_line[m["name"]], "",
                                     found=m["name"], held=str(m["held"]), year=year))
     current = [m for m in data["meetings"] if held(m)[0] <= year and patterns.get(m["name"])]

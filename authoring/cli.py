@@ -5,6 +5,7 @@ Heavy imports (rich, jinja2, python-docx) happen inside the commands, so that `-
 """
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import sys
@@ -111,19 +112,24 @@ def _counts(errors: int, warnings: int, infos: int) -> str:
 
 def _handle_errors(func: F) -> F:
     """Turn the library's AuthoringError into its messages and exit code: never a traceback."""
+    return _handled(func, writes=True)
 
+
+def _handle_errors_writing_nothing(func: F) -> F:
+    """_handle_errors for a command that writes nothing: its last line does not say so."""
+    return _handled(func, writes=False)
+
+
+def _handled(func: F, *, writes: bool) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from authoring.errors import AuthoringError
+        from authoring.errors import AuthoringError, count_line
 
         try:
             return func(*args, **kwargs)
         except AuthoringError as exc:
-            errors, warnings, infos = _print_problems(exc.problems)
-            summary = f"发现 {_counts(errors, warnings, infos) or '0 个错误'}"
-            if func.__name__ not in ("validate_cmd",):
-                summary += "，未生成任何文件"
-            _say(summary, "bold red", stderr=True)
+            _print_problems(exc.problems)
+            _say(count_line(exc.problems, nothing_written=writes), "bold red", stderr=True)
             hint = getattr(exc, "hint", "")
             if hint:
                 _say(hint, "red", stderr=True)
@@ -233,7 +239,7 @@ _IGNORE_HELP = "不检查某条规则或某类规则（如 year.stale_meeting、
 @cli.command("validate")
 @click.argument("yaml_file", type=_PathArg())
 @click.option("--ignore", "ignore", multiple=True, metavar="RULE", help=_IGNORE_HELP)
-@_handle_errors
+@_handle_errors_writing_nothing
 def validate_cmd(yaml_file: Path, ignore: tuple[str, ...]) -> None:
     """校验报告 YAML：一次列出所有错误、警告和提示，每条注明 文件:行:列。
 
@@ -247,6 +253,7 @@ def validate_cmd(yaml_file: Path, ignore: tuple[str, ...]) -> None:
         authoring validate report.yaml
         authoring validate report.yaml --ignore coverage
     """
+    from authoring.errors import count_line
     from authoring.main import schema_line_note, validate_file
 
     problems = validate_file(yaml_file, ignore=_ignore_list(ignore))
@@ -255,7 +262,7 @@ def validate_cmd(yaml_file: Path, ignore: tuple[str, ...]) -> None:
     if note:
         _say(note, "yellow", stderr=True)
     if errors:
-        _say(f"发现 {_counts(errors, warnings, infos)}", "bold red", stderr=True)
+        _say(count_line(problems), "bold red", stderr=True)
         sys.exit(EXIT_ERRORS)
     tail = f"（{_counts(0, warnings, infos)}）" if warnings or infos else ""
     _say(f"{yaml_file}：校验通过，没有错误{tail}", "green")
@@ -435,15 +442,10 @@ def fonts_cmd(yaml_file: Optional[Path], write_fontconfig: bool) -> None:
         authoring fonts report.yaml
         authoring fonts --fontconfig
     """
-    from authoring.fonts import font_report, fontconfig_aliases, user_fontconfig_path
-    from authoring.write import resolve_layout
+    from authoring.fonts import font_report
+    from authoring.main import report_layout, save_fontconfig
 
-    overrides = None
-    if yaml_file is not None:
-        from authoring.main import load_report
-
-        overrides = load_report(yaml_file).data.get("layout")
-    layout = resolve_layout(overrides)
+    layout = report_layout(yaml_file)
     statuses = font_report(layout)
     missing = [s for s in statuses if not s.installed]
     for st in statuses:
@@ -461,7 +463,7 @@ def fonts_cmd(yaml_file: Optional[Path], write_fontconfig: bool) -> None:
         return
     names = "、".join(dict.fromkeys(s.font for s in missing))
     _say(f"本机缺少 {names}。可以：", "bold")
-    _say(f"  1. 安装这些字体（正版字体请向本单位信息化部门索取）；")
+    _say("  1. 安装这些字体（正版字体请向本单位信息化部门索取）；")
     suggest = [(s.role, s.suggestion) for s in missing if s.suggestion and s.role != "latin"]
     if suggest:
         _say("  2. 或在报告 YAML 中改用本机已有的字体（生成的 Word 文件将写明这些字体）：")
@@ -473,23 +475,16 @@ def fonts_cmd(yaml_file: Optional[Path], write_fontconfig: bool) -> None:
         _say("  本机没有任何宋体、仿宋类中文字体，正文只能用黑体类字体显示；"
              "请安装仿宋（FangSong）或 Noto Serif CJK SC（思源宋体）。", "yellow")
     if write_fontconfig:
-        from authoring.fileio import write_atomic
-
-        target = user_fontconfig_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, fontconfig_aliases(layout).encode("utf-8"))
+        target = save_fontconfig(layout)
         _say(f"已写入 {target}：LibreOffice、WPS 重新启动后按上面的顺序代替缺少的字体。", "green")
     elif sys.platform.startswith("linux"):
         _say("  3. Linux 上让 LibreOffice、WPS 用相近的字体代替：authoring fonts --fontconfig")
     sys.exit(EXIT_ERRORS)
 
 
-def _save_yaml(path: Path, text: str, force: bool) -> None:
-    from authoring.main import save_yaml
-
-    backup = save_yaml(path, text, force=force)
-    if backup is not None:
-        _say(f"原文件已备份为 {backup}", "yellow")
+def _say_backup(written: Any) -> None:
+    if written.backup is not None:
+        _say(f"原文件已备份为 {written.backup}", "yellow")
 
 
 @cli.command("init")
@@ -514,25 +509,23 @@ def init_cmd(agency: Optional[str], year: Optional[int], from_: Optional[Path],
         authoring init --from report-2024.yaml -o report-2025.yaml
     """
     from authoring.errors import AuthoringError
-    from authoring.main import init_from, new_report
+    from authoring.main import init_file, init_from_file
 
     if from_ is not None:
         if agency or year:
             raise AuthoringError("--from 与 --agency/--year 不能同时使用：单位和年度取自上一年度的文件")
-        draft = init_from(from_, output=str(output) if output else None)
-        target = output or from_.with_name(f"report-{draft.data['year']}.yaml")
-        _save_yaml(target, draft.yaml_text, force)
+        draft, written = init_from_file(from_, output, force=force)
+        _say_backup(written)
         for change in draft.changes:
-            _say(str(change).replace("<新报告>", str(target)), "yellow" if change.severity == "warning" else "")
+            _say(str(change), "yellow" if change.severity == "warning" else "")
+        target = written.path
         _say(f"已生成 {target}（{draft.data['year']} 年度草稿）；填写后运行 authoring validate {target}", "green")
         return
     if not agency or not year:
         raise AuthoringError("请给出 --agency 单位全称 和 --year 年度，或用 --from 上一年度的 YAML")
-    from pathlib import Path
-
-    target = output or Path("report.yaml")
-    _save_yaml(target, new_report(agency, year, output=str(target)), force)
-    _say(f"已生成 {target}；填写后运行 authoring validate {target}", "green")
+    written = init_file(agency, year, output, force=force)
+    _say_backup(written)
+    _say(f"已生成 {written.path}；填写后运行 authoring validate {written.path}", "green")
 
 
 @cli.command("import")
@@ -553,15 +546,11 @@ def import_cmd(document: Path, output: Optional[Path], figures: bool, force: boo
     \b
         authoring import 2024年报告.docx -o report-2024.yaml --figures
     """
-    from authoring.main import import_report
+    from authoring.main import import_file
 
-    if document.is_dir() or not document.name:  # `import .`: no file, and no name to give the YAML
-        from authoring.errors import InputError
-
-        raise InputError("这是一个文件夹，不是报告文件；请给出要导入的 Word、文本或网页文件", file=str(document))
-    target = output or document.with_suffix(".yaml")
-    result = import_report(document, figures=figures, output=str(target))
-    _save_yaml(target, result.yaml_text, force)
+    result, written = import_file(document, output, figures=figures, force=force)
+    _say_backup(written)
+    target = written.path
     for warning in result.warnings:
         _say(str(warning), "yellow")
     numbers = f"，数据 {len(result.data.get('figures') or {})} 项" if figures else ""
@@ -713,12 +702,13 @@ def _check_progress(total: int, show: bool = True) -> Iterator[Callable[[Any], A
 
 def _write_check_output(reports: Any, output: Path, expected: list[str], force: bool) -> None:
     """-o: the summary as a file, always UTF-8, whatever the console's code page."""
+    from authoring.check import totals_line
     from authoring.main import save_summary
 
     backup = save_summary(reports, output, expected=expected, force=force)
     if backup:
         _say(f"原文件已备份为 {backup}", "yellow")
-    _say(f"已写入 {output}（{len(reports)} 个文件：{_check_totals(reports)}）", "green")
+    _say(f"已写入 {output}（{len(reports)} 个文件：{totals_line(reports)}）", "green")
     if expected:
         from authoring.summary import summarize
 
@@ -730,26 +720,19 @@ def _write_check_output(reports: Any, output: Path, expected: list[str], force: 
 _SEVERITY_LABELS = {"error": ("错误", "red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 
 
-def _check_totals(reports: Any) -> str:
-    e = sum(r.count("error") for r in reports)
-    w = sum(r.count("warning") for r in reports)
-    i = sum(r.count("info") for r in reports)
-    return f"{e} 个错误、{w} 个警告、{i} 条提示"
-
-
 def _print_check_report(report: Any) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    from authoring.check import part_labels
+    from authoring.check import part_labels, totals_line
 
     console = _console()
     _say(f"报告：{report.file}", "bold")
     if report.unreadable:
         for f in report.findings:
             _say(f"  {f.message}", "red")
-        _say(f"结论：{_check_totals([report])}", "bold red")
+        _say(f"结论：{totals_line([report])}", "bold red")
         return
     _say(f"单位：{report.agency or '（未识别）'}　年度：{report.year or '（未识别）'}")
     labels = part_labels()
@@ -775,7 +758,7 @@ def _print_check_report(report: Any) -> None:
                           Text(shown(f.rule)))
         console.print(table)
     ok = report.ok
-    _say(f"结论：{_check_totals([report])}", "bold green" if ok else "bold red")
+    _say(f"结论：{totals_line([report])}", "bold green" if ok else "bold red")
 
 
 def _print_check_summary(reports: Any) -> None:
@@ -785,7 +768,7 @@ def _print_check_summary(reports: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from authoring.check import part_columns, part_marks
+    from authoring.check import part_columns, part_marks, totals_line
 
     columns = part_columns()
     keys = [k for k in columns if k != "other"]
@@ -813,7 +796,7 @@ def _print_check_summary(reports: Any) -> None:
             where = names[r.file] + (f"：{r.place_label(f.line)}" if f.line else "")
             label, style = _SEVERITY_LABELS[f.severity]
             _say(f"{where}：{label}：{f.message}", style)
-    _say(f"共检查 {len(reports)} 个文件：{_check_totals(reports)}", "bold")
+    _say(f"共检查 {len(reports)} 个文件：{totals_line(reports)}", "bold")
 
 
 @cli.command("serve")
@@ -841,9 +824,6 @@ def serve_cmd(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
     from authoring.web.server import prepare, run
 
     def create(path: Path) -> None:
-        import datetime
-        import re
-
         from authoring.fileio import write_atomic
         from authoring.web.form import blank_report
 

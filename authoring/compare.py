@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import Any, Optional
 
 from authoring.draft import is_introduction
+from authoring.duties import NAME_FIELDS, fact_fields, fact_keys, fact_leaves, leaf_label
 from authoring.errors import AuthoringError
 
 # A plan counts as answered when the best passage scores at least this (cosine of idf-weighted
@@ -224,8 +225,6 @@ def copy_measure(old: dict[str, Any], new: dict[str, Any], figures: list[FigureC
 
 def compare_facts(old: dict[str, Any], new: dict[str, Any]) -> list[FactChange]:
     """The 第一责任人 facts either year gives, side by side, in the schema's order."""
-    from authoring.duties import NAME_FIELDS, fact_leaves, leaf_label
-
     def values(data: dict[str, Any]) -> dict[tuple[str, ...], Any]:
         figures = data.get("figures") if isinstance(data.get("figures"), dict) else {}
         out: dict[tuple[str, ...], Any] = {}
@@ -237,8 +236,6 @@ def compare_facts(old: dict[str, Any], new: dict[str, Any]) -> list[FactChange]:
         return out
 
     before, after = values(old), values(new)
-    from authoring.duties import fact_fields, fact_keys
-
     order = [p for k in fact_keys() for p in [(k,)] + [(k, f) for f in fact_fields(k)]]
     paths = sorted(set(before) | set(after), key=lambda p: order.index(p) if p in order else len(order))
     return [FactChange(".".join(p), leaf_label(p), before.get(p), after.get(p), p in before, p in after)

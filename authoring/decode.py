@@ -12,6 +12,17 @@ import codecs
 from authoring.errors import InputError, Place, Problem
 
 _SAVE_AS_UTF8 = "请在编辑器中另存为 UTF-8 编码"
+# A published report is ~100 KB of text; past this a "text" file is something else.
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+
+
+def refuse_size(size: int, kind: str, name: str) -> None:
+    """Refuse an empty file, and a text file too big to be a report, before it is read (`kind`
+    as main.read_document takes it: a .docx and a report YAML have limits of their own)."""
+    if size == 0:
+        raise InputError("文件是空的（0 字节）", file=name)
+    if kind not in ("docx", "yaml") and size > MAX_TEXT_BYTES:
+        raise InputError(f"文件过大（{size // (1024 * 1024)} MB），文本报告不应超过 20 MB", file=name)
 
 
 def decode_text(raw: bytes, file: str, *, lenient: bool = False) -> tuple[str, str, list[Problem]]:

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Callable, Optional, Sequence
 
+from authoring.domain import part_keys, wording
+from authoring.duties import NAME_FIELDS, fact_fields, fact_keys, fact_leaves, leaf_label
 from authoring.errors import AuthoringError, Place, Problem
 from authoring.load import LoadedReport
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, line_map, schema_ref
 
-PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
-FILL = "【待填】"  # what a checklist item holds until the clerk writes it; validate warns on it
+FILL = wording("to_fill")  # what a checklist item holds until the clerk writes it; validate warns on it
+UNNAMED = "<新报告>"  # the file a draft's changes name until it is known where the draft goes
 
 
 @dataclass
@@ -82,9 +84,9 @@ def draft_next_year(
     text = dump_report(data, schema=schema or schema_ref(output), notes=drafter.notes, header=header,
                        examples=True)
     lines = line_map(text)
-    name = output or "<新报告>"
+    name = output or UNNAMED
     changes = [
-        Problem(msg, Place(name, lines.get(p), None, _label(p)), severity, rule)
+        Problem(msg, Place(name, lines.get(p), None, p), severity, rule)
         for p, msg, severity, rule in drafter.changes
     ]
     changes.sort(key=lambda c: c.place.line or 0)
@@ -93,8 +95,6 @@ def draft_next_year(
 
 def _empty_facts() -> dict[str, Any]:
     """Every 第一责任人 fact with its fields, empty: what a new report can say about part two."""
-    from authoring.duties import NAME_FIELDS, fact_fields, fact_keys
-
     return {k: ({f: None for f in fact_fields(k) if f not in NAME_FIELDS} or None) for k in fact_keys()}
 
 
@@ -108,13 +108,6 @@ def refuse_wrong_types(report: LoadedReport, problems: Sequence[Problem]) -> Non
             f"上一年度的报告有 {len(wrong)} 处类型不对或含有无法保存的字符，无法据此起草；请先按下列提示改正",
             file=report.path, problems=wrong,
         )
-
-
-def _label(path: FieldPath) -> str:
-    from authoring.load import format_path
-    from authoring.validate import field_label
-
-    return field_label(path) if path else format_path(path)
 
 
 # -- year-bound phrases ------------------------------------------------------------------------
@@ -207,7 +200,7 @@ class _Drafter:
                 if isinstance(text, str):
                     shift = (n, n + 1) if key == "plans" else (y, n)
                     headings[key] = self.replace_year(text, ("layout", "headings", key), *shift)
-        for key in ("achievements", "first_responsible", "shortcomings", "other"):
+        for key in (k for k in part_keys() if k != "plans"):  # the plans move on a year below
             if key in data:
                 data[key] = self.prose(data[key], (key,))
         checklist, originals = self.checklist(data.get("plans"))
@@ -248,8 +241,6 @@ class _Drafter:
         figures = data.get("figures")
         if not isinstance(figures, dict) or not figures:
             return
-        from authoring.duties import fact_leaves, leaf_label
-
         prose = "\n".join(text for _, text in _strings(data))
         # A figure that a 第一责任人 fact refers to is best named by the fact it counts.
         counted = {m.group(1): leaf_label(path) for path, value in fact_leaves(data.get("first_responsible"))
@@ -264,8 +255,6 @@ class _Drafter:
     def facts(self, data: dict[str, Any]) -> None:
         """The 第一责任人 facts keep their keys and lose their values (last year's are the hint);
         a reference to a figure stays (the figure is emptied), and so do the meetings' names."""
-        from authoring.duties import NAME_FIELDS, fact_leaves, leaf_label
-
         fr = data.get("first_responsible")
         emptied = 0
         for path, value in list(fact_leaves(fr)):

@@ -2,17 +2,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, Optional
+
+from authoring.domain import FieldPath, field_label
 
 
 @dataclass(frozen=True)
 class Place:
-    """Where something is: a file, a 1-based line and column, and a field path or heading."""
+    """Where something is: a file, a 1-based line and column, and the field's path in the report
+    YAML (named as a clerk reads it only when printed) or, where there is no field, a label (a
+    heading of the document, an option such as --ignore)."""
 
     file: str = ""
     line: Optional[int] = None
     column: Optional[int] = None
-    field: str = ""
+    path: FieldPath = ()
+    label: str = ""
+
+    @property
+    def field(self) -> str:
+        """How a message names the place: the label, else the field's `第一责任人（first_responsible）`."""
+        return self.label or field_label(self.path)
 
     def prefix(self) -> str:
         """`file:line:col` as far as it is known."""
@@ -59,12 +69,15 @@ class AuthoringError(Exception):
         line: Optional[int] = None,
         column: Optional[int] = None,
         field: str = "",
+        path: FieldPath = (),
         problems: Optional[list[Problem]] = None,
     ) -> None:
+        # field: a label for the place (an option, a path named as YAML syntax); path: the field's
+        # path in the report, named with its label when printed.
         self.problems: list[Problem] = list(problems or [])
         if message:
             self.problems.insert(
-                0, Problem(message, Place(str(file), line, column, field), "error")
+                0, Problem(message, Place(str(file), line, column, path, field), "error")
             )
         super().__init__(str(self))
 
@@ -94,3 +107,16 @@ class OutputError(AuthoringError):
     """An output could not be written (no permission, held open by Word, disk full, edited since)."""
 
     exit_code = 1
+
+
+def count_line(problems: Iterable[Problem], *, nothing_written: bool = False) -> str:
+    """The line under a list of problems: `发现 2 个错误、1 个警告、3 条提示` (what there is none
+    of left out), and `，未生成任何文件` when the job that found them stopped before writing."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for p in problems:
+        counts[p.severity if p.severity in counts else "warning"] += 1
+    parts = [f"{counts['error']} 个错误" if counts["error"] else "",
+             f"{counts['warning']} 个警告" if counts["warning"] else "",
+             f"{counts['info']} 条提示" if counts["info"] else ""]
+    line = "发现 " + ("、".join(x for x in parts if x) or "0 个错误")
+    return line + ("，未生成任何文件" if nothing_written else "")

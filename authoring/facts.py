@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Title
-from authoring.read import normalize_text
+from authoring.lines import classify_heading, normalize_text
 from authoring.resources import load_data
 
 # Where a name was seen: (where, name, line); `where` is 落款, 标题 or 开头 (shown in messages).
@@ -132,8 +132,6 @@ def _opening_year(blocks: Sequence[Block]) -> Optional[YearFound]:
 
 
 def _heading_year(blocks: Sequence[Block]) -> Optional[YearFound]:
-    from authoring.parts import classify_heading  # parts asks this module for the year
-
     for b in blocks:
         if isinstance(b, Heading):
             m = re.search(r"(\d{4})\s*年", normalize_text(b.text))
@@ -181,8 +179,6 @@ def _phrase(text: str, start: int, end: int) -> str:
 
 
 def _body_texts(blocks: Sequence[Block]) -> list[tuple[Block, str]]:
-    from authoring.parts import classify_heading
-
     top = min((b.level for b in blocks if isinstance(b, Heading)), default=1)
     out: list[tuple[Block, str]] = []
     in_plans = False

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table
+from authoring.domain import deadlines
 from authoring.numerals import chinese_number, chinese_value, digits_of
 from authoring.resources import load_data
 from authoring.rules import Finding, make_finding
@@ -213,25 +214,10 @@ def _written(date: _dt.date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
 
 
-@lru_cache(maxsize=1)
-def deadlines() -> dict[str, Any]:
-    """When a report on a year is due, from data/deadlines.yaml."""
-    return load_data("deadlines.yaml")
-
-
-def _due(year: int, entry: dict[str, Any]) -> tuple[_dt.date, str]:
-    month, day = (int(x) for x in str(entry["last"]).split("-"))
-    return _dt.date(year + 1, month, day), str(entry["what"])
-
-
 def deadlines_for(year: int, agency: str) -> list[tuple[_dt.date, str]]:
     """The last days (in year + 1) a report on `year` is on time, latest first: publication,
-    then submission for a department."""
-    table = deadlines()
-    out = [_due(year, table["publish"])]
-    if not re.search(table["government"], agency or ""):
-        out.append(_due(year, table["submit"]["department"]))
-    return out
+    then submission for a department (domain.deadlines)."""
+    return [(d.due, d.what) for d in deadlines(year, agency)]
 
 
 def date_rules(ctx: "_Context") -> list[Finding]:

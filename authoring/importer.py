@@ -8,16 +8,18 @@ from pathlib import PurePath
 from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
+from authoring.domain import part_keys, part_label
+from authoring.numerals import chinese_number
+from authoring.duties import default_names, fact_fields, fact_keys, fact_label, fact_patterns
 from authoring.errors import InputError, Place, Problem
-from authoring.facts import parse_date
+from authoring.facts import find_agency, find_year, parse_date
 from authoring.parts import find_parts
 from authoring.read import ReadResult
 from authoring.render import LITERAL_BRACE
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, schema_ref
 
-PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
-_CN_NUM = "一二三四五六七八九十"
+PART_KEYS = part_keys()
 
 
 @dataclass
@@ -149,7 +151,7 @@ def split_points(text: str) -> tuple[str, list[str]]:
 
 
 def _cn(n: int) -> str:
-    return _CN_NUM[n - 1] if n <= 10 else str(n)
+    return chinese_number(n)
 
 
 def _with_points(entry: dict[str, Any]) -> dict[str, Any]:
@@ -256,8 +258,6 @@ class _Builder:
 
     def agency(self) -> dict[str, str]:
         """The agency as check names it (facts.find_agency), with the opening's shorter name."""
-        from authoring.facts import find_agency
-
         name, seen = find_agency(self.blocks)
         if not name:
             self.warn("未能从标题、开头段或落款识别单位名称，请在 agency.name 填写单位全称", None, "import-agency",
@@ -274,8 +274,6 @@ class _Builder:
 
     def year(self) -> Optional[int]:
         """The report year as check reads it (facts.find_year); a guess is said, naming its line."""
-        from authoring.facts import find_year
-
         found = find_year(self.blocks)
         if found is None:
             self.warn("未能从标题、正文或落款识别报告年度，请填写 year", None, "import-year", ("year",))
@@ -584,7 +582,7 @@ def _entry_or_text(entry: dict[str, Any]) -> Any:
 
 
 def _label(key: str) -> str:
-    return next(p["label"] for p in load_data("parts.yaml")["parts"] if p["key"] == key)
+    return part_label(key)
 
 
 def _is_empty(value: Any) -> bool:
@@ -769,8 +767,6 @@ class _Figures:
 def _lift_facts(data: dict[str, Any], builder: _Builder, figures: bool) -> None:
     """Facts of part two recognised in the prose (data/import.yaml) → first_responsible.<fact>,
     listed in `in_text`: the sentence stays where it was, and the fact is not rendered again."""
-    from authoring.duties import default_names, fact_keys, fact_label, fact_patterns
-
     fr = data.get("first_responsible")
     if not isinstance(fr, dict):
         return
@@ -828,8 +824,6 @@ def _lift_facts(data: dict[str, Any], builder: _Builder, figures: bool) -> None:
 
 def _ordered_group(key: str, value: Any) -> Any:
     """A group fact with its fields in the schema's order."""
-    from authoring.duties import fact_fields
-
     if not isinstance(value, dict):
         return value
     return {f: value[f] for f in fact_fields(key) if f in value}

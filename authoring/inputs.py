@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Union
 
+from authoring.decode import refuse_size
 from authoring.errors import InputError
 from authoring.load import MAX_BYTES as MAX_YAML_BYTES
 
@@ -92,9 +93,6 @@ def read_document_file(path: PathLike) -> tuple[bytes, str]:
         raise InputError("这是一个文件夹，不是报告文件", file=name)
     kind = document_kind(path)
     # Sizes are refused before the file is read whole (a 50 MB "text" is not read into memory).
-    # The reader is imported here, not above: `authoring render` reads a YAML and never needs it.
-    from authoring.read import refuse_size
-
     refuse_size(p.stat().st_size, kind, name)
     if kind == "yaml":
         return read_report_file(path), kind

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import yaml
 from yaml.composer import Composer
@@ -12,6 +12,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from authoring.decode import decode_text
+from authoring.domain import FieldPath, format_path
 from authoring.errors import AuthoringError, InputError, Place, Problem
 
 # A report YAML is ~30 KB; anything far larger is a mistake (or an attack), and refusing it early
@@ -19,7 +20,6 @@ from authoring.errors import AuthoringError, InputError, Place, Problem
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 
-FieldPath = tuple[Union[str, int], ...]
 
 
 @dataclass
@@ -38,23 +38,12 @@ class LoadedReport:
     problems: list[Problem] = field(default_factory=list)
 
     def place(self, path: FieldPath, label: str = "") -> Place:
-        """The place of a field, or of its nearest parent that exists, for a message."""
+        """The place of a field (its line and column, or its nearest existing parent's)."""
         probe = tuple(path)
         while probe and probe not in self.positions:
             probe = probe[:-1]
         line, col = self.positions.get(probe, self.end) if probe else self.end
-        return Place(self.path, line, col, label or format_path(path))
-
-
-def format_path(path: FieldPath) -> str:
-    """`('achievements', 2, 'heading')` → `achievements[2].heading` (1-based, as a clerk counts)."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+        return Place(self.path, line, col, tuple(path), label)
 
 
 # Numbers as a clerk writes them, and nothing else. YAML 1.1 (PyYAML's default) also reads
@@ -323,6 +312,7 @@ def _build(
             file=file,
             line=mark.line + 1,
             column=mark.column + 1,
+            path=path,
             field=format_path(path),
         )
     if isinstance(node, MappingNode):
@@ -340,7 +330,7 @@ def _build(
                 key = key_node.value
             except Exception:  # noqa: BLE001 — a list or a mapping as key
                 mark = key_node.start_mark
-                problems.append(Problem("字段名必须是简单的文字", Place(file, mark.line + 1, mark.column + 1, format_path(path)),
+                problems.append(Problem("字段名必须是简单的文字", Place(file, mark.line + 1, mark.column + 1, path, format_path(path)),
                                         "error", "yaml.bad_value"))
                 continue
             key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -351,7 +341,7 @@ def _build(
                     Problem(
                         f"字段“{key}”重复出现（第一次在第 {first[0]} 行）；YAML 只会保留后一个，"
                         "前一个的内容会丢失：请合并或删除其中一个",
-                        Place(file, key_line[0], key_line[1], format_path(child)),
+                        Place(file, key_line[0], key_line[1], child, format_path(child)),
                         "error",
                         "yaml.duplicate_key",
                     )
@@ -375,7 +365,7 @@ def _build(
     except Exception as exc:  # noqa: BLE001 — PyYAML raises ValueError, KeyError, AttributeError…
         # e.g. `date: 2025-02-30` — a timestamp PyYAML recognises but cannot build. The value is
         # left out (None) and the problem kept, so that one run shows every problem.
-        problems.append(Problem(_scalar_message(node, exc), Place(file, mark.line + 1, mark.column + 1, format_path(path)),
+        problems.append(Problem(_scalar_message(node, exc), Place(file, mark.line + 1, mark.column + 1, path, format_path(path)),
                                 "error", "yaml.bad_value"))
         return None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from authoring.blocks import Block, Title, blocks_to_text
-from authoring.errors import AuthoringError, NotReadyError, Problem
+from authoring.errors import AuthoringError, InputError, NotReadyError, Problem
 from authoring.inputs import collect_paths, is_yaml, kind_of, read_document_file, read_reference_doc, read_report_file
 from authoring.load import LoadedReport, load_bytes, load_text
 from authoring.render import render_report
@@ -312,7 +312,6 @@ def read_file(path: PathLike) -> ReadResult:
 
 
 def _rendered_yaml(raw: bytes, name: str) -> ReadResult:
-    from authoring.errors import InputError
     from authoring.read import ReadResult
 
     try:
@@ -434,7 +433,6 @@ def _checked(read: Callable[[], ReadResult], name: str, kind: str, ignore: Itera
 
 def read_expected(path: PathLike) -> list[str]:
     """The departments that must report, from a list file (.xlsx or .txt, one a line)."""
-    from authoring.errors import InputError
     from authoring.summary import parse_expected
 
     p = Path(path)
@@ -560,6 +558,45 @@ def _report_data(path: PathLike) -> dict[str, Any]:
 # -- files a clerk goes on to edit, and the schema -------------------------------------------
 
 
+@dataclass
+class Written:
+    """A file a job wrote, and the backup it made of the file that was there (with force)."""
+
+    path: Path
+    backup: Optional[Path] = None
+
+
+def init_file(agency: str, year: int, output: Optional[PathLike] = None, *, force: bool = False) -> Written:
+    """`authoring init`: a new commented report YAML (report.yaml unless `output`)."""
+    target = Path(output) if output else Path("report.yaml")
+    return Written(target, save_yaml(target, new_report(agency, year, output=str(target)), force=force))
+
+
+def init_from_file(path: PathLike, output: Optional[PathLike] = None, *, force: bool = False) -> tuple[Draft, Written]:
+    """`authoring init --from`: next year's draft of a report file, written to `output` or beside
+    it as report-<year + 1>.yaml."""
+    from dataclasses import replace
+
+    from authoring.draft import UNNAMED
+
+    draft = init_from(path, output=str(output) if output else None)
+    target = Path(output) if output else Path(path).with_name(f"report-{draft.data['year']}.yaml")
+    # The changes name the file the draft goes to, now that it is known.
+    draft.changes = [replace(c, place=replace(c.place, file=str(target))) if c.place.file == UNNAMED else c
+                     for c in draft.changes]
+    return draft, Written(target, save_yaml(target, draft.yaml_text, force=force))
+
+
+def import_file(path: PathLike, output: Optional[PathLike] = None, *, figures: bool = False,
+                force: bool = False) -> tuple[ImportResult, Written]:
+    """`authoring import`: a report document imported into a YAML beside it (or `output`)."""
+    if Path(path).is_dir() or not Path(path).name:  # `import .`: no file, and no name to give the YAML
+        raise InputError("这是一个文件夹，不是报告文件；请给出要导入的 Word、文本或网页文件", file=str(path))
+    target = Path(output) if output else Path(path).with_suffix(".yaml")
+    result = import_report(path, figures=figures, output=str(target))
+    return result, Written(target, save_yaml(target, result.yaml_text, force=force))
+
+
 def save_yaml(path: PathLike, text: str, *, force: bool = False) -> Optional[Path]:
     """Write a new report YAML: never over an existing file unless `force`, which first backs
     it up (the backup's path is returned)."""
@@ -616,3 +653,38 @@ def save_file(path: PathLike, data: bytes) -> None:
     from authoring.fileio import write_atomic
 
     write_atomic(path, data)
+
+
+def new_report_file(path: PathLike) -> int:
+    """Write a blank report YAML at `path` (the workbench's new report) and return its year:
+    report-2025.yaml is the report on 2025; otherwise last year's, the one written now."""
+    import datetime
+    import re
+
+    from authoring.draft import FILL, init_scaffold
+    from authoring.fileio import write_atomic
+
+    named = re.search(r"(?<!\d)(20\d\d)(?!\d)", Path(path).stem)
+    year = int(named.group(1)) if named else datetime.date.today().year - 1
+    write_atomic(path, init_scaffold(FILL, year, output=str(path)).encode("utf-8"))
+    return year
+
+
+def report_layout(path: Optional[PathLike] = None) -> dict[str, Any]:
+    """The layout a report YAML file asks for (layout.yaml merged with its `layout:`), or the
+    default layout without a file."""
+    from authoring.write import resolve_layout
+
+    return resolve_layout(load_report(path).data.get("layout") if path is not None else None)
+
+
+def save_fontconfig(layout: dict[str, Any]) -> Path:
+    """Write the user's fontconfig rules that make LibreOffice and WPS substitute the layout's
+    missing fonts in the fonts table's order (Linux); returns the file written."""
+    from authoring.fileio import write_atomic
+    from authoring.fonts import fontconfig_aliases, user_fontconfig_path
+
+    target = user_fontconfig_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, fontconfig_aliases(layout).encode("utf-8"))
+    return target

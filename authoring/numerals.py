@@ -7,14 +7,36 @@ _CN_DIGITS = "零一二三四五六七八九"
 _VALUES = {c: i for i, c in enumerate(_CN_DIGITS)} | {"〇": 0, "○": 0}
 
 
+def counted_numeral(n: int, digits: str = _CN_DIGITS, units: str = "十百千", bare_ten: bool = True) -> str:
+    """A number 0-9,999 in counted numerals (Word's chineseCounting and its kin, whose digits and
+    units data/word_numbering.yaml gives): 一百零一, one 零 for any run of zeros between digits;
+    `bare_ten` writes 10-19 as 十、十一 rather than 一十、一十一."""
+    if not 0 <= n <= 9999:
+        raise ValueError(f"n must be in range 0-9999, got {n}")
+    if n == 0:
+        return digits[0]
+    out: list[str] = []
+    zero = False
+    s = str(n)
+    for i, ch in enumerate(s):
+        d, place = int(ch), len(s) - 1 - i
+        if d == 0:
+            zero = True
+            continue
+        if zero:
+            out.append(digits[0])
+        zero = False
+        out.append(digits[d] + (units[place - 1] if place else ""))
+    text = "".join(out)
+    return text[1:] if bare_ten and 10 <= n <= 19 else text
+
+
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九."""
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九: heading numbers and 一是; a number
+    outside 1-99 stays Arabic (a template's `{{ year|cn_number }}` prints 2024)."""
     if n <= 0 or n >= 100:
         return str(n)
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _CN_DIGITS[ones]
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    return counted_numeral(n)
 
 
 def chinese_value(text: str) -> Optional[int]:

@@ -11,10 +11,12 @@ from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature
-from authoring.read import is_title_text, normalize_text
+from authoring.domain import part_keys, required_parts
+from authoring.facts import find_year
+from authoring.lines import classify_heading, is_title_text, normalize_text
 from authoring.resources import load_data
 
-PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
+PART_KEYS = part_keys()
 # The forms a part can take (labels for messages are in rules.yaml, display.forms).
 FORMS = ("heading", "subsection", "inline", "preamble")
 
@@ -70,37 +72,11 @@ def _rx() -> dict[str, Any]:
 
 def required_keys() -> list[str]:
     """The part keys parts.yaml marks as required."""
-    return [p["key"] for p in load_data("parts.yaml")["parts"] if p.get("required")]
-
-
-def classify_heading(text: str, year: Optional[int] = None, *, strict: bool = False) -> list[str]:
-    """The part keys a heading's wording names ([] for a topical heading). `strict` (for
-    subsections, where a part is only a guess) also applies headings.yaml's `exclude` words."""
-    norm = normalize_text(text)
-    pats = _rx()["parts"]
-    exclude = _rx()["exclude"] if strict else {}
-    keys = [k for k in ("first_responsible", "shortcomings", "plans", "other")
-            if any(p.search(norm) for p in pats[k]) and not any(x.search(norm) for x in exclude.get(k, []))]
-    if "first_responsible" in keys:
-        # "主要负责人履行……职责情况" is part two even if it also says 情况 or 安排.
-        return ["first_responsible"]
-    if not keys and any(p.search(norm) for p in pats["achievements"]):
-        keys = ["achievements"]
-    m = _rx()["year"].search(norm)
-    if year is not None and m and keys in (["achievements"], ["plans"]):
-        # "2025年主要工作" in a 2024 report is the plan; "2024年工作安排" would be odd but is the year's work.
-        named = int(m.group(1))
-        if named == year + 1:
-            keys = ["plans"]
-        elif named == year and keys == ["plans"] and not re.search("下一|计划|打算", norm):
-            keys = ["achievements"]
-    return keys
+    return list(required_parts())
 
 
 def report_year(blocks: Sequence[Block]) -> Optional[int]:
     """The report year (facts.find_year: the title, the opening, …, the 落款 date), or None."""
-    from authoring.facts import find_year  # facts uses classify_heading from here
-
     found = find_year(blocks)
     return found.year if found is not None else None
 

@@ -6,67 +6,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any, Optional, Sequence
 
-from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
-from authoring.decode import decode_text
+from authoring.blocks import Block, Heading, Signature, Table, Title, block_text
+from authoring.decode import MAX_TEXT_BYTES, decode_text, refuse_size  # noqa: F401 (MAX_TEXT_BYTES: read's old name)
+from authoring import unflatten
 from authoring.docx import fast as docx_fast
 from authoring.docx import reader as docx_reader
 from authoring.errors import InputError, Place, Problem
-from authoring.resources import load_data
-
-MAX_TEXT_BYTES = 20 * 1024 * 1024
-# ASCII and full-width variants mapped one character to one character, so that positions in the
-# normalised text are positions in the original.
-_NORMALISE = str.maketrans(
-    {
-        "(": "（",
-        ")": "）",
-        ",": "，",
-        ":": "：",
-        ";": "；",
-        "!": "！",
-        "?": "？",
-        "[": "【",
-        "]": "】",
-        "\u3000": " ",
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "．": ".",
-    }
+from authoring.lines import (  # noqa: F401 (is_title_text, max_title_chars: read's old names)
+    classify_line, is_agency_line, is_body_start, is_date, is_noise, is_title_text, max_title_chars,
+    normalize_text, patterns,
 )
 
-
-# The same mapping as (from, to) pairs. str.translate with a mapping looks up every character of
-# the text in a dict (about 0.5 µs a character: more than half of `check` on text files went
-# there); str.replace of the few characters a line holds is done in C. Replacing one pair after
-# another gives what one translate gives because no pair's result is another pair's source.
-_NORMALISE_PAIRS = tuple((chr(a), b) for a, b in _NORMALISE.items())
-
-
-def normalize_text(text: str) -> str:
-    """Text with ASCII brackets/punctuation made full-width and full-width digits made ASCII,
-    for recognition only (same length, so positions carry over to the original)."""
-    # The reader and the rules ask for the same line's normalised text many times (each pattern
-    # family, each rule): a line is normalised once and remembered. Only lines of a report's
-    # size are kept, and only the last few thousand, so memory stays flat over a batch.
-    return _normalized(text) if len(text) <= _MEMO_CHARS else _normalize(text)
-
-
-_MEMO_CHARS = 2000
-
-
-@lru_cache(maxsize=4096)
-def _normalized(text: str) -> str:
-    return _normalize(text)
-
-
-def _normalize(text: str) -> str:
-    for a, b in _NORMALISE_PAIRS:
-        if a in text:
-            text = text.replace(a, b)
-    return text
 
 
 @dataclass
@@ -98,40 +51,10 @@ class _Item:
     table: Optional[Table] = None
 
 
-@lru_cache(maxsize=None)
-def _patterns() -> dict[str, Any]:
-    data = load_data("headings.yaml")
-    chrome = data["chrome"]
-    return {
-        "numbering": [(n["level"], re.compile(n["pattern"])) for n in data["numbering"]],
-        "lead_end": re.compile(data["lead_end"]),
-        "max_heading": int(data["max_heading_chars"]),
-        "max_lead": int(data["max_lead_chars"]),
-        "title": [re.compile(t) for t in data["title"]],
-        "max_title": int(data["max_title_chars"]),
-        "date": re.compile(data["signature_date"]),
-        "agency": re.compile(data["agency_suffix"]),
-        "max_agency": int(data["max_agency_chars"]),
-        "head": [re.compile(p) for p in chrome["head"]],
-        "masthead": re.compile(chrome["masthead"]),
-        "tail": [re.compile(p) for p in chrome["tail"]],
-        "link_run": int(chrome["tail_link_run"]),
-        "link_max": int(chrome["link_max_chars"]),
-    }
-
-
 # -- public entry point -------------------------------------------------------------------------
 
 
 KINDS = ("docx", "text", "markdown", "html")
-
-
-def refuse_size(size: int, kind: str, name: str) -> None:
-    """Refuse an empty file, and a text file too big to be a report, before it is read."""
-    if size == 0:
-        raise InputError("文件是空的（0 字节）", file=name)
-    if kind not in ("docx", "yaml") and size > MAX_TEXT_BYTES:
-        raise InputError(f"文件过大（{size // (1024 * 1024)} MB），文本报告不应超过 20 MB", file=name)
 
 
 def read_blocks(raw: bytes, kind: str, name: str = "") -> ReadResult:
@@ -177,74 +100,6 @@ def _refuse_binary(raw: bytes, name: str) -> None:
 
 
 # -- lines → blocks -----------------------------------------------------------------------------
-
-
-def classify_line(text: str, line: Optional[int] = None, hint: str = "") -> Block:
-    """One line or Word paragraph as a Heading or a Paragraph (with a run-in heading if it has one)."""
-    pat = _patterns()
-    norm = normalize_text(text)
-    for level, rx in pat["numbering"]:
-        m = rx.match(norm)
-        if not m:
-            continue
-        number, rest, nrest = text[: m.end()], text[m.end():].strip(), norm[m.end():].strip()
-        if not rest:
-            break
-        end = pat["lead_end"].search(nrest)
-        if end is None:
-            if len(rest) <= pat["max_heading"]:
-                return Heading(level, rest, number, line)
-            return Paragraph(rest, "", number, level, line)
-        body = rest[end.end():].strip()
-        if not body and len(rest) <= pat["max_heading"]:
-            return Heading(level, rest, number, line)
-        if end.end() <= pat["max_lead"]:
-            return Paragraph(body, rest[: end.end()], number, level, line)
-        return Paragraph(rest, "", number, level, line)
-    if hint.startswith("h") and len(text) <= pat["max_heading"]:
-        return Heading(int(hint[1:]), text, "", line)
-    return Paragraph(text, line=line)
-
-
-def is_title_text(text: str) -> bool:
-    """A line worded like a report title: short, not a sentence (no 。，；), matching headings.yaml's `title`."""
-    pat = _patterns()
-    norm = normalize_text(text).strip()
-    return (0 < len(norm) <= pat["max_title"] and not re.search("[。，；]", norm)
-            and any(rx.search(norm) for rx in pat["title"]))
-
-
-def max_title_chars() -> int:
-    """The longest a title line can be (headings.yaml)."""
-    return int(_patterns()["max_title"])
-
-
-def _is_date(text: str) -> bool:
-    return bool(_patterns()["date"].match(normalize_text(text).replace(" ", "")))
-
-
-def is_agency_line(text: str) -> bool:
-    """A short line without sentence punctuation ending like an agency name (…局, …委员会)."""
-    pat = _patterns()
-    t = text.strip()
-    return (
-        0 < len(t) <= pat["max_agency"]
-        and not re.search(r"[。，；：！？,.;:!?]", t)
-        and bool(pat["agency"].search(t))
-    )
-
-
-def _is_noise(text: str) -> bool:
-    # A line with no letter, digit or CJK character ("|", "——", "***") carries nothing.
-    return not re.search(r"[\w\u4e00-\u9fff]", text)
-
-
-def _is_body_start(text: str) -> bool:
-    pat = _patterns()
-    norm = normalize_text(text)
-    if any(rx.match(norm) for _, rx in pat["numbering"]):
-        return True
-    return len(text) > 40 and bool(re.search(r"[，。]", norm))
 
 
 def reread(blocks: Sequence[Block]) -> list[Block]:
@@ -298,7 +153,7 @@ def _content_items(items: list[_Item], chrome: list[str]) -> list[_Item]:
         t = it.text.strip()
         if not t:
             continue
-        if _is_noise(t):
+        if is_noise(t):
             chrome.append(t)
             continue
         out.append(_Item(it.line, t, it.hint))
@@ -308,8 +163,6 @@ def _content_items(items: list[_Item], chrome: list[str]) -> list[_Item]:
 def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[int], str]]) -> list[_Item]:
     """Lines that hold several lines cut apart: chrome and the title at the start, the 落款 and
     chrome at the end, headings and paragraphs run together (authoring/unflatten.py)."""
-    from authoring import unflatten  # it uses this module's patterns
-
     def apply(it: _Item, cut: unflatten.Cut) -> list[_Item]:
         chrome.extend(cut.chrome)
         cuts.extend((it.line, "chrome:" + note) for note in cut.chrome_notes)
@@ -320,7 +173,7 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
     at_head = True
     # After the last numbered line the page footer starts: the tail patterns deal with it.
     numbered = [n for n, it in enumerate(items)
-                if it.table is None and any(rx.match(normalize_text(it.text)) for _, rx in _patterns()["numbering"])]
+                if it.table is None and any(rx.match(normalize_text(it.text)) for _, rx in patterns()["numbering"])]
     footer = numbered[-1] if numbered else len(items)
     for n, it in enumerate(items):
         if it.table is not None:
@@ -332,7 +185,7 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
             cuts.append((it.line, "chrome:正文中间的一行是网页栏目，已略去：" + it.text))
             continue
         pieces = apply(it, _head_cut(it, unflatten.split_head(it.text, first=n == 0))) if at_head else [it]
-        at_head = at_head and not any(_is_body_start(p.text) for p in pieces)
+        at_head = at_head and not any(is_body_start(p.text) for p in pieces)
         for piece in pieces:
             out.extend(apply(piece, unflatten.split_run_together(piece.text)))
     last = next((i for i in range(len(out) - 1, -1, -1) if out[i].table is None), None)
@@ -344,7 +197,7 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
 def _head_cut(it: _Item, cut: Any) -> Any:
     # A line that is all chrome is left to the line-level patterns when they know it, so that
     # it is listed (and dropped) as the line it is.
-    if not cut.pieces and any(rx.search(normalize_text(it.text)) for rx in _patterns()["head"]):
+    if not cut.pieces and any(rx.search(normalize_text(it.text)) for rx in patterns()["head"]):
         cut.pieces, cut.chrome = [it.text], []
     return cut
 
@@ -363,9 +216,9 @@ def _split_heading_line(it: _Item, cuts: list[tuple[Optional[int], str]], unflat
 
 def _split_head(kept: list[_Item], chrome: list[str]) -> tuple[list[_Item], list[_Item]]:
     """Head (page furniture before the body starts: breadcrumbs, 日期:, 字号) and body."""
-    pat = _patterns()
+    pat = patterns()
     start = 0
-    while start < len(kept) and (kept[start].table is None) and not _is_body_start(kept[start].text):
+    while start < len(kept) and (kept[start].table is None) and not is_body_start(kept[start].text):
         start += 1
     head_kept: list[_Item] = []
     for it in kept[:start]:
@@ -379,7 +232,7 @@ def _split_head(kept: list[_Item], chrome: list[str]) -> tuple[list[_Item], list
 def _drop_tail(body: list[_Item], chrome: list[str]) -> list[_Item]:
     """The body without the page footer: from the first footer marker after the last numbered
     heading, everything goes; then a trailing run of links."""
-    pat = _patterns()
+    pat = patterns()
     last_heading = -1
     for i, it in enumerate(body):
         if it.table is None and any(rx.match(normalize_text(it.text)) for _, rx in pat["numbering"]):
@@ -396,14 +249,14 @@ def _drop_tail(body: list[_Item], chrome: list[str]) -> list[_Item]:
 
 def _drop_link_run(body: list[_Item], chrome: list[str]) -> list[_Item]:
     # A run of short unpunctuated lines at the very end that are not the 落款 is a link list.
-    pat = _patterns()
+    pat = patterns()
     i = len(body)
     while i > 0:
         it = body[i - 1]
         t = it.text
         if it.table is not None or len(t) > pat["link_max"] or re.search(r"[。，；！？]", normalize_text(t)):
             break
-        if _is_date(t) or is_agency_line(t) or it.hint or any(rx.match(normalize_text(t)) for _, rx in pat["numbering"]):
+        if is_date(t) or is_agency_line(t) or it.hint or any(rx.match(normalize_text(t)) for _, rx in pat["numbering"]):
             break
         i -= 1
     if len(body) - i >= pat["link_run"]:
@@ -413,7 +266,7 @@ def _drop_link_run(body: list[_Item], chrome: list[str]) -> list[_Item]:
 
 
 def _head_blocks(head: list[_Item], chrome: list[str]) -> list[Block]:
-    pat = _patterns()
+    pat = patterns()
 
     def reads_as_title(it: _Item) -> bool:
         return is_title_text(it.text)
@@ -456,12 +309,12 @@ def _find_signature(body: list[_Item]) -> tuple[int, Optional[Signature]]:
     if not body or body[-1].table is not None:
         return len(body), None
     last = body[-1]
-    if _is_date(last.text):
+    if is_date(last.text):
         if len(body) >= 2 and body[-2].table is None and is_agency_line(body[-2].text):
             prev = body[-2]
             return len(body) - 2, Signature(prev.text, last.text, prev.line)
         return len(body) - 1, Signature("", last.text, last.line)
-    if is_agency_line(last.text) and not _is_body_start(last.text):
+    if is_agency_line(last.text) and not is_body_start(last.text):
         return len(body) - 1, Signature(last.text, "", last.line)
     return len(body), None
 

@@ -1,7 +1,6 @@
 """Step 3, render: report data → Jinja2 text templates → a list of blocks."""
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 import sys
@@ -11,10 +10,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Source, Table, Title
-from authoring.errors import AuthoringError, Place
+from authoring.domain import FieldPath, chinese_date, entry_parts, part_heading, part_keys, required_parts, wording
 from authoring.duties import default_names, normalized_facts, party_body
-from authoring.load import FieldPath, LoadedReport, format_path
+from authoring.errors import AuthoringError, Place
 from authoring.hygiene import strip_typed_number
+from authoring.load import LoadedReport
 from authoring.numerals import chinese_number
 from authoring.resources import load_data, templates_dir
 
@@ -29,15 +29,6 @@ MAX_VALUE_CHARS = 4_000_000  # one value with what it holds (above any string a 
 MAX_INT_BITS = 16_384
 
 _END_PUNCT = "。！？；：…"
-
-
-def chinese_date(date: Union[_dt.date, str, None]) -> str:
-    """2025-02-20 → 2025年2月20日 (Arabic numerals, no leading zeros, as GB/T 9704 asks)."""
-    if date is None or date == "":
-        return ""
-    if isinstance(date, str):
-        return date
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 def paragraphs(text: Optional[str]) -> list[str]:
@@ -426,7 +417,7 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
 def format_value(value: Any) -> Any:
     """How a value prints in prose: 917 → 917, 98.50 → 98.5, None → 【待填】 (validate warns)."""
     if value is None:
-        return "【待填】"
+        return wording("to_fill")
     if isinstance(value, float):  # is_integer(), not int(): NaN and inf must not raise here
         return f"{value:.2f}".rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
     return value
@@ -615,13 +606,10 @@ def _fill_prose(data: Any, context: dict[str, Any], env: Any, report: Optional[L
                 template = env.from_string(data)
                 text = _render_limited(template, context, limits)
         except Exception as exc:  # noqa: BLE001 — every template failure becomes our error
-            place = report.place(path) if report else Place(field=format_path(path))
+            place = report.place(path) if report else Place(path=path)
             error = _template_error(exc, place.file)
-            from authoring.validate import field_label
-
-            raise AuthoringError(
-                error.problems[0].message, file=place.file, line=place.line, column=place.column, field=field_label(path)
-            ) from None
+            raise AuthoringError(error.problems[0].message, file=place.file, line=place.line,
+                                 column=place.column, path=path) from None
         return text
     return data
 
@@ -696,7 +684,7 @@ def part_order(data: dict[str, Any]) -> list[str]:
     given = layout.get("order") if isinstance(layout, dict) else None
     if isinstance(given, list) and given:
         return [k for k in given if isinstance(k, str)]
-    return [p["key"] for p in load_data("parts.yaml")["parts"] if p["key"] != "other" or data.get("other")]
+    return [k for k in part_keys() if k in required_parts() or data.get(k)]
 
 
 def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport] = None) -> dict[str, Any]:
@@ -707,14 +695,13 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
     figures = dict(data.get("figures") or {})
     prose_context = {"figures": figures, "year": year, "next_year": year + 1, "agency": agency, "short_name": short}
     filled = _fill_prose(data, prose_context, getattr(env, "prose_environment", env), report)
-    parts = load_data("parts.yaml")["parts"]
     layout = data.get("layout") or {}
     order = part_order(filled)
-    headings = {p["key"]: p["heading"].format(year=year, next_year=year + 1) for p in parts}
+    headings = {key: part_heading(key, year) for key in part_keys()}
     headings.update(layout.get("headings") or {})
 
     report_view = dict(filled)
-    for key in ("achievements", "shortcomings", "plans", "other"):
+    for key in entry_parts():
         report_view[key] = [_entry(e, f"{key}.{i}") for i, e in enumerate(filled.get(key) or [])]
     fr = dict(filled["first_responsible"])
     fr["duties"] = [_duty_entry(e, f"first_responsible.duties.{i}") for i, e in enumerate(fr.get("duties") or [])]
@@ -723,15 +710,13 @@ def build_context(data: dict[str, Any], env: Any, report: Optional[LoadedReport]
                                  load_data("duties.yaml")["opening"].replace("\n", "").replace(" ", "").format(leader=fr["leader"]))
 
     meetings = current_meetings(year)
-    preamble = filled.get("preamble") or (
-        f"{year}年，{short}坚持以习近平新时代中国特色社会主义思想为指导，"
-        + (f"全面贯彻{meetings}精神，" if meetings else "")
-        + "深入学习贯彻习近平法治思想，认真落实法治政府建设各项任务，现将有关情况报告如下："
-    )
+    preamble = filled.get("preamble") or wording(
+        "preamble", year=year, short_name=short,
+        meetings_clause=wording("meetings_clause", meetings=meetings) if meetings else "")
     signature = dict(filled.get("signature") or {})
     return {
         "report": report_view,
-        "title": filled.get("title") or f"{agency}关于{year}年度法治政府建设情况的报告",
+        "title": filled.get("title") or wording("title", agency=agency, year=year),
         "preamble": preamble,
         "year": year,
         "next_year": year + 1,
@@ -761,15 +746,11 @@ def _sources(data: dict[str, Any], *, headings: dict[str, Any]) -> dict[str, Any
     return {
         "title": "title" if data.get("title") else "agency.name",
         "preamble": "preamble" if data.get("preamble") else agency,
-        "headings": {p: f"layout.headings.{p}" if headings.get(p) else p for p in _part_keys()},
+        "headings": {p: f"layout.headings.{p}" if headings.get(p) else p for p in part_keys()},
         "opening": "first_responsible.text" if fr.get("text") else "first_responsible.leader",
         # The 落款's findings are about its date (missing, form, deadline).
         "signature": "signature.date" if (data.get("signature") or {}).get("date") else "signature",
     }
-
-
-def _part_keys() -> list[str]:
-    return [p["key"] for p in load_data("parts.yaml")["parts"]]
 
 
 # ---------------------------------------------------------------------------------------------

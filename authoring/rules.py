@@ -65,7 +65,7 @@ class Finding:
 
     def place(self, file: str = "") -> Place:
         """The finding's place in the project's error model."""
-        return Place(file, self.line, None, self.heading)
+        return Place(file, self.line, None, label=self.heading)
 
     def to_problem(self, file: str = "") -> Problem:
         """The finding as a Problem (for printing in the project's one error format)."""

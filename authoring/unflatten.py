@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Optional
 
-from authoring.facts import chinese_value
-from authoring.read import is_title_text, normalize_text
+from authoring.facts import chinese_value, title_agency
+from authoring.lines import classify_heading, is_title_text, max_title_chars, normalize_text
 from authoring.resources import load_data
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -87,8 +87,6 @@ def _before_title(text: str, start: int, end: int) -> int:
 def _after_channel(text: str, item: int, title_end: int) -> int:
     # "区城管局区城市管理局关于……的报告": the breadcrumb's last item, a channel named like an agency,
     # glued to a title that names its own agency; the title starts after the channel.
-    from authoring.facts import title_agency
-
     start = int(item)
     for m in _rx()["agency_end"].finditer(text, start, title_end):
         if _title_at(text, m.end()) == title_end and title_agency(text[m.end():title_end]):
@@ -98,8 +96,6 @@ def _after_channel(text: str, item: int, title_end: int) -> int:
 
 def _title_at(text: str, pos: int) -> int:
     """The end of a report title starting at `pos` (followed by more text), or -1."""
-    from authoring.read import max_title_chars
-
     window = text[pos:pos + max_title_chars()]
     for m in re.finditer(r"(报告|总结)([（(][^）)]{1,12}[）)])?", window):
         if re.search(r"[>＞»›\s]", window[:m.end()]):
@@ -379,8 +375,6 @@ def _first_comma(norm: str, start: int, limit: int) -> int:
 
 
 def _names_part(text: str) -> bool:
-    from authoring.parts import classify_heading  # parts reads the blocks this module helps make
-
     return bool(classify_heading(text))
 
 

@@ -58,17 +58,15 @@ from authoring.duties import (
 )
 from authoring.errors import AuthoringError, Place, Problem
 from authoring.hygiene import typed_number
-from authoring.load import FieldPath, LoadedReport, format_path
+from authoring.docx.schema import BAD_XML_CHARS
+from authoring.domain import FieldPath, entry_parts, part_keys, part_label, required_parts
+from authoring.load import LoadedReport
 from authoring.read import reread
 from authoring.render import render_report
-from authoring.resources import load_data, load_yaml_file, schemas_dir
+from authoring.resources import load_yaml_file, schemas_dir
 from authoring.rules import Finding, ignored, problem, rule_spec, stops_render
 
-PART_KEYS = ("achievements", "first_responsible", "shortcomings", "plans", "other")
 
-# Characters Word cannot hold in document.xml: C0 controls other than tab/newline, and lone
-# surrogates (which Python strings can carry after a lossy decode).
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FIGURE_REF = re.compile(r"figures\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
@@ -109,20 +107,6 @@ def schema_document() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     return _strip_meta(schema_document())
-
-
-def _labels() -> dict[str, str]:
-    labels = {p["key"]: p["label"] for p in load_data("parts.yaml")["parts"]}
-    labels.update(load_data("fields.yaml")["fields"])
-    return labels
-
-
-def field_label(path: FieldPath) -> str:
-    """How a message names a field: `第一责任人（first_responsible.duties[2]）`."""
-    if not path:
-        return ""
-    label = _labels().get(str(path[0]))
-    return f"{label}（{format_path(path)}）" if label else format_path(path)
 
 
 _TYPE_NAMES = {
@@ -213,7 +197,7 @@ def _leaf_errors(errors: list[Any]) -> Iterator[Any]:
 def _schema_message(error: Any, path: FieldPath) -> str:
     code = error.code
     if code == cerberus.errors.REQUIRED_FIELD.code:
-        if len(path) == 1 and path[0] in PART_KEYS:
+        if len(path) == 1 and path[0] in part_keys():
             return "缺少必填部分；请按 examples/ 中的示例补上这一部分"
         return f"缺少必填项“{path[-1]}”；请补上"
     if code == cerberus.errors.UNKNOWN_FIELD.code:
@@ -288,9 +272,9 @@ def _schema_problems(report: LoadedReport) -> list[_Found]:
         rule = "yaml.type" if error.code == cerberus.errors.BAD_TYPE.code else "yaml.schema"
         message = _schema_message(error, path)
         if error.code == cerberus.errors.REQUIRED_FIELD.code and len(path) == 1:
-            place = Place(report.path, report.end[0], 1, field_label(path))
+            place = Place(report.path, report.end[0], 1, path)
         else:
-            place = report.place(path, field_label(path))
+            place = report.place(path)
         found.append((path, problem(rule, place, message=message)))
     return found
 
@@ -323,7 +307,7 @@ def _entries(data: dict[str, Any]) -> Iterator[tuple[FieldPath, Any]]:
                 if isinstance(entry, dict):
                     yield from walk(entry.get("items"), path + (i, "items"))
 
-    for key in ("achievements", "shortcomings", "plans", "other"):
+    for key in entry_parts():
         yield from walk(data.get(key), (key,))
     fr = data.get("first_responsible")
     if isinstance(fr, dict):
@@ -363,7 +347,7 @@ def _string_rules(data: dict[str, Any], figures: dict[str, Any], used: set[str])
     """Characters Word cannot hold, figures a text names but does not define, prose syntax."""
     nearest = _Suggestions([str(k) for k in figures])
     for path, text in iter_strings(data):
-        bad = _BAD_CHARS.search(text)
+        bad = BAD_XML_CHARS.search(text)
         if bad:  # layout too: a font name or heading with U+0001 reached the writer (lxml ValueError)
             yield path, "yaml.bad_char", {"code": f"U+{ord(bad.group()):04X}", "at": bad.start() + 1}
             continue
@@ -488,9 +472,9 @@ def _layout_rules(data: dict[str, Any]) -> Iterator[_Hit]:
     counts = Counter(order)  # order.count per entry was quadratic (700 KB: 113 s)
     for key in sorted(k for k, n in counts.items() if n > 1):
         yield path, "yaml.order_repeated", {"key": key}
-    for part in load_data("parts.yaml")["parts"]:
-        if part["key"] not in order and (part["required"] or data.get(part["key"])):
-            yield path, "yaml.order_missing", {"key": part["key"], "label": part["label"]}
+    for key in part_keys():
+        if key not in order and (key in required_parts() or data.get(key)):
+            yield path, "yaml.order_missing", {"key": key, "label": part_label(key)}
 
 
 def _field_problems(report: LoadedReport) -> list[_Found]:
@@ -500,7 +484,7 @@ def _field_problems(report: LoadedReport) -> list[_Found]:
     used: set[str] = set()
     hits = [*_entry_rules(data), *_opening_rules(data), *_string_rules(data, figures, used)]
     hits += [*_figure_rules(figures, used), *_table_rules(data), *_layout_rules(data)]
-    found = [(path, problem(rule, report.place(path, field_label(path)), **values)) for path, rule, values in hits]
+    found = [(path, problem(rule, report.place(path), **values)) for path, rule, values in hits]
     fr = data.get("first_responsible")
     return found + (_fact_problems(report, fr) if isinstance(fr, dict) else [])
 
@@ -517,7 +501,7 @@ def _tables(value: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, list[
     """Every entry's `table` in the parts, with its field path."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key == "table" and isinstance(item, list) and path and path[0] in PART_KEYS:
+            if key == "table" and isinstance(item, list) and path and path[0] in part_keys():
                 yield path + (key,), item
             elif key != "layout" or path:
                 yield from _tables(item, path + (key,))
@@ -535,7 +519,7 @@ def _fact_problems(report: LoadedReport, fr: dict[str, Any]) -> list[_Found]:
     found: list[_Found] = []
 
     def add(path: FieldPath, message: str, rule: str, severity: str = "warning") -> None:
-        found.append((path, Problem(message, report.place(path, field_label(path)), severity, rule)))
+        found.append((path, Problem(message, report.place(path), severity, rule)))
 
     if "duties" not in fr and not given_facts(fr):
         add(("first_responsible", "duties"),
@@ -571,7 +555,7 @@ def _stated_twice(report: LoadedReport, fr: dict[str, Any]) -> list[_Found]:
                 path, match = hit
                 message = (f"已写有“{match.group(0)[:40]}”，与 first_responsible.{key}（{fact_label(key)}）"
                            f"生成的句子重复；请删去其中一处，或把 {key} 列入 first_responsible.in_text")
-                found.append((path, Problem(message, report.place(path, field_label(path)), "warning",
+                found.append((path, Problem(message, report.place(path), "warning",
                                             "fact-stated-twice")))
                 break
     return found
@@ -614,7 +598,7 @@ def _duty_problems(report: LoadedReport, blocks: list[Block]) -> list[Problem]:
         else:
             path = ("first_responsible", present[0]) if present else ("first_responsible",)
             message = duty_message(duty, "yaml")
-        problems.append(Problem(message, report.place(path, field_label(path)), "warning", "duties.missing"))
+        problems.append(Problem(message, report.place(path), "warning", "duties.missing"))
     return problems
 
 
@@ -674,9 +658,8 @@ def _yaml_problems(report: LoadedReport) -> list[Problem]:
 
 
 def _problem_path(report: LoadedReport, found: Problem) -> FieldPath:
-    # The loader's problems name their field as text (`signature.date`): find its path again.
-    text = found.place.field
-    return next((p for p in report.positions if format_path(p) == text), ())
+    """The field a loader's problem is about (its place carries the path)."""
+    return found.place.path
 
 
 def _source_of(blocks: list[Block], line: Optional[int], rule: str = "") -> FieldPath:
@@ -714,7 +697,7 @@ def _finding_problem(report: LoadedReport, blocks: list[Block], finding: Finding
     source = _source_of(blocks, finding.line, finding.rule)
     if rule_spec(finding.rule).get("place") != "part":
         source = _narrowed(report, source, finding.message)
-    place = report.place(source, field_label(source)) if source else Place(report.path)
+    place = report.place(source) if source else Place(report.path)
     return Problem(finding.message, place, finding.severity, finding.rule)
 
 
@@ -739,8 +722,8 @@ def _content(result: Verdict, report: LoadedReport, blocks: list[Block], ignore:
     if not ignored("duties.missing", ignore):
         found += _duty_problems(report, read)
     # An empty fact whose duty is reported missing needs no second line at the same place.
-    missing = {p.place.field for p in found if p.rule == "duties.missing"}
-    kept = [p for p in result.problems if not (p.rule == "fact-empty" and p.place.field in missing)]
+    missing = {p.place.path for p in found if p.rule == "duties.missing"}
+    kept = [p for p in result.problems if not (p.rule == "fact-empty" and p.place.path in missing)]
     return kept + found
 
 

@@ -5,17 +5,17 @@ import datetime as _dt
 import os
 import re
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional
 
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from authoring.duties import fact_help
+from authoring.domain import FieldPath
 from authoring.resources import schemas_dir
 
 SCHEMA_FILE = "report.schema.json"
 
-FieldPath = tuple[Union[str, int], ...]
 
 # The order of the top-level keys in a written file: the order a clerk fills them in.
 TOP_ORDER = (

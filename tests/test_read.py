@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import authoring.decode as decode
 import authoring.docx.container as container
-import authoring.read as read_mod
 from authoring.blocks import Heading, Paragraph, Signature, Title, blocks_to_text, dump_blocks
 from authoring.errors import InputError
 from authoring.main import read_file
@@ -235,7 +235,7 @@ def test_zip_bomb_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.
 
 
 def test_big_text_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(read_mod, "MAX_TEXT_BYTES", 100)
+    monkeypatch.setattr(decode, "MAX_TEXT_BYTES", 100)
     _refused(_write(tmp_path, "大.txt", "一" * 100), "20 MB")
 
 

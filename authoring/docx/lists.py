@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from authoring.docx.schema import MC, W
+from authoring.numerals import counted_numeral
 from authoring.resources import load_data
 
 _W = f"{{{W}}}"
@@ -29,23 +30,7 @@ def _number_formats() -> dict[str, Any]:
 
 
 def _counted(n: int, spec: dict[str, Any]) -> str:
-    digits, units = str(spec["digits"]), str(spec["units"])
-    if n == 0:
-        return digits[0]
-    out: list[str] = []
-    zero = False
-    s = str(n)
-    for i, ch in enumerate(s):
-        d, place = int(ch), len(s) - 1 - i
-        if d == 0:
-            zero = True
-            continue
-        if zero:
-            out.append(digits[0])  # 一百零一: one 零 for any run of zeros between digits
-        zero = False
-        out.append(digits[d] + (units[place - 1] if place else ""))
-    text = "".join(out)
-    return text[1:] if spec.get("bare_ten") and 10 <= n <= 19 else text
+    return counted_numeral(n, str(spec["digits"]), str(spec["units"]), bool(spec.get("bare_ten")))
 
 
 def format_list_number(n: int, fmt: str) -> str:

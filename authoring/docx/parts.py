@@ -24,6 +24,7 @@ from authoring.docx.schema import (
     R,
     W,
 )
+from authoring.domain import wording
 from authoring.resources import data_dir
 
 # The lean base document: python-docx's default template without the 160 table and list styles
@@ -106,7 +107,7 @@ def core_values(meta: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
     agency = str(meta.get("agency") or "")
     return [
         (DC, "title", str(meta.get("title") or "")),
-        (DC, "subject", f"{meta['year']}年度法治政府建设情况报告" if meta.get("year") else ""),
+        (DC, "subject", wording("document_subject", year=meta["year"]) if meta.get("year") else ""),
         (DC, "creator", agency),
         (CORE, "keywords", ""),
         (DC, "description", f"authoring {__version__}"),
