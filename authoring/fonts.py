@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence
 from xml.sax.saxutils import escape
 
+from .resources import data_dir
+
 __all__ = ["FontStatus", "installed_families", "font_report", "fontconfig_aliases",
            "ROLE_NAMES"]
 
@@ -191,8 +193,6 @@ def font_report(layout: Mapping[str, Any], *, families: Optional[set[str]] = Non
 def _alt_names() -> dict[str, str]:
     """w:altName of each font the base font table describes (what Word and WPS fall back to)."""
     import re
-
-    from .resources import data_dir
 
     xml = (data_dir() / "docx" / "fontTable.xml").read_text(encoding="utf-8")
     return dict(re.findall(r'<w:font w:name="([^"]+)">\s*<w:altName w:val="([^"]+)"/>', xml))

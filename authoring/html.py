@@ -34,8 +34,17 @@ from typing import Any, Mapping, Optional, Sequence
 
 from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title
-from .measure import (Geometry, LaidOut, Piece, body_font, paginate, signature_lines, text_height, text_width,
-                      title_lines)
+from .docx.layout import resolve_layout
+from .measure import (
+    Geometry,
+    LaidOut,
+    Piece,
+    body_font,
+    paginate,
+    signature_lines,
+    text_height,
+    text_width,
+)
 from .resources import load_data
 
 __all__ = ["FigureItem", "build_html", "html_bytes", "font_stack", "stamp_html",
@@ -64,8 +73,6 @@ def _esc(text: str) -> str:
 
 
 def _resolve(layout: Optional[Mapping[str, Any]]) -> dict[str, Any]:
-    from .write import resolve_layout
-
     return resolve_layout(layout)
 
 
@@ -126,7 +133,6 @@ def _bold(layout: Mapping[str, Any], level: int) -> str:
 
 def _publication(blocks: Sequence[Block], layout: Mapping[str, Any], title: str,
                  figures: Optional[Sequence[FigureItem]], year: Any) -> str:
-    geo = Geometry(layout)
     body = font_stack(layout, "body")
     para = "margin:0;text-indent:2em;text-align:justify;"
     out: list[str] = []

@@ -253,39 +253,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[FieldPath, tuple[int, in
     try:
         try:
             root = loader.get_single_node()
-        except _AliasRefused as exc:
-            raise AuthoringError(
-                "YAML 格式错误：不支持锚点和别名（&名称 / *名称）；请把要重复的内容直接写出来",
-                file=file,
-                line=exc.mark.line + 1,
-                column=exc.mark.column + 1,
-            ) from None
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            if (exc.problem or "").startswith("could not find expected ':'") and exc.context_mark:
-                mark = exc.context_mark  # the line where the key without ':' starts
-            raise AuthoringError(
-                _yaml_message(exc),
-                file=file,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            ) from None
-        except (_TooDeep, RecursionError) as exc:  # [[[[…]]]] thousands deep
-            mark = getattr(exc, "mark", None) or loader.get_mark()
-            raise AuthoringError(
-                f"嵌套超过 {MAX_DEPTH} 层，报告不需要这么深的结构；请检查缩进和括号",
-                file=file,
-                line=mark.line + 1,
-                column=mark.column + 1,
-            ) from None
-        except yaml.YAMLError as exc:  # reader errors: characters YAML refuses
-            mark = getattr(exc, "position", None)
-            line = text[: mark].count("\n") + 1 if isinstance(mark, int) else None
-            raise AuthoringError(
-                "YAML 格式错误：文件中有不可见的控制字符，Word 也无法容纳；请删除这一处的特殊字符",
-                file=file,
-                line=line,
-            ) from None
+        except (_AliasRefused, yaml.YAMLError, _TooDeep, RecursionError) as exc:
+            raise _syntax_error(exc, text, file, loader) from None
         if root is None:
             return None, positions, (1, 1), problems
         end = (root.end_mark.line + 1, 1)
@@ -293,6 +262,43 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[FieldPath, tuple[int, in
         return data, positions, end, problems
     finally:
         loader.dispose()
+
+
+def _syntax_error(exc: BaseException, text: str, file: str, loader: _Loader) -> AuthoringError:
+    """What a clerk reads for YAML that does not parse, at the line and column to fix."""
+    if isinstance(exc, _AliasRefused):
+        return AuthoringError(
+            "YAML 格式错误：不支持锚点和别名（&名称 / *名称）；请把要重复的内容直接写出来",
+            file=file,
+            line=exc.mark.line + 1,
+            column=exc.mark.column + 1,
+        )
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if (exc.problem or "").startswith("could not find expected ':'") and exc.context_mark:
+            mark = exc.context_mark  # the line where the key without ':' starts
+        return AuthoringError(
+            _yaml_message(exc),
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        )
+    if isinstance(exc, (_TooDeep, RecursionError)):  # [[[[…]]]] thousands deep
+        deep = getattr(exc, "mark", None) or loader.get_mark()
+        return AuthoringError(
+            f"嵌套超过 {MAX_DEPTH} 层，报告不需要这么深的结构；请检查缩进和括号",
+            file=file,
+            line=deep.line + 1,
+            column=deep.column + 1,
+        )
+    # reader errors: characters YAML refuses
+    position = getattr(exc, "position", None)
+    line = text[: position].count("\n") + 1 if isinstance(position, int) else None
+    return AuthoringError(
+        "YAML 格式错误：文件中有不可见的控制字符，Word 也无法容纳；请删除这一处的特殊字符",
+        file=file,
+        line=line,
+    )
 
 
 def _build(
@@ -304,6 +310,8 @@ def _build(
     file: str,
     depth: int,
 ) -> Any:
+    """The data of a node, recording where each field stands; what cannot be read goes to
+    `problems` (the value left out), so that one run shows every problem."""
     mark = node.start_mark
     positions.setdefault(path, (mark.line + 1, mark.column + 1))
     if depth > MAX_DEPTH:
@@ -316,44 +324,7 @@ def _build(
             field=format_path(path),
         )
     if isinstance(node, MappingNode):
-        loader.flatten_mapping(node)
-        out: dict[Any, Any] = {}
-        firsts: dict[Any, tuple[int, int]] = {}  # where each key was first written
-        for key_node, value_node in node.value:
-            try:
-                # A key is the text as written: `true:`, `null:`, `1:` or `2025-02-20:` are the
-                # keys "true", "null", "1" and "2025-02-20" (PyYAML made True, None, 1 and a
-                # date, and messages named them “[2]” or “None”). Lists and mappings as keys are
-                # refused; nothing is constructed.
-                if not isinstance(key_node, ScalarNode):
-                    raise TypeError("a key that is not text")
-                key = key_node.value
-            except Exception:  # noqa: BLE001 — a list or a mapping as key
-                mark = key_node.start_mark
-                problems.append(Problem("字段名必须是简单的文字", Place(file, mark.line + 1, mark.column + 1, path, format_path(path)),
-                                        "error", "yaml.bad_value"))
-                continue
-            key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            child = path + (key,)
-            if key in out:
-                first = firsts[key]
-                problems.append(
-                    Problem(
-                        f"字段“{key}”重复出现（第一次在第 {first[0]} 行）；YAML 只会保留后一个，"
-                        "前一个的内容会丢失：请合并或删除其中一个",
-                        Place(file, key_line[0], key_line[1], child, format_path(child)),
-                        "error",
-                        "yaml.duplicate_key",
-                    )
-                )
-                # Kept as YAML keeps it (the later one, as the message says), at its own lines, so
-                # that validate checks the content that any other YAML tool would read.
-                for stale in [p for p in positions if p[: len(child)] == child]:
-                    del positions[stale]
-            firsts.setdefault(key, key_line)
-            positions[child] = key_line
-            out[key] = _build(loader, value_node, child, positions, problems, file, depth + 1)
-        return out
+        return _build_mapping(loader, node, path, positions, problems, file, depth)
     if isinstance(node, SequenceNode):
         return [
             _build(loader, item, path + (i,), positions, problems, file, depth + 1)
@@ -368,6 +339,57 @@ def _build(
         problems.append(Problem(_scalar_message(node, exc), Place(file, mark.line + 1, mark.column + 1, path, format_path(path)),
                                 "error", "yaml.bad_value"))
         return None
+
+
+def _build_mapping(
+    loader: _Loader,
+    node: MappingNode,
+    path: FieldPath,
+    positions: dict[FieldPath, tuple[int, int]],
+    problems: list[Problem],
+    file: str,
+    depth: int,
+) -> dict[Any, Any]:
+    # A key that is not simple text and a key given twice are problems, the rest is read on.
+    # The places name the key path as written (YAML syntax), not with a field's label.
+    loader.flatten_mapping(node)
+    out: dict[Any, Any] = {}
+    firsts: dict[Any, tuple[int, int]] = {}  # where each key was first written
+    for key_node, value_node in node.value:
+        try:
+            # A key is the text as written: `true:`, `null:`, `1:` or `2025-02-20:` are the
+            # keys "true", "null", "1" and "2025-02-20" (PyYAML made True, None, 1 and a
+            # date, and messages named them “[2]” or “None”). Lists and mappings as keys are
+            # refused; nothing is constructed.
+            if not isinstance(key_node, ScalarNode):
+                raise TypeError("a key that is not text")
+            key = key_node.value
+        except Exception:  # noqa: BLE001 — a list or a mapping as key
+            mark = key_node.start_mark
+            problems.append(Problem("字段名必须是简单的文字", Place(file, mark.line + 1, mark.column + 1, path, format_path(path)),
+                                    "error", "yaml.bad_value"))
+            continue
+        key_line = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        child = path + (key,)
+        if key in out:
+            first = firsts[key]
+            problems.append(
+                Problem(
+                    f"字段“{key}”重复出现（第一次在第 {first[0]} 行）；YAML 只会保留后一个，"
+                    "前一个的内容会丢失：请合并或删除其中一个",
+                    Place(file, key_line[0], key_line[1], child, format_path(child)),
+                    "error",
+                    "yaml.duplicate_key",
+                )
+            )
+            # Kept as YAML keeps it (the later one, as the message says), at its own lines, so
+            # that validate checks the content that any other YAML tool would read.
+            for stale in [p for p in positions if p[: len(child)] == child]:
+                del positions[stale]
+        firsts.setdefault(key, key_line)
+        positions[child] = key_line
+        out[key] = _build(loader, value_node, child, positions, problems, file, depth + 1)
+    return out
 
 
 def _scalar_message(node: ScalarNode, exc: Exception) -> str:

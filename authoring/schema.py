@@ -18,30 +18,33 @@ _TYPES = {
 }
 
 
-def _rule(rule: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    meta = rule.get("meta") or {}
-    if meta.get("title"):
-        out["title"] = meta["title"]
-    if meta.get("description"):
-        out["description"] = meta["description"]
+# cerberus rule → JSON Schema keyword, where the value carries over as it is.
+_SAME_VALUE = {"min": "minimum", "max": "maximum", "minlength": "minItems"}
+
+
+def _types(rule: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema `type` (and `format` for a date) of a cerberus rule's `type`."""
     types = rule.get("type")
-    if types:
-        names = types if isinstance(types, list) else [types]
-        json_types = sorted({_TYPES[t] for t in names}, key=list(_TYPES.values()).index)
-        if rule.get("nullable"):
-            json_types.append("null")
-        out["type"] = json_types[0] if len(json_types) == 1 else json_types
-        if "date" in names:
-            out["format"] = "date"
+    if not types:
+        return {}
+    names = types if isinstance(types, list) else [types]
+    json_types = sorted({_TYPES[t] for t in names}, key=list(_TYPES.values()).index)
+    if rule.get("nullable"):
+        json_types.append("null")
+    out: dict[str, Any] = {"type": json_types[0] if len(json_types) == 1 else json_types}
+    if "date" in names:
+        out["format"] = "date"
+    return out
+
+
+def _rule(rule: dict[str, Any]) -> dict[str, Any]:
+    meta = rule.get("meta") or {}
+    out: dict[str, Any] = {k: meta[k] for k in ("title", "description") if meta.get(k)}
+    out.update(_types(rule))
+    types = rule.get("type")
     if rule.get("empty") is False and types in ("string", ["string"]):
         out["minLength"] = 1
-    if "min" in rule:
-        out["minimum"] = rule["min"]
-    if "max" in rule:
-        out["maximum"] = rule["max"]
-    if "minlength" in rule:
-        out["minItems"] = rule["minlength"]
+    out.update({keyword: rule[name] for name, keyword in _SAME_VALUE.items() if name in rule})
     if "allowed" in rule:
         out["enum"] = list(rule["allowed"])
     if "regex" in rule:  # cerberus anchors its regex at both ends; the patterns here are written anchored

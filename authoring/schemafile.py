@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Mapping, Optional
 from urllib.parse import unquote, urlparse
 
+from .fileio import write_atomic
+from .schema import json_schema_text
+
 SCHEMA_FILE = "report.schema.json"
 LINE_PREFIX = b"# yaml-language-server: $schema="
 _LINE = re.compile(rb"^(\xef\xbb\xbf)?# yaml-language-server: \$schema=([^\r\n]*)(\r?\n|$)")
@@ -41,9 +44,6 @@ def user_schema_path(env: Optional[Mapping[str, str]] = None) -> Path:
 
 def install_schema(path: Optional[Path] = None) -> Path:
     """Write the JSON Schema to the per-user place (when it is missing or another version's)."""
-    from .fileio import write_atomic
-    from .schema import json_schema_text
-
     target = path or user_schema_path()
     data = json_schema_text().encode("utf-8")
     try:

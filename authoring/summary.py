@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from .check import CheckReport, part_columns, part_marks
+from . import __version__
+from .check import CheckReport, categories, part_columns, part_marks
+from .decode import decode_text
+from .docx.package import package_parts
 from .errors import InputError
 from .resources import load_data
 
@@ -127,8 +130,6 @@ def parse_expected(raw: bytes, name: str) -> list[str]:
                              "或改用每行一个单位的 .txt", file=name) from exc
         return [n for n in names if n not in _HEADERS]
     if name.lower().endswith((".txt", ".csv", ".text")):
-        from .decode import decode_text
-
         text = decode_text(raw, name, lenient=True)[0]
         out = []
         for line in text.splitlines():
@@ -169,8 +170,6 @@ _FINDING_COLUMNS = ["文件", "单位", "级别", "位置", "所在部分", "问
 
 
 def _finding_rows(summary: Summary) -> list[list[Any]]:
-    from .check import categories
-
     names = categories()
     rows = []
     for r in summary.reports:
@@ -240,9 +239,6 @@ def build_xlsx(summary: Summary) -> bytes:
     wb.save(buf)
     # Zipped again and stamped with a hash of its parts, like the .docx: a workbook this tool
     # wrote is replaced on the next run, one someone edited in Excel is not (fileio).
-    from . import __version__
-    from .docx.package import package_parts
-
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
     return package_parts(parts, __version__)

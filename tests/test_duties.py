@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from authoring.cli import cli
 from authoring.main import (
-    build_report, check_path, compare_reports, import_report, init_from, load_report, validate_file,
+    build_report, check_path, compare_reports, import_report, init_from, validate_file,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -268,7 +268,7 @@ def test_a_number_form_a_clerk_does_not_mean_is_refused(written: str, here: Path
 
     assert_clean(result)
     assert result.exit_code == 1
-    assert f"n.yaml:6:3: 数据（figures.licenses）：" in result.output
+    assert "n.yaml:6:3: 数据（figures.licenses）：" in result.output
     assert written in result.output
 
 
@@ -924,7 +924,7 @@ def test_a_key_that_yaml_reads_as_a_value_is_named_as_written(key: str, here: Pa
 
 
 def test_a_size_error_names_the_yaml_field_not_a_shipped_template(here: Path) -> None:
-    big = "".join(f"  - 深化{{{{ 'x' * 999999 }}}}。\n" for _ in range(6))
+    big = "".join("  - 深化{{ 'x' * 999999 }}。\n" for _ in range(6))
     Path("s.yaml").write_text(report_text(**{"  - 持续深化综合行政执法改革。\n": big}), encoding="utf-8")
 
     result = run(["render", "s.yaml", "-o", "out.txt"])
