@@ -32,9 +32,9 @@ def init_scaffold(agency: str, year: int, *, output: Optional[str] = None) -> st
     """A commented YAML with every required field present and empty, for a clerk to fill in."""
     name = (agency or "").strip()
     if not name:
-        raise AuthoringError("请给出单位全称，例如：--agency 常州市城市管理局", field="agency")
+        raise AuthoringError("请给出单位全称，例如：--agency 常州市城市管理局", path=("agency", "name"), field="agency")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise AuthoringError(f"年度应为四位数字的年份（2000—2100），实际是 {year}", field="year")
+        raise AuthoringError(f"年度应为四位数字的年份（2000—2100），实际是 {year}", path=("year",), field="year")
     data: dict[str, Any] = {
         "agency": {"name": name},
         "year": year,
@@ -71,7 +71,7 @@ def draft_next_year(
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year < 2100:
         raise AuthoringError(
             "需要年度（year: 2024 这样的四位数字）才能生成下一年度的报告",
-            file=report.path, line=report.place(("year",)).line, field="year",
+            file=report.path, line=report.place(("year",)).line, path=("year",), field="year",
             problems=carried,
         )
     source = PurePath(report.path).name

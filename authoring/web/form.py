@@ -440,13 +440,8 @@ def _delete(doc: YamlDocument, path: Path) -> None:
 
 
 def problem_path(problem: Any) -> Path:
-    """The field path a validation problem names."""
-    path = getattr(problem.place, "path", None)
-    if isinstance(path, tuple):
-        return path
-    label = problem.place.field or ""
-    inner = label[label.find("（") + 1:-1] if label.endswith("）") and "（" in label else label
-    return parse_path(inner)
+    """The field path a validation problem names (its place carries it as a tuple)."""
+    return tuple(problem.place.path)
 
 
 def parse_path(text: str) -> Path:

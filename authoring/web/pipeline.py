@@ -42,8 +42,6 @@ def analyze(loaded: Optional[LoadedReport], load_error: Optional[AuthoringError]
     (none when an error stops rendering): what the page shows beside the fields and as pages."""
     if loaded is None:
         return Analysis(list(load_error.problems) if load_error else [])
-    from authoring.validate import verdict
-
     found = verdict(loaded, templates=templates)
     return Analysis(list(found.problems), list(found.blocks) if found.renderable else None, loaded)
 
