@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-import authoring.read as read_mod
+import authoring.lines as lines_mod
 from authoring.docx import fast
 from authoring.errors import AuthoringError
 from authoring.main import build_blocks, check_document, output_bytes
@@ -334,7 +334,7 @@ def test_generated_documents(bases: list[bytes], data: st.DataObject) -> None:
 # -- text ---------------------------------------------------------------------------------------------
 
 
-_TRANSLATE = read_mod._NORMALISE  # the table str.translate was given
+_TRANSLATE = lines_mod._NORMALISE  # the table str.translate was given
 _ALPHABET = "()（），,:;!?[]．.　 0０1１9９一二三四五六七八九十①⑪²12、。年号abc\n"
 
 
@@ -342,7 +342,7 @@ _ALPHABET = "()（），,:;!?[]．.　 0０1１9９一二三四五六七八九�
 @given(st.text(alphabet=_ALPHABET, max_size=60) | st.text(max_size=40))
 def test_normalize_text_is_the_translation_it_replaced(text: str) -> None:
     assert normalize_text(text) == text.translate(_TRANSLATE)
-    assert read_mod._normalize(text) == text.translate(_TRANSLATE)
+    assert lines_mod._normalize(text) == text.translate(_TRANSLATE)
 
 
 def _numbers_by_loop(norm: str) -> list[Any]:
