@@ -646,7 +646,7 @@ def _yaml_problems(report: LoadedReport) -> list[Problem]:
     loaded = [(_problem_path(report, p), p) for p in report.problems]
     # The loader names a field by its path alone (signature.date); say it as every other message
     # does, in Chinese first: 落款（signature.date）.
-    out = [replace(p, place=replace(p.place, field=field_label(path))) if path else p for path, p in loaded]
+    out = [replace(p, place=replace(p.place, label="")) if path else p for path, p in loaded]
     refused = [path for path, _ in loaded]
     schema = _schema_problems(report)
     out += [found for path, found in schema if not _inside(path, refused)]
