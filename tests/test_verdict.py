@@ -122,7 +122,8 @@ SOURCES = [p.name for p in EXAMPLES] + [f"corpus:{p.stem}" for p in V.corpus_fil
 
 
 def _texts(data: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The paths of the prose a mistake can go into (not headings the renderer numbers, not figures)."""
+    """The paths of the prose a mistake can go into: texts, points and headings of every part (not
+    a text with a figure reference, where the mistake could cut a {{ … }}, nor part two's facts)."""
     return [p for p, _ in iter_strings(data)
             if (p[0] in ("preamble", "achievements", "shortcomings", "plans")
                 or p[:2] in (("first_responsible", "text"), ("first_responsible", "duties")))
