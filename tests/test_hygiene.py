@@ -343,3 +343,19 @@ def test_a_part_that_is_only_a_heading_is_not_ticked(tmp_path: Path) -> None:
     for ignore in (["--ignore", "coverage"], ["--ignore", "coverage", "--ignore", "parts.empty"]):
         summary = CliRunner().invoke(cli, ["check", str(path), "--format", "csv", *ignore])
         assert summary.output.splitlines()[1].split(",")[3:8] == ["✓", "✓", "✗", "✓", "✗"]
+
+
+# -- every rule switchable ---------------------------------------------------------------------------
+
+
+def test_every_rule_can_be_switched_off_by_its_id_except_those_without_which_nothing_renders(tmp_path: Path) -> None:
+    from authoring.rules import rule_ids, stops_render
+
+    path = variant(tmp_path)
+    for rule in rule_ids():
+        result = CliRunner().invoke(cli, ["check", str(path), "--ignore", rule])
+        if stops_render(rule):
+            assert result.exit_code == 2, rule
+            assert result.output.splitlines() == [f"--ignore：规则 {rule} 不能忽略：有这类错误时无法生成报告，请改正 YAML"]
+        else:
+            assert result.exit_code == 0, (rule, result.output)
