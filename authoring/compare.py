@@ -514,8 +514,12 @@ def format_comparison(c: Comparison) -> str:
             cells = [_pad(fact_row[0], fact_widths[0])] + [
                 _pad(cell, w, right=True) for cell, w in zip(fact_row[1:], fact_widths[1:])]
             lines.append("  " + "  ".join(cells).rstrip())
-    answered = sum(1 for p in c.plans if p.status in ("matched", "weak"))
-    lines.append(f"{old_y}报告所列安排的落实（{answered}/{len(c.plans)} 项有对应内容）：")
+    # Only a plan the text answers counts as answered; a possible match is told apart (never
+    # counted as done: a clerk reads the count, not each line).
+    answered = sum(1 for p in c.plans if p.status == "matched")
+    weak = sum(1 for p in c.plans if p.status == "weak")
+    maybe = f"，另有 {weak} 项可能对应，请核对" if weak else ""
+    lines.append(f"{old_y}报告所列安排的落实（{answered}/{len(c.plans)} 项有对应内容{maybe}）：")
     if c.plans_not_compared:
         lines.append(f"  （只对比了前 {MAX_PLANS} 项安排，另有 {c.plans_not_compared} 项未对比）")
     for p in c.plans:

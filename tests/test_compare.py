@@ -218,3 +218,15 @@ def test_a_rewritten_report_does_not_look_copied(two_years: tuple[Path, Path]) -
     c = compare_reports(*two_years)
     assert not c.copied.looks_copied and c.copied.share < 0.5
     assert not any(line.startswith("看起来沿用了") for line in format_comparison(c).splitlines())
+
+
+def test_a_possible_match_is_not_counted_as_followed_up(tmp_path: Path) -> None:
+    # The changzhou example's next-year draft with every 【待填】 answered “天气晴朗。”: one plan finds
+    # a passage of last year's part one that might be it (?), which the count said was 1/3 done.
+    draft = init_from(ROOT / "examples" / "changzhou-cgj-2024.yaml", output=str(tmp_path / "2025.yaml"))
+    path = tmp_path / "2025.yaml"
+    path.write_text(draft.yaml_text.replace("【待填】", "天气晴朗。"), encoding="utf-8")
+    lines = format_comparison(compare_reports(ROOT / "examples" / "changzhou-cgj-2024.yaml", path)).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("2024年报告所列安排的落实"))
+    assert lines[at] == "2024年报告所列安排的落实（0/3 项有对应内容，另有 1 项可能对应，请核对）："
+    assert lines[at + 1].startswith("  ? 进一步提升法治业务素养 → ")

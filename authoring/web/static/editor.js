@@ -231,8 +231,11 @@
     const box = document.getElementById("checklist");
     const list = box.querySelector("ul");
     list.innerHTML = "";
-    const done = items.filter((i) => i.status === "matched" || i.status === "weak").length;
-    box.querySelector(".sum").textContent = `${items.length} 项，${done} 项已有对应内容`;
+    // as authoring compare counts them: a possible match is not a follow-up until the clerk says so
+    const done = items.filter((i) => i.status === "matched").length;
+    const maybe = items.filter((i) => i.status === "weak").length;
+    box.querySelector(".sum").textContent =
+      `${items.length} 项，${done} 项已有对应内容` + (maybe ? `，另有 ${maybe} 项可能对应，请核对` : "");
     for (const item of items) {
       const li = document.createElement("li");
       li.className = "plan " + item.status;
