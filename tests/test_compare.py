@@ -230,3 +230,14 @@ def test_a_possible_match_is_not_counted_as_followed_up(tmp_path: Path) -> None:
     at = next(i for i, line in enumerate(lines) if line.startswith("2024年报告所列安排的落实"))
     assert lines[at] == "2024年报告所列安排的落实（0/3 项有对应内容，另有 1 项可能对应，请核对）："
     assert lines[at + 1].startswith("  ? 进一步提升法治业务素养 → ")
+
+
+def test_plans_past_the_bound_are_counted_not_compared() -> None:
+    # issue 16, class 15: plans × passages is bounded; the clerk is told how many were left out.
+    from authoring.compare import MAX_PLANS, compare
+
+    old = {"year": 2024, "plans": [f"推进第{i}项综合行政执法改革工作。" for i in range(MAX_PLANS + 5)]}
+    new = {"year": 2025, "achievements": [{"heading": "执法改革", "text": "推进综合行政执法改革工作。"}]}
+    result = compare(old, new)
+    assert len(result.plans) == MAX_PLANS and result.plans_not_compared == 5
+    assert f"  （只对比了前 {MAX_PLANS} 项安排，另有 5 项未对比）" in format_comparison(result).splitlines()
