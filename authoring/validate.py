@@ -71,6 +71,17 @@ _FIGURE_REF = re.compile(r"figures\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['\"]([^'\"]+)[
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 
+# Structural errors listed for one YAML: past this many (a 2 MB file can hold 100,000 unknown
+# fields) the rest are not looked for; cerberus's own handling of each error, and a line each,
+# was most of validate's time, and no clerk reads past the first screens.
+MAX_SCHEMA_ERRORS = 1000
+_SCHEMA_ERRORS = threading.local()  # the leaf errors of the validation under way, this thread's
+
+
+class _TooManyErrors(Exception):
+    """More than MAX_SCHEMA_ERRORS structural errors: validation stops looking."""
+
+
 class _Validator(cerberus.Validator):
     # YAML's `true` is a bool, and bool is an int to Python: a year of `true` must not pass.
     types_mapping = cerberus.Validator.types_mapping.copy()
@@ -86,6 +97,13 @@ class _Validator(cerberus.Validator):
             self._errors.extend(args[0])
             for error in args[0]:
                 self.error_handler.emit(error)
+            # Errors reach the root through the child validators of each mapping and list, as
+            # group errors: the leaves are counted where they are made.
+            leaves = getattr(_SCHEMA_ERRORS, "leaves", None)
+            if leaves is not None:
+                leaves.extend(e for e in args[0] if not e.is_group_error)
+                if len(leaves) > MAX_SCHEMA_ERRORS:
+                    raise _TooManyErrors
             return None
         return super()._error(*args)
 
@@ -263,9 +281,20 @@ def _validator() -> _Validator:
 
 def _schema_problems(report: LoadedReport) -> list[_Found]:
     validator = _validator()
-    validator.validate(report.data, normalize=False)
+    _SCHEMA_ERRORS.leaves = []
+    try:
+        validator.validate(report.data, normalize=False)
+        errors, more = list(_leaf_errors(validator._errors)), False
+    except _TooManyErrors:
+        errors, more = _SCHEMA_ERRORS.leaves[:MAX_SCHEMA_ERRORS], True  # the first made: the file's order
+    finally:
+        _SCHEMA_ERRORS.leaves = None
     found: list[_Found] = []
-    for error in _leaf_errors(validator._errors):
+    if more:
+        found.append(((), problem("yaml.schema", Place(report.path, None, None, ""), message=(
+            f"文件结构的问题超过 {MAX_SCHEMA_ERRORS} 个，只列出前 {MAX_SCHEMA_ERRORS} 个，其余未再检查；"
+            "请先改正列出的问题（常见原因：缩进错了，或选错了文件）"))))
+    for error in errors:
         path: FieldPath = tuple(error.document_path)
         if error.code == cerberus.errors.REGEX_MISMATCH.code and path and path[0] == "figures":
             path = ("figures", error.value)
