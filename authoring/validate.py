@@ -291,7 +291,7 @@ def _schema_problems(report: LoadedReport) -> list[_Found]:
         _SCHEMA_ERRORS.leaves = None
     found: list[_Found] = []
     if more:
-        found.append(((), problem("yaml.schema", Place(report.path, None, None, ""), message=(
+        found.append(((), problem("yaml.schema", Place(report.path), message=(
             f"文件结构的问题超过 {MAX_SCHEMA_ERRORS} 个，只列出前 {MAX_SCHEMA_ERRORS} 个，其余未再检查；"
             "请先改正列出的问题（常见原因：缩进错了，或选错了文件）"))))
     for error in errors:
