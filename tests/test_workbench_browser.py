@@ -363,3 +363,15 @@ def test_a_count_that_names_a_figure_shows_its_value_and_follows_it(browser: Any
             message="the value beside the count did not follow the figure")
     finally:
         server.stop()
+
+
+def test_the_page_says_so_when_the_workbench_is_gone(browser: Any, tmp_path: Path) -> None:
+    shutil.copy(CHUXIONG, tmp_path / "report.yaml")
+    server = Server(tmp_path, tmp_path / "report.yaml")
+    try:
+        _open(browser, server)
+    finally:
+        server.stop()
+    _type(browser, _field(browser, ("agency", "short_name")), "关闭后输入")
+    _wait(browser, lambda d: "无法连接工作台" in d.find_element(By.ID, "toast").text, message="no word that the server is gone")
+    assert browser.find_element(By.ID, "status").text == "未连接工作台：最近的修改没有收到"

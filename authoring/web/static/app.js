@@ -16,7 +16,7 @@ const Workbench = (() => {
     try {
       response = await fetch(url, init);
     } catch (err) {
-      return { status: 0, body: { ok: false, problems: [{ severity: "error", text: "无法连接工作台：它可能已经关闭。请重新运行 authoring serve（您的修改已暂存，重新打开后可以恢复）。" }] } };
+      return { status: 0, body: { ok: false, problems: [{ severity: "error", text: "无法连接工作台：它可能已经关闭。请重新运行 authoring serve，打开它打印的地址：此前的修改已暂存，打开后可以恢复；工作台关闭之后在本页输入的内容没有收到，请在新页面中重新输入。" }] } };
     }
     let body = null;
     const type = response.headers.get("content-type") || "";

@@ -44,7 +44,7 @@
   function send(edits, extra) {
     inflight = inflight.then(async () => {
       const { status, body } = await api("/api/edit", Object.assign({ file, edits }, extra || {}));
-      if (status === 0 || !body) { toast(problemText(body), "error"); return; }
+      if (status === 0 || !body) { toast(problemText(body), "error"); setStatus("offline"); return; }
       if (body.refused) toast(problemText({ problems: body.refused }), "error");
       apply(body);
     });
@@ -298,6 +298,7 @@
 
   function setStatus(editing) {
     if (editing === "editing") { statusEl.textContent = "正在更新…"; statusEl.className = "status busy"; return; }
+    if (editing === "offline") { statusEl.textContent = "未连接工作台：最近的修改没有收到"; statusEl.className = "status dirty"; return; }
     if (state.dirty) { statusEl.textContent = "有未保存的修改（已暂存，关闭页面不会丢失）"; statusEl.className = "status dirty"; }
     else { statusEl.textContent = "已保存"; statusEl.className = "status saved"; }
   }
