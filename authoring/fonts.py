@@ -61,8 +61,9 @@ def _fc(*args: str, env: Optional[Mapping[str, str]] = None) -> Optional[str]:
     if exe is None:
         return None
     try:
-        return subprocess.run([exe, *args[1:]], capture_output=True, text=True, timeout=60,
-                              check=True, env=dict(env) if env is not None else None).stdout
+        # fontconfig writes UTF-8 whatever the locale (a GBK locale would not decode its names)
+        return subprocess.run([exe, *args[1:]], capture_output=True, encoding="utf-8", errors="replace",
+                              timeout=60, check=True, env=dict(env) if env is not None else None).stdout
     except (OSError, subprocess.SubprocessError):
         return None
 

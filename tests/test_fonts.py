@@ -180,3 +180,18 @@ def test_a_machine_with_the_gb2312_fonts_has_them_all(machines, monkeypatch) -> 
     for line in ("  正文：仿宋_GB2312　已安装", "  标题：方正小标宋简体　已安装",
                  "  二级标题（（一））：楷体_GB2312　已安装", "  页码：宋体　已安装"):
         assert line in lines
+
+
+def test_the_installed_fonts_are_read_under_a_gbk_locale() -> None:
+    # fontconfig writes UTF-8 whatever the locale; read under zh_CN.GBK (a Chinese Linux desktop,
+    # or LANG copied from one) its names did not decode: `authoring fonts` stopped with an
+    # internal error and the workbench's font line printed a traceback.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LANG": "zh_CN.GBK", "LC_ALL": "zh_CN.GBK", "PYTHONUTF8": "0", "PYTHONIOENCODING": "cp936"}
+    result = subprocess.run([sys.executable, "-c", "from authoring.fonts import installed_families; "
+                             "print(len(installed_families()))"], capture_output=True, env=env,
+                            cwd=str(Path(__file__).resolve().parents[1]))
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")

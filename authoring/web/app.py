@@ -92,8 +92,8 @@ class Workbench:
 
         try:
             self.families = installed_families()
-        except OSError:
-            self.families = set()
+        except Exception:  # noqa: BLE001 - a thread's failure would print a traceback to the clerk
+            self.families = None  # the preview then names no fonts; nothing else depends on them
 
     async def run_check(self, raw: bytes, name: str) -> Any:
         """Check one upload in a worker process: a batch of a hundred files keeps one core busy
