@@ -54,6 +54,26 @@ _HOW_SHOWN = {
 }
 
 
+_REVIEW_KINDS = (("insertions", "插入"), ("deletions", "删除"), ("moves", "移动"), ("formatting", "格式"))
+
+
+def _review_warnings(read: ReadResult) -> list[Problem]:
+    """A Word file still under review is imported as if every tracked change were accepted and
+    without its comments: said, so that nothing is taken or dropped without a word."""
+    review = read.review or {}
+    out: list[Problem] = []
+    changes = [(review.get(k, 0), name) for k, name in _REVIEW_KINDS if review.get(k)]
+    if changes:
+        shown = "、".join(f"{name} {n} 处" for n, name in changes)
+        out.append(Problem(
+            f"原文件中还有 {sum(n for n, _ in changes)} 处未处理的修订（{shown}）：已按全部接受导入"
+            "（插入的文字在内，删除的文字不在）；请核对", Place(read.path), "warning", "import-review"))
+    if review.get("comments"):
+        out.append(Problem(f"原文件中有 {review['comments']} 条批注，批注的内容没有导入；请在 Word 中看过批注后再核对",
+                           Place(read.path), "warning", "import-review"))
+    return out
+
+
 def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[str] = None) -> ImportResult:
     """A report document read into blocks → its parts (the checker's recognition) → the YAML data
     and its commented text (`output`: where it will be written, for the $schema path)."""
@@ -70,6 +90,7 @@ def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[s
         warnings.append(Problem(
             f"已略去 {len(lines)} 行网页栏目等非正文内容：{shown}", Place(name), "warning", "import-chrome"
         ))
+    warnings += _review_warnings(read)
     _lift_facts(data, builder, figures)
     if figures:
         _lift_figures(data, builder.notes)

@@ -164,6 +164,16 @@ def test_tracked_changes_and_comments_left_in_a_word_file(tmp_path: Path) -> Non
         ("revisions.tracked", "warning",
          "Word 文件中还有 2 处未处理的修订（插入 1 处、删除 1 处）；请在“审阅”中接受或拒绝全部修订后再报送", None)]
     assert check_findings(tmp_path / "审阅中.docx", "--ignore", "revisions") == []
+    # import takes the text as if every change were accepted, and says so, and that the comment stays behind
+    imported = CliRunner().invoke(cli, ["import", str(tmp_path / "审阅中.docx"), "-o", str(tmp_path / "审阅中.yaml")])
+    assert imported.exit_code == 0
+    assert imported.output.splitlines()[:2] == [
+        f"{tmp_path / '审阅中.docx'}: 警告：原文件中还有 2 处未处理的修订（插入 1 处、删除 1 处）：已按全部接受导入"
+        "（插入的文字在内，删除的文字不在）；请核对",
+        f"{tmp_path / '审阅中.docx'}: 警告：原文件中有 1 条批注，批注的内容没有导入；请在 Word 中看过批注后再核对",
+    ]
+    text = (tmp_path / "审阅中.yaml").read_text(encoding="utf-8")
+    assert "另办理备案12件。" in text and "删去的话" not in text
 
 
 # -- in a report YAML: validate says it at the field ------------------------------------------------
