@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from .errors import AuthoringError, InputError
+from .main import build_report
 
 __all__ = ["BatchItem", "BatchResult", "collect_reports", "plan_outputs", "render_many", "FORMATS"]
 
@@ -90,8 +91,6 @@ def _render_one(job: _Job) -> BatchItem:
     """Render one report (in a worker process, or in this one): never raises for a bad report.
     A report with errors left is not made unless `draft` (the same decision as render's)."""
     source, target, templates, reference_doc, force, draft, ignore = job
-    from .main import build_report
-
     try:
         result = build_report(source, target, templates=templates, reference_doc=reference_doc,
                               force=force, draft=draft, ignore=ignore)

@@ -35,6 +35,7 @@ from typing import Any, Mapping, Optional, Sequence
 from . import __version__
 from .blocks import Block, Heading, Paragraph, Signature, Table, Title
 from .docx.layout import resolve_layout
+from .domain import format_path
 from .measure import (
     Geometry,
     LaidOut,
@@ -109,8 +110,6 @@ def _attrs(block: Block, index: int, **extra: str) -> str:
     where = getattr(block, "field", None) or getattr(block, "source", None)
     if where:
         if isinstance(where, tuple):
-            from .load import format_path
-
             where = format_path(where)
         out.append(f'data-field="{_esc(str(where))}"')
     if block.line is not None:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table
 from authoring.domain import deadlines
-from authoring.numerals import chinese_number, chinese_value, digits_of
+from authoring.lines import normalize_text
+from authoring.numerals import chinese_number, chinese_value_or_none, digits_of
 from authoring.resources import load_data
 from authoring.rules import Finding, make_finding
 
@@ -30,16 +31,10 @@ def _numbering() -> list[tuple[int, re.Pattern[str]]]:
     return [(int(n["level"]), re.compile(n["pattern"])) for n in load_data("headings.yaml")["numbering"]]
 
 
-def _normalised(text: str) -> str:
-    from authoring.read import normalize_text  # the reader's table; read.py imports nothing of ours
-
-    return normalize_text(text)
-
-
 def typed_number(text: str) -> str:
     """The heading number a clerk typed at the start of a heading (“（二）”, “1.”, “一是”), or ""
     when there is none or nothing would be left of the heading without it."""
-    norm = _normalised(text)
+    norm = normalize_text(text)
     for _level, rx in _numbering():
         found = rx.match(norm)
         if found:
@@ -67,7 +62,7 @@ def _value(number: str) -> Optional[int]:
     circled = "①②③④⑤⑥⑦⑧⑨⑩"
     if len(core) == 1 and core in circled:
         return circled.index(core) + 1
-    return chinese_value(core)
+    return chinese_value_or_none(core)
 
 
 def _label(level: int, value: int) -> str:
@@ -201,7 +196,7 @@ def parse_chinese_date(text: str) -> Optional[_dt.date]:
     if not m:
         return None
     year = digits_of(m.group(1))
-    month, day = (int(g) if g.isdigit() else chinese_value(g) for g in m.groups()[1:])
+    month, day = (int(g) if g.isdigit() else chinese_value_or_none(g) for g in m.groups()[1:])
     if not year.isdigit() or month is None or day is None:
         return None
     try:
