@@ -125,6 +125,15 @@ def deadlines(year: int, agency: str = "") -> list[Deadline]:
     return out
 
 
+def due_day(kind: str) -> str:
+    """The day of the following year a report is due, as a clerk reads it: 'submit' (a
+    department's 报送) → 3月1日, 'publish' (公开) → 4月1日."""
+    table = load_data("deadlines.yaml")
+    entry = table["submit"]["department"] if kind == "submit" else table[kind]
+    month, day = (int(x) for x in str(entry["last"]).split("-"))
+    return f"{month}月{day}日"
+
+
 def submission_deadline(year: int) -> _dt.date:
     """The last day a department submits (报送) the report on `year`: 1 March of year + 1."""
     return _due(year, load_data("deadlines.yaml")["submit"]["department"]).due

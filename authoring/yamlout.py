@@ -11,17 +11,15 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from authoring.duties import fact_help
-from authoring.domain import FieldPath
+from authoring.domain import FieldPath, due_day, part_keys
 from authoring.resources import schemas_dir
+from authoring.schemafile import installed_schema_ref
 
 SCHEMA_FILE = "report.schema.json"
 
 
 # The order of the top-level keys in a written file: the order a clerk fills them in.
-TOP_ORDER = (
-    "agency", "year", "title", "preamble", "figures", "achievements", "first_responsible",
-    "shortcomings", "plans", "other", "signature", "layout",
-)
+TOP_ORDER = ("agency", "year", "title", "preamble", "figures", *part_keys(), "signature", "layout")
 
 # What each field is for, written once above its first occurrence. Keys are field paths with list
 # indices written as [] ("achievements[].items[].points"). This is help text for the format, kept in
@@ -60,7 +58,7 @@ FIELD_COMMENTS: dict[str, str] = {
     "other": "五、其他需要报告的情况（可选）",
     "signature": "落款",
     "signature.name": "落款单位（可选），不写时用单位全称",
-    "signature.date": "成文日期，如 2025-02-20；须在次年3月1日前报送、4月1日前公开",
+    "signature.date": f"成文日期，如 2025-02-20；须在次年{due_day('submit')}前报送、{due_day('publish')}前公开",
     "layout": "版式（可选）：order 部分顺序，headings 各部分标题，fonts 字体",
     "layout.headings": "各部分的标题（可选）；不写时用默认标题",
 }
@@ -82,8 +80,6 @@ def schema_ref(output: Optional[str] = None) -> str:
     user's folder, by an absolute file: URI, so that the line stays valid wherever the YAML
     is moved (schemafile.py); where that folder cannot be written, a relative path to the
     shipped schema as before."""
-    from .schemafile import installed_schema_ref
-
     installed = installed_schema_ref()
     if installed:
         return installed
