@@ -14,6 +14,7 @@ from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Title
 from authoring.lines import classify_heading, normalize_text
+from authoring.numerals import chinese_value, digits_of
 from authoring.resources import load_data
 
 # Where a name was seen: (where, name, line); `where` is 落款, 标题 or 开头 (shown in messages).
@@ -207,23 +208,6 @@ def _signature_year(blocks: Sequence[Block]) -> Optional[YearFound]:
 
 # -- dates --------------------------------------------------------------------------------------
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
-
-
-def chinese_value(text: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 九十九 → 99 (ValueError for anything else)."""
-    if not text or any(c not in _CN_DIGIT and c != "十" for c in text) or text.count("十") > 1:
-        raise ValueError(f"not a Chinese number below 100: {text!r}")
-    if "十" not in text:
-        if len(text) != 1:
-            raise ValueError(f"not a Chinese number below 100: {text!r}")
-        return _CN_DIGIT[text]
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        raise ValueError(f"not a Chinese number below 100: {text!r}")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
-
-
 def parse_date(text: str) -> Optional[_dt.date]:
     """“2024年11月26日” or “二〇二四年十一月二十六日” → a date (None when it is not one)."""
     t = re.sub(r"\s+", "", text)
@@ -235,7 +219,7 @@ def parse_date(text: str) -> Optional[_dt.date]:
         if not m:
             return None
         try:
-            parts = [int("".join(str(_CN_DIGIT[c]) for c in m.group(1))), chinese_value(m.group(2)),
+            parts = [int(digits_of(m.group(1))), chinese_value(m.group(2)),
                      chinese_value(m.group(3))]
         except ValueError:
             return None

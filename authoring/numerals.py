@@ -39,16 +39,26 @@ def chinese_number(n: int) -> str:
     return counted_numeral(n)
 
 
-def chinese_value(text: str) -> Optional[int]:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (1–99); None for anything else."""
+def chinese_value(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23, 九十九 → 99 (ValueError for anything else)."""
     if not text or any(c not in _VALUES and c != "十" for c in text) or text.count("十") > 1:
-        return None
+        raise ValueError(f"not a Chinese number below 100: {text!r}")
     if "十" not in text:
-        return _VALUES[text] if len(text) == 1 else None
+        if len(text) != 1:
+            raise ValueError(f"not a Chinese number below 100: {text!r}")
+        return _VALUES[text]
     tens, _, ones = text.partition("十")
     if len(tens) > 1 or len(ones) > 1:
-        return None
+        raise ValueError(f"not a Chinese number below 100: {text!r}")
     return (_VALUES[tens] if tens else 1) * 10 + (_VALUES[ones] if ones else 0)
+
+
+def chinese_value_or_none(text: str) -> Optional[int]:
+    """chinese_value, or None where the text is not such a number."""
+    try:
+        return chinese_value(text)
+    except ValueError:
+        return None
 
 
 def digits_of(text: str) -> str:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Optional
 
-from authoring.facts import chinese_value, title_agency
+from authoring.facts import title_agency
 from authoring.lines import classify_heading, is_title_text, max_title_chars, normalize_text
+from authoring.numerals import chinese_value
 from authoring.resources import load_data
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from authoring.blocks import Heading, Paragraph, Signature, Title
-from authoring.facts import chinese_value, find_agency, find_year, parse_date, title_agency
+from authoring.facts import find_agency, find_year, parse_date, title_agency
+from authoring.numerals import chinese_value
 
 OPENING = "在县委、县政府的正确领导下，我局认真贯彻落实上级关于法治政府建设的各项部署，现将有关情况报告如下。"
 
