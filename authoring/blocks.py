@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from authoring.domain import FieldPath
+
 # Where a rendered block's text came from in the report YAML: a field path such as
 # ("achievements", 0, "items", 1, "text"). Blocks read from Word or text have none. It takes no
 # part in equality (a block read back equals the block rendered) and writers never output it; it
 # lets validate name the YAML field of a finding made on the rendered report.
-Source = tuple[Union[str, int], ...]
+Source = FieldPath
 
 
 def _source() -> Source:

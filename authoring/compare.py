@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from authoring.draft import is_introduction
 from authoring.duties import NAME_FIELDS, fact_fields, fact_keys, fact_leaves, leaf_label
+from authoring.domain import FieldPath, format_path
 from authoring.errors import AuthoringError
 
 # A plan counts as answered when the best passage scores at least this (cosine of idf-weighted
@@ -89,6 +90,7 @@ class PlanMatch:
     score: float = 0.0
     where: str = ""
     passage: str = ""
+    source: FieldPath = ()  # the field `where` names, for a caller that shows it (the workbench)
 
 
 @dataclass
@@ -280,22 +282,25 @@ def _entry_text(entry: Any) -> tuple[str, str]:
     return (heading if isinstance(heading, str) else ""), "".join(b for b in body if isinstance(b, str))
 
 
-def _passages(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+_Passage = tuple[FieldPath, str, str]  # (where, heading, body)
+
+
+def _passages(data: dict[str, Any]) -> list[_Passage]:
     """(where, heading, body) of every entry and item of the later report that could answer a plan."""
-    out: list[tuple[str, str, str]] = []
+    out: list[_Passage] = []
     for key in ("achievements", "other"):
         for i, entry in enumerate(data.get(key) or []):
             heading, body = _entry_text(entry)
-            out.append((f"{key}[{i + 1}]", heading, body))
+            out.append(((key, i), heading, body))
             if isinstance(entry, dict):
                 for j, item in enumerate(entry.get("items") or []):
                     h, b = _entry_text(item)
-                    out.append((f"{key}[{i + 1}].items[{j + 1}]", h, b))
+                    out.append(((key, i, "items", j), h, b))
     fr = data.get("first_responsible")
     if isinstance(fr, dict):
         for i, entry in enumerate(fr.get("duties") or []):
             heading, body = _entry_text(entry)
-            out.append((f"first_responsible.duties[{i + 1}]", heading, body))
+            out.append((("first_responsible", "duties", i), heading, body))
     return out
 
 
@@ -374,7 +379,7 @@ def match_plans(plans: Any, later: dict[str, Any], earlier: Optional[dict[str, A
 class _Candidates:
     """The passages that may answer a plan, with what is computed of them once for all plans."""
 
-    passages: list[tuple[str, str, str]]
+    passages: list[_Passage]
     docs: _Vectors  # heading (twice) and text
     bodies: _Vectors  # text only
 
@@ -389,15 +394,21 @@ def _copied_text(body: str, old: set[str]) -> bool:
     return bool(said) and sum(1 for s in said if s in old) >= COPIED_SHARE * len(said)
 
 
-def _copied_answer(match: PlanMatch, query: Counter[str], copies: list[tuple[str, str, str]],
+def _found(label: str, path: str, status: str, score: float, passage: _Passage) -> PlanMatch:
+    """A plan answered (or only named) by a passage of the later report."""
+    where, h, b = passage
+    return PlanMatch(label, path, status, round(score, 2), format_path(where), h or _first_sentence(b), where)
+
+
+def _copied_answer(match: PlanMatch, query: Counter[str], copies: list[_Passage],
                    vectors: _Vectors) -> PlanMatch:
     """A plan that only last year's own text, carried over, would answer: said so."""
     scored = list(zip(vectors.cosines(query), copies))
-    score, best = max(scored, default=(0.0, ("", "", "")), key=lambda x: x[0])
+    empty: _Passage = ((), "", "")
+    score, best = max(scored, default=(0.0, empty), key=lambda x: x[0])
     if score < MATCH_THRESHOLD:
         return match
-    where, h, b = best
-    return PlanMatch(match.plan, match.path, "copied", round(score, 2), where, h or _first_sentence(b))
+    return _found(match.plan, match.path, "copied", score, best)
 
 
 def _own(heading: str) -> str:
@@ -414,7 +425,7 @@ def _answer(label: str, path: str, heading: str, query: Counter[str], candidates
         evidence = evidences[n]
         names = bool(core and passage[1] and core in candidates.cores[n])
         if candidates.to_fill[n] and names:
-            return PlanMatch(label, path, "to_fill", 0.9, passage[0], passage[1] or _first_sentence(passage[2]))
+            return _found(label, path, "to_fill", 0.9, passage)
         if evidence < EVIDENCE:
             if named is None and (names or alike[n] >= MATCH_THRESHOLD):
                 named = (passage, evidence)  # named, or alike by its heading: nothing said under it
@@ -423,12 +434,9 @@ def _answer(label: str, path: str, heading: str, query: Counter[str], candidates
         if s > score:
             best, score = passage, s
     if best is not None and score >= MATCH_THRESHOLD:
-        where, h, b = best
-        status = "matched" if score >= STRONG_MATCH else "weak"
-        return PlanMatch(label, path, status, round(score, 2), where, h or _first_sentence(b))
+        return _found(label, path, "matched" if score >= STRONG_MATCH else "weak", score, best)
     if named is not None:
-        (where, h, b), evidence = named
-        return PlanMatch(label, path, "heading_only", round(evidence, 2), where, h or _first_sentence(b))
+        return _found(label, path, "heading_only", named[1], named[0])
     return PlanMatch(label, path, "unmatched", round(score, 2))
 
 

@@ -18,11 +18,11 @@ from typing import Any, Optional, Sequence, Union
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from authoring.domain import FieldPath as Path
 from authoring.errors import AuthoringError
 from authoring.load import LoadedReport, format_path, load_text, parse_yaml
 from authoring.yamlout import emit_entry, emit_flow, emit_item, emit_quoted, emit_scalar
 
-Path = tuple[Union[str, int], ...]
 
 _Composer: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Where libyaml and PyYAML read a text differently (see load.py): compose with PyYAML there.

@@ -279,7 +279,8 @@ class Workbench:
             keys = places.keys()
             checklist = pipeline.plans_checklist(old, report.doc.data)
             for item in checklist:
-                item["anchor"] = forms.anchor(forms.parse_path(item["where"]), keys) if item["where"] else ""
+                source = item.pop("source")
+                item["anchor"] = forms.anchor(source, keys) if source else ""
             out["checklist"] = checklist
         return out
 

@@ -16,11 +16,10 @@ from typing import Any, Collection, Optional, Sequence, Union
 
 import yaml
 
+from authoring.domain import FieldPath as Path
 from authoring.errors import AuthoringError
 from authoring.validate import schema_document
 from authoring.yamledit import YamlDocument
-
-Path = tuple[Union[str, int], ...]
 
 # What a new entry, point, item or table holds until the clerk writes it: the placeholder that
 # `authoring validate` reports (an error: the report is not ready to submit until it is written;
@@ -442,17 +441,6 @@ def _delete(doc: YamlDocument, path: Path) -> None:
 def problem_path(problem: Any) -> Path:
     """The field path a validation problem names (its place carries it as a tuple)."""
     return tuple(problem.place.path)
-
-
-def parse_path(text: str) -> Path:
-    """`achievements[2].heading` → ("achievements", 1, "heading") (format_path's 1-based
-    indices back to 0-based)."""
-    import re
-
-    out: list[Union[str, int]] = []
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text):
-        out.append(int(index) - 1 if index else name)
-    return tuple(out)
 
 
 def anchor(path: Path, keys: Collection[str]) -> str:

@@ -229,4 +229,4 @@ def plans_checklist(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, 
     except AuthoringError:
         return []
     return [{"plan": m.plan, "status": m.status, "label": STATUS_LABELS.get(m.status, m.status),
-             "where": m.where, "passage": m.passage} for m in result.plans]
+             "where": m.where, "source": m.source, "passage": m.passage} for m in result.plans]
