@@ -12,6 +12,7 @@ import sys
 from typing import Any, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Table, Title
+from authoring.docx import fast
 from authoring.docx.container import check_docx_container
 from authoring.docx.lists import ListNumbers, open_without_broken_numbering
 from authoring.docx.schema import MC, W
@@ -231,8 +232,6 @@ def _effective(para: Any, run: Any, defaults: Any, getter: Any) -> Optional[Any]
 def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
     """Page, font and footer facts of a Word document that the GB/T 9704 layout rules compare
     (of a python-docx document, or of a fast.FastDocument: fast.Declined where it cannot tell)."""
-    from authoring.docx import fast
-
     if isinstance(document, fast.FastDocument):
         return fast.docx_layout(document, blocks, sys.modules[__name__])
     sec = document.sections[0]
