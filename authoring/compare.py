@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from authoring.draft import is_introduction
 from authoring.duties import NAME_FIELDS, fact_fields, fact_keys, fact_leaves, leaf_label
-from authoring.domain import FieldPath, format_path
+from authoring.domain import FieldPath, format_path, part_keys
 from authoring.errors import AuthoringError
 
 # A plan counts as answered when the best passage scores at least this (cosine of idf-weighted
@@ -185,7 +185,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], *, old_file: str = "", new
 
 # -- looks copied ---------------------------------------------------------------------------------
 
-_PROSE_KEYS = ("title", "preamble", "achievements", "first_responsible", "shortcomings", "plans", "other")
+_PROSE_KEYS = ("title", "preamble", *part_keys())
 
 
 def sentences(data: dict[str, Any]) -> list[str]:
