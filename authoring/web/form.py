@@ -17,6 +17,7 @@ from typing import Any, Collection, Optional, Sequence, Union
 import yaml
 
 from authoring.domain import FieldPath as Path
+from authoring.domain import part_heading, part_keys
 from authoring.errors import AuthoringError
 from authoring.validate import schema_document
 from authoring.yamledit import YamlDocument
@@ -128,13 +129,12 @@ def _defaults(data: dict[str, Any]) -> dict[Path, str]:
     """What the fields of `layout` left empty stand for: the default fonts (layout.yaml) and
     each part's default heading for the report's year (parts.yaml), as render takes them."""
     from authoring.docx.layout import resolve_layout
-    from authoring.resources import load_data
 
     out: dict[Path, str] = {("layout", "fonts", str(k)): str(v) for k, v in resolve_layout(None)["fonts"].items()}
     year = data.get("year")
     if isinstance(year, int) and not isinstance(year, bool):
-        for part in load_data("parts.yaml")["parts"]:
-            out[("layout", "headings", part["key"])] = part["heading"].format(year=year, next_year=year + 1)
+        for key in part_keys():
+            out[("layout", "headings", key)] = part_heading(key, year)
     return out
 
 
