@@ -784,10 +784,22 @@ def report_to_csv(reports: Iterable[CheckReport]) -> str:
     return "".join(csv_chunks(reports))
 
 
-def csv_chunks(reports: Iterable[CheckReport]) -> Iterator[str]:
-    """report_to_csv's text line by line: the header, then each report's row as it comes."""
-    from authoring.summary import csv_safe  # a title "=HYPERLINK(…)" was a live formula in Excel
+# Excel reads a cell that starts with one of these as a formula (CSV and typed-in text alike).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell that Excel shows as the text it is: one that would start a formula (=, +, -, @,
+    a tab or CR first) gets an apostrophe, which marks it as text. Every CSV the tool writes
+    (this summary, `check --format csv`) goes through here."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # Excel shows the text; the apostrophe marks it as text
+    return value
+
+
+def csv_chunks(reports: Iterable[CheckReport]) -> Iterator[str]:
+    """report_to_csv's text line by line: the header, then each report's row as it comes (each
+    cell through csv_safe: a title "=HYPERLINK(…)" was a live formula in Excel)."""
     labels = part_labels()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

@@ -1,6 +1,7 @@
 """One error type that names the place: file, line, column and field, in Chinese."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -120,3 +121,32 @@ def count_line(problems: Iterable[Problem], *, nothing_written: bool = False) ->
              f"{counts['info']} 条提示" if counts["info"] else ""]
     line = "发现 " + ("、".join(x for x in parts if x) or "0 个错误")
     return line + ("，未生成任何文件" if nothing_written else "")
+
+
+# The system's reasons in Chinese: its own words (strerror) are English.
+_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "磁盘空间不足（超出配额）",
+    errno.EFBIG: "文件超出该磁盘或系统允许的大小",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "系统不允许这项操作",
+    errno.EROFS: "该位置是只读的",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EIO: "磁盘读写出错",
+    errno.EBUSY: "文件正被占用",
+    errno.EEXIST: "文件已存在",
+    errno.ELOOP: "路径中的链接（快捷方式）过多或成环",
+    errno.EMFILE: "同时打开的文件过多",
+    errno.EXDEV: "不能跨磁盘移动",
+    errno.EINVAL: "文件名或路径无效",
+}
+
+
+def reason(exc: OSError) -> str:
+    """Why an operation on a file failed, in Chinese."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from authoring.docx.package import is_unchanged, read_stamp
-from authoring.errors import OutputError
+from authoring.errors import OutputError, reason
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -50,35 +50,6 @@ def _explain(path: PathLike, exc: OSError, *, replacing: bool) -> OutputError:
     if exc.errno == errno.EROFS:
         return _fail(path, "该位置是只读的。请用 -o 保存到可写的文件夹")
     return _fail(path, f"无法写入（{reason(exc)}），原有文件未改动。请检查路径，或用 -o 保存到其他位置")
-
-
-# The system's reasons in Chinese: its own words (strerror) are English.
-_REASONS = {
-    errno.ENOSPC: "磁盘空间不足",
-    getattr(errno, "EDQUOT", errno.ENOSPC): "磁盘空间不足（超出配额）",
-    errno.EFBIG: "文件超出该磁盘或系统允许的大小",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "系统不允许这项操作",
-    errno.EROFS: "该位置是只读的",
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EISDIR: "这是一个文件夹",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENAMETOOLONG: "文件名或路径太长",
-    errno.EIO: "磁盘读写出错",
-    errno.EBUSY: "文件正被占用",
-    errno.EEXIST: "文件已存在",
-    errno.ELOOP: "路径中的链接（快捷方式）过多或成环",
-    errno.EMFILE: "同时打开的文件过多",
-    errno.EXDEV: "不能跨磁盘移动",
-    errno.EINVAL: "文件名或路径无效",
-}
-
-
-def reason(exc: OSError) -> str:
-    """Why an operation on a file failed, in Chinese."""
-    if exc.errno in _REASONS:
-        return _REASONS[exc.errno]
-    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"
 
 
 def write_atomic(path: PathLike, data: bytes) -> None:

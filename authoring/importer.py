@@ -15,7 +15,7 @@ from authoring.errors import InputError, Place, Problem
 from authoring.facts import find_agency, find_year, parse_date
 from authoring.parts import find_parts
 from authoring.read import ReadResult
-from authoring.render import LITERAL_BRACE
+from authoring.render import LITERAL_BRACE, literal_prose
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, schema_ref
 
@@ -661,8 +661,6 @@ def tidy_punctuation(text: str) -> str:
 def _escape_template(text: str) -> str:
     """Prose is a small template over figures: text read from a document is never template code
     (render.literal_prose; a {% raw %} wrapping was broken out of by "{% endraw %}")."""
-    from authoring.render import literal_prose
-
     return literal_prose(text)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable, Union
 
 from authoring.decode import refuse_size
-from authoring.errors import InputError
+from authoring.errors import InputError, reason
 from authoring.load import MAX_BYTES as MAX_YAML_BYTES
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -88,7 +88,7 @@ def read_document_file(path: PathLike) -> tuple[bytes, str]:
         try:
             os.scandir(p).close()
         except OSError as exc:  # collect_paths gives a sub-folder it could not open
-            raise InputError(f"无法打开这个文件夹（{_reason(exc)}），其中的报告没有检查；请检查文件夹的权限",
+            raise InputError(f"无法打开这个文件夹（{reason(exc)}），其中的报告没有检查；请检查文件夹的权限",
                              file=name) from None
         raise InputError("这是一个文件夹，不是报告文件", file=name)
     kind = document_kind(path)
@@ -102,19 +102,13 @@ def read_document_file(path: PathLike) -> tuple[bytes, str]:
         raise _unreadable(exc, name) from None
 
 
-def _reason(exc: OSError) -> str:
-    from authoring.fileio import reason
-
-    return reason(exc)
-
-
 def _unreadable(exc: OSError, name: str) -> InputError:
     # A file held open elsewhere, or not ours to read: PermissionError's English reached the
     # clerk as "检查时出错（PermissionError: …），请把这个文件反馈给维护者".
     if isinstance(exc, PermissionError):
         return InputError("没有读取权限，无法读取；请检查文件的权限（或先在 Word/WPS 中关闭它），"
                           "或把文件复制到自己的文件夹再试", file=name)
-    return InputError(f"无法读取这个文件（{_reason(exc)}）", file=name)
+    return InputError(f"无法读取这个文件（{reason(exc)}）", file=name)
 
 
 def document_kind(name: PathLike) -> str:

@@ -463,6 +463,7 @@ def _read_docx(raw: bytes, name: str) -> ReadResult:
 
 def _fast_items(fast: Any) -> Optional[list[Any]]:
     try:
-        return docx_fast.document_items(fast, docx_reader.paragraph_text, docx_reader.style_hint)
+        return docx_fast.document_items(fast, docx_reader.paragraph_text, docx_reader.style_hint,
+                                          docx_reader.table_rows)
     except Exception:  # declined, or anything the general path is to decide
         return None

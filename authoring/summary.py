@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from . import __version__
-from .check import CheckReport, categories, part_columns, part_marks
+from .check import CheckReport, categories, csv_safe, part_columns, part_marks
 from .decode import decode_text
 from .docx.package import package_parts
 from .errors import InputError
@@ -24,8 +24,6 @@ from .resources import load_data
 
 __all__ = ["Summary", "summarize", "parse_expected", "build_xlsx", "build_csv", "summary_bytes", "csv_safe"]
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
-# Excel reads a cell that starts with one of these as a formula (CSV and typed-in text alike).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -242,15 +240,6 @@ def build_xlsx(summary: Summary) -> bytes:
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
     return package_parts(parts, __version__)
-
-
-def csv_safe(value: Any) -> Any:
-    """A CSV cell that Excel shows as the text it is: one that would start a formula (=, +, -, @,
-    a tab or CR first) gets an apostrophe, which marks it as text. Every CSV the tool writes
-    (this summary, `check --format csv`) goes through here."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value  # Excel shows the text; the apostrophe marks it as text
-    return value
 
 
 _csv_safe = csv_safe

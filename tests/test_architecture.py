@@ -14,7 +14,7 @@ MAP = ROOT / "docs" / "architecture.md"
 
 # The entry layer: the modules that run jobs and may load a step only when a job needs it (a cold
 # `authoring render` loads no reader, importer or comparer; `--help` loads no step at all).
-ENTRY = {"authoring.__main__", "authoring.cli", "authoring.main", "authoring.batch"}
+ENTRY = {"authoring.__main__", "authoring.cli", "authoring.crash", "authoring.main", "authoring.batch"}
 ENTRY_PACKAGES = ("authoring.web.",)
 
 

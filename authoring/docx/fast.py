@@ -274,9 +274,10 @@ def style_name(style: Any) -> Optional[str]:
 
 
 def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
-                   style_hint: Callable[[str], str]) -> list[tuple[int, str, str, Optional[Table]]]:
+                   style_hint: Callable[[str], str],
+                   table_rows: Callable[[Any], tuple[tuple[str, ...], ...]]) -> list[tuple[int, str, str, Optional[Table]]]:
     """reader.document_items of the same document, read from the parsed parts (the reader's
-    own paragraph_text and style_hint passed in, so that both paths share them)."""
+    own paragraph_text, style_hint and table_rows passed in, so that both paths share them)."""
     items: list[tuple[int, str, str, Optional[Table]]] = []
     numbers = ListNumbers(_ListSource(doc))
     styles = doc.style_table
@@ -299,8 +300,6 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
                 numbers.label(cell_p)
             # The reader's own table_rows, as the python-docx path reads them: row.cells built
             # its grid from w:gridSpan as written ("2000000" took a minute, "abc" raised).
-            from authoring.docx.reader import table_rows
-
             items.append((number + 1, "", "", Table(table_rows(element), True, number + 1)))
     return items
 
