@@ -15,7 +15,7 @@ from authoring.errors import InputError, Place, Problem
 from authoring.facts import find_agency, find_year, parse_date
 from authoring.parts import find_parts
 from authoring.read import ReadResult
-from authoring.render import LITERAL_BRACE, literal_prose
+from authoring.markup import LITERAL_BRACE, literal_prose
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, schema_ref
 

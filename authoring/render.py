@@ -9,12 +9,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
-from authoring.blocks import Block, Heading, Paragraph, Signature, Source, Table, Title
+from authoring.blocks import Block
 from authoring.domain import FieldPath, chinese_date, entry_parts, part_heading, part_keys, required_parts, wording
 from authoring.duties import default_names, normalized_facts, party_body
 from authoring.errors import AuthoringError, Place
 from authoring.hygiene import strip_typed_number
 from authoring.load import LoadedReport
+from authoring.markup import TemplateText, format_value, markup_value, parse_markup, table_cells, template_text
 from authoring.numerals import chinese_number
 from authoring.resources import load_data, templates_dir
 
@@ -131,61 +132,6 @@ def _guard_size(value: Any) -> Any:
     return value
 
 
-# -- the template → blocks seam ---------------------------------------------------------------
-# Templates print lines of markup (`@h1 文字`, `@row 甲⇥乙`). Whatever a *value* holds — a YAML
-# heading with "\n@h1 …", a cell with a tab, a name starting with "@" — it must never make a line,
-# a cell or a directive: every value printed with {{ }} is escaped by the environment (finalize),
-# and parse_markup decodes it after splitting lines and cells. Only text the template itself
-# wrote (and what its macros and blocks return, TemplateText) is markup.
-
-_ESC = "\ue000"  # a private-use character; escaped itself, so any text survives the round trip
-_ESCAPES = ((_ESC, _ESC + "\ue001"), ("\n", _ESC + "\ue002"), ("\t", _ESC + "\ue003"), ("@", _ESC + "\ue004"))
-_UNESCAPE = {"\ue001": _ESC, "\ue002": "\n", "\ue003": "\t", "\ue004": "@"}
-_ESCAPED = re.compile(_ESC + "([\ue001-\ue004])")
-
-
-class TemplateText(str):
-    """Text a template made (its lines, a macro's or a block's output): markup, printed as it is."""
-
-
-def _template_text(parts: Iterable[str]) -> TemplateText:
-    return TemplateText("".join(parts))
-
-
-def markup_value(value: Any) -> str:
-    """How a value prints in a report template: as data, escaped so that nothing in it is markup."""
-    if isinstance(value, TemplateText):
-        return value
-    text = str(format_value(value))
-    for char, escaped in _ESCAPES:  # str.replace, escape character first: C speed (translate was 1 µs a character)
-        if char in text:
-            text = text.replace(char, escaped)
-    return text
-
-
-def unescape(text: str) -> str:
-    """A value's text back from the markup (see markup_value)."""
-    return _ESCAPED.sub(lambda m: _UNESCAPE[m.group(1)], text) if _ESC in text else text
-
-
-# Prose in the YAML is a small template; text that must stay text (what `import` reads from a
-# document) is written so that it cannot be template code: every "{" that could open a Jinja tag
-# ({{, {%, {#) is printed by an expression of its own. Unlike {% raw %}…{% endraw %}, which
-# "{% endraw %}" in the text broke out of, no text can end this escape.
-LITERAL_BRACE = '{{ "{" }}'
-_OPENS_TAG = re.compile(r"\{(?=[{%#])")
-
-
-def literal_prose(text: str) -> str:
-    """Prose that renders to exactly `text`, whatever it holds (for text read from a document)."""
-    return _OPENS_TAG.sub(LITERAL_BRACE, text)
-
-
-def table_cells(row: Iterable[Any]) -> TemplateText:
-    """A table row as one `@row` line's cells: each cell a value, separated by the markup's tab."""
-    return TemplateText("\t".join(markup_value(c) for c in row))
-
-
 def cache_dir() -> Optional[Path]:
     """Where compiled templates are kept between runs (the user's cache folder), or None when
     AUTHORING_NO_CACHE is set. Compiling the seven shipped templates is ~28 ms of every cold run."""
@@ -292,7 +238,7 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
                 texts = [p if isinstance(p, TemplateText) else markup_value(p) for p in parts]
                 if sum(map(len, texts)) > MAX_SEQUENCE:
                     raise TemplateLimitError("拼接生成的内容过大")
-                return _guard_size(_template_text(texts))
+                return _guard_size(template_text(texts))
             texts = [str(p) for p in parts]
             if sum(map(len, texts)) > MAX_SEQUENCE:
                 raise TemplateLimitError("拼接生成的内容过大")
@@ -348,7 +294,7 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
     if markup:
         # Compiled templates join their output with environment.concat (macros, {% set %} and
         # {% call %} blocks, self.block()): that output is the template's own markup.
-        env.concat = _template_text  # type: ignore[assignment]
+        env.concat = template_text  # type: ignore[assignment]
 
     env.globals.pop("lipsum", None)  # lorem ipsum of any length; no report needs it
 
@@ -412,15 +358,6 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
     env.filters["cn_number"] = chinese_number
     env.filters["cn_date"] = chinese_date
     return env
-
-
-def format_value(value: Any) -> Any:
-    """How a value prints in prose: 917 → 917, 98.50 → 98.5, None → 【待填】 (validate warns)."""
-    if value is None:
-        return wording("to_fill")
-    if isinstance(value, float):  # is_integer(), not int(): NaN and inf must not raise here
-        return f"{value:.2f}".rstrip("0").rstrip(".") if not value.is_integer() else str(int(value))
-    return value
 
 
 class _Budget:
@@ -751,109 +688,6 @@ def _sources(data: dict[str, Any], *, headings: dict[str, Any]) -> dict[str, Any
         # The 落款's findings are about its date (missing, form, deadline).
         "signature": "signature.date" if (data.get("signature") or {}).get("date") else "signature",
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Template output (one directive a line) → blocks, numbering headings from their order.
-
-_DIRECTIVE = re.compile(r"^@(title|h[1-4]|lead[1-4]|p|table|row|sign|date|at)(?:\s(.*))?$")
-
-
-def parse_source(text: str) -> Source:
-    """`achievements.0.items.1.text` (an `@at` line) → ("achievements", 0, "items", 1, "text")."""
-    return tuple(int(part) if part.isdigit() else part for part in text.split(".") if part)
-
-
-def _common(a: Source, b: Source) -> Source:
-    """The longest path both start with: a run-in heading and its text share their entry."""
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return a[:n]
-
-
-def parse_markup(text: str) -> list[Block]:  # noqa: C901 — to split (issue 9): bad-input rewrote it
-    """Parse the templates' line markup (templates/README.md) into blocks, numbering headings.
-    An `@at field.path` line names the YAML field the following blocks come from."""
-    numbering = load_data("numbering.yaml")["levels"]
-    counters = [0] * 6
-    blocks: list[Block] = []
-    pending_lead: Optional[tuple[int, str, str, Source]] = None
-    rows: Optional[list[tuple[str, ...]]] = None
-    rows_at: Source = ()
-    sign_name: Optional[str] = None
-    at: Source = ()
-
-    def number(level: int) -> str:
-        counters[level] += 1
-        for deeper in range(level + 1, len(counters)):
-            counters[deeper] = 0
-        n = counters[level]
-        return str(numbering[level]).format(n=n, cn=chinese_number(n))
-
-    def flush_table() -> None:
-        nonlocal rows
-        if rows:
-            blocks.append(Table(tuple(rows), source=rows_at))
-        rows = None
-
-    def flush_lead() -> None:
-        nonlocal pending_lead
-        if pending_lead:
-            level, num, lead, lead_at = pending_lead
-            blocks.append(Paragraph("", lead=lead, number=num, level=level, source=lead_at))
-        pending_lead = None
-
-    # Lines are the template's own "\n" only, never str.splitlines (which also breaks at NEL,
-    # U+2028, U+2029, CR, FF…): values cannot hold a "\n" (markup_value escapes it), so no value
-    # starts a line, and a value is unescaped only once its line and cells are found.
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
-        match = _DIRECTIVE.match(line)
-        kind, value = (match.group(1), (match.group(2) or "").strip()) if match else ("p", line)
-        if kind == "row":
-            cells = tuple(unescape(c).strip() for c in value.split("\t"))
-        value = unescape(value).strip()
-        if kind == "at":
-            at = parse_source(value)
-            continue
-        if kind != "row":
-            flush_table()
-        if kind not in ("p",):
-            flush_lead()
-        if kind == "title":
-            blocks.append(Title(value, source=at))
-        elif kind.startswith("h"):
-            level = int(kind[1])
-            blocks.append(Heading(level, value, number(level), source=at))
-        elif kind.startswith("lead"):
-            level = int(kind[4])
-            pending_lead = (level, number(level), value, at)
-        elif kind == "p":
-            if pending_lead:
-                level, num, lead, lead_at = pending_lead
-                pending_lead = None
-                blocks.append(Paragraph(value, lead=lead, number=num, level=level, source=_common(lead_at, at)))
-            elif value:
-                blocks.append(Paragraph(value, source=at))
-        elif kind == "table":
-            rows, rows_at = [], at
-        elif kind == "row":
-            rows = rows if rows is not None else []
-            rows.append(cells)
-        elif kind == "sign":
-            sign_name = value
-            blocks.append(Signature(value, source=at))
-        elif kind == "date":
-            if blocks and isinstance(blocks[-1], Signature) and sign_name is not None:
-                blocks[-1] = Signature(sign_name, value, source=blocks[-1].source)
-            else:
-                blocks.append(Signature("", value, source=at))
-    flush_table()
-    flush_lead()
-    return blocks
 
 
 def template_search_path(templates: Optional[Union[str, Path]] = None) -> list[Path]:
