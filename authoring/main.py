@@ -661,21 +661,6 @@ def save_file(path: PathLike, data: bytes) -> None:
     write_atomic(path, data)
 
 
-def new_report_file(path: PathLike) -> int:
-    """Write a blank report YAML at `path` (the workbench's new report) and return its year:
-    report-2025.yaml is the report on 2025; otherwise last year's, the one written now."""
-    import datetime
-    import re
-
-    from authoring.draft import FILL, init_scaffold
-    from authoring.fileio import write_atomic
-
-    named = re.search(r"(?<!\d)(20\d\d)(?!\d)", Path(path).stem)
-    year = int(named.group(1)) if named else datetime.date.today().year - 1
-    write_atomic(path, init_scaffold(FILL, year, output=str(path)).encode("utf-8"))
-    return year
-
-
 def report_layout(path: Optional[PathLike] = None) -> dict[str, Any]:
     """The layout a report YAML file asks for (layout.yaml merged with its `layout:`), or the
     default layout without a file."""
