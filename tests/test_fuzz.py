@@ -475,7 +475,8 @@ _BRACES = st.lists(st.one_of(st.text(_TEXT, max_size=5), st.sampled_from([
 def test_text_read_from_a_document_is_never_template_code(text: str) -> None:
     # What import writes for a document's text renders back to exactly that text (issue 16,
     # finding 4: a {% raw %} wrapping was broken out of by "{% endraw %}").
-    from authoring.render import _environment_for, literal_prose, template_search_path
+    from authoring.markup import literal_prose
+    from authoring.render import _environment_for, template_search_path
 
     assume("\r" not in text)  # Jinja reads template text with its line breaks normalised
     env = _environment_for(tuple(str(p) for p in template_search_path())).prose_environment
