@@ -660,7 +660,7 @@ def tidy_punctuation(text: str) -> str:
 
 def _escape_template(text: str) -> str:
     """Prose is a small template over figures: text read from a document is never template code
-    (render.literal_prose; a {% raw %} wrapping was broken out of by "{% endraw %}")."""
+    (markup.literal_prose; a {% raw %} wrapping was broken out of by "{% endraw %}")."""
     return literal_prose(text)
 
 
