@@ -34,7 +34,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EXAMPLE = ROOT / "examples" / "changzhou-cgj-2024.yaml"
 AGENCY = "常州市城市管理局"
-TARGETS = {"warm_speedup_min": 3.0, "cold_ratio_max": 0.75, "help_ms_max": 100.0}
+# Issue 2's targets, made stricter by issue 17: the cold ratio 0.75 → 0.6, and the warm speed-up
+# judged against docxtpl with the lean template (the like-for-like base, see docs/performance.md).
+TARGETS = {"warm_speedup_min": 3.0, "warm_lean_speedup_min": 3.0, "cold_ratio_max": 0.6, "help_ms_max": 100.0}
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
@@ -226,7 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, help="warm repetitions (default 30)")
     parser.add_argument("--batch", type=int, help="reports in the batch (default 1000)")
     parser.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the results")
+    parser.add_argument("--example", type=Path, help="the report timed (default the Changzhou example; issue 17 "
+                                                     "times the largest, examples/chuxiong-zhzf-2024.yaml)")
     args = parser.parse_args(argv)
+    if args.example:
+        global EXAMPLE, AGENCY
+        import yaml
+
+        EXAMPLE = args.example.resolve()
+        AGENCY = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))["agency"]["name"]
     runs = args.runs or (3 if args.quick else 7)
     reps = args.reps or (5 if args.quick else 30)
     batch = args.batch if args.batch is not None else (20 if args.quick else 1000)
@@ -298,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     targets = {
         "warm_speedup": {"value": warm_speedup, "target": f">= {TARGETS['warm_speedup_min']}",
                          "met": warm_speedup >= TARGETS["warm_speedup_min"]},
+        "warm_lean_speedup": {"value": warm["docxtpl_lean"] / warm["ours"],
+                              "target": f">= {TARGETS['warm_lean_speedup_min']}",
+                              "met": warm["docxtpl_lean"] / warm["ours"] >= TARGETS["warm_lean_speedup_min"]},
         "cold_ratio": {"value": cold_ratio, "target": f"<= {TARGETS['cold_ratio_max']}",
                        "met": cold_ratio <= TARGETS["cold_ratio_max"]},
         "help_ms": {"value": med["help"] * 1000, "target": f"< {TARGETS['help_ms_max']:.0f}",
@@ -311,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'measure':<34} {'authoring':>11} {'docxtpl':>11}   {'ratio':<24} {'target':<8} met")
     line = "{:<34} {:>11} {:>11}   {:<24} {:<8} {}"
     print(line.format("cold `authoring render`", _ms(med["ours"]), _ms(med["docxtpl"]),
-                      f"ours/docxtpl = {cold_ratio:.2f}", "<= 0.75", mark(targets["cold_ratio"]["met"])))
+                      f"ours/docxtpl = {cold_ratio:.2f}", f"<= {TARGETS['cold_ratio_max']}",
+                      mark(targets["cold_ratio"]["met"])))
     print(line.format("  python -m authoring render", _ms(med["ours_m"]), "",
                       f"ours/docxtpl = {med['ours_m'] / med['docxtpl']:.2f}", "", ""))
     print(line.format("  docxtpl with our GC settings", "", _ms(med["docxtpl_gc"]),
@@ -323,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     print(line.format("warm, per report in-process", _ms(warm["ours"]), _ms(warm["docxtpl"]),
                       f"docxtpl/ours = {warm_speedup:.2f}x", ">= 3x", mark(targets["warm_speedup"]["met"])))
     print(line.format("  docxtpl, lean template", "", _ms(warm["docxtpl_lean"]),
-                      f"docxtpl/ours = {warm['docxtpl_lean'] / warm['ours']:.2f}x", "", ""))
+                      f"docxtpl/ours = {warm['docxtpl_lean'] / warm['ours']:.2f}x", ">= 3x",
+                      mark(targets["warm_lean_speedup"]["met"])))
     if batch:
         print(line.format(f"batch of {batch} reports", f"{batch_result['ours_s']:.2f} s",
                           f"{batch_result['docxtpl_s']:.2f} s", f"docxtpl/ours = {batch_result['speedup']:.2f}x",
