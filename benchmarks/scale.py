@@ -208,52 +208,69 @@ def _print_row(kind: str, count: int, summary: dict[str, Any], same: Optional[bo
 
 
 def write_svg(results: dict[str, Any], path: Path) -> None:
-    """Time per file and peak memory against the number of files (log scale), one line per side."""
+    """CPU time per file (linear) and peak memory of the whole process tree (log scale, with
+    issue 17's 60 MiB line) against the number of files (log scale), one line per side."""
+    import math
+
     rows = list(results["check"].values())
     kinds = sorted({r["kind"] for r in rows}, key=["docx", "txt"].index)
     styles = {"ours": ("#c0392b", "authoring check"), "ours_j2": ("#e67e22", "authoring check -j 2"),
-              "baseline": ("#7f8c8d", "before (baseline)"), "docx": ("#2980b9", "python-docx + regex"),
-              "lxml": ("#16a085", "zipfile + lxml + regex"), "txt": ("#2980b9", "read + regex")}
-    panel_w, panel_h, left, top, gap = 330, 220, 60, 48, 40
-    width = left + len(kinds) * 2 * (panel_w + gap) + 20
-    height = top + panel_h + 120
+              "baseline": ("#7f8c8d", f"before this work ({results.get('baseline') or 'baseline'})"),
+              "docx": ("#2980b9", "python-docx + regex (naive)"),
+              "lxml": ("#16a085", "zipfile + lxml + regex"), "txt": ("#2980b9", "read + regex (naive)")}
+    panel_w, panel_h, left, top, gap = 330, 220, 70, 78, 70
+    width = left + len(kinds) * 2 * (panel_w + gap)
+    height = top + panel_h + 150
+    load = results.get("load_before", [0])[0]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="Noto Sans CJK SC, sans-serif" font-size="12">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
            f'<text x="{left}" y="22" font-size="15" font-weight="bold">authoring check at scale: '
-           f'time per file and peak memory against the number of files</text>',
-           f'<text x="{left}" y="38" fill="#555">{results.get("date", "")} · {results.get("nproc")} CPUs shared, '
-           f'load {results.get("load_before", [0])[0]:.1f} at the start · medians · {results.get("command", "")}</text>']
-    import math
-
+           f'CPU time per file and peak memory against the number of files</text>',
+           f'<text x="{left}" y="40" fill="#555">{results.get("date", "")} · commit {results.get("commit", "")} · '
+           f'{results.get("nproc")} CPUs shared with other work, load {load:.1f} at the start · one run per point</text>',
+           f'<text x="{left}" y="56" fill="#555">{results.get("command", "")}</text>']
     for k, kind in enumerate(kinds):
         mine = sorted((r for r in rows if r["kind"] == kind), key=lambda r: r["count"])
         counts = [r["count"] for r in mine]
         names = [n for n in styles if any(n in r["sides"] for r in mine)]
-        for j, (measure_key, label, unit) in enumerate((("ms", f"{kind}: wall time per file", "ms"),
-                                                       ("tree_pss_mib", f"{kind}: peak memory (whole process tree)", "MiB"))):
+        for j, (key, label, unit) in enumerate((("cpu", f"{kind}: CPU time per file (process + workers)", "ms"),
+                                               ("tree_pss_mib", f"{kind}: peak memory, whole process tree",
+                                                "MiB (log)"))):
             x0 = left + (2 * k + j) * (panel_w + gap)
 
             def value(m: dict[str, float], count: int) -> float:
-                return m["wall_s"] * 1000 / count if measure_key == "ms" else m[measure_key]
+                return m["cpu_s"] * 1000 / count if key == "cpu" else max(m[key], 1.0)
 
             values = [value(r["sides"][n], r["count"]) for r in mine for n in names if n in r["sides"]]
-            top_v = max(values) * 1.15 if values else 1
-            lo, hi = math.log10(min(counts) / 1.5), math.log10(max(counts) * 1.5)
+            lo_c, hi_c = math.log10(min(counts) / 1.5), math.log10(max(counts) * 1.5)
 
             def xs(c: float) -> float:
-                return x0 + (math.log10(c) - lo) / (hi - lo) * panel_w
+                return x0 + (math.log10(c) - lo_c) / (hi_c - lo_c) * panel_w
 
-            def ys(v: float) -> float:
-                return top + panel_h - v / top_v * panel_h
+            if key == "cpu":
+                top_v = max(values) * 1.15 if values else 1
+                ticks = [top_v * t / 4 for t in range(5)]
+
+                def ys(v: float) -> float:
+                    return top + panel_h - v / top_v * panel_h
+            else:
+                lo_v, hi_v = math.log10(min(values + [8]) / 1.3), math.log10(max(values + [60]) * 1.4)
+                ticks = [t for t in (3, 10, 30, 60, 100, 300, 1000, 3000) if lo_v <= math.log10(t) <= hi_v]
+
+                def ys(v: float) -> float:
+                    return top + panel_h - (math.log10(v) - lo_v) / (hi_v - lo_v) * panel_h
 
             out.append(f'<text x="{x0}" y="{top - 8}" font-weight="bold">{label}</text>')
             out.append(f'<rect x="{x0}" y="{top}" width="{panel_w}" height="{panel_h}" fill="none" stroke="#999"/>')
-            for t in range(5):
-                v = top_v * t / 4
+            for v in ticks:
                 out.append(f'<line x1="{x0}" x2="{x0 + panel_w}" y1="{ys(v):.1f}" y2="{ys(v):.1f}" stroke="#eee"/>')
                 out.append(f'<text x="{x0 - 6}" y="{ys(v) + 4:.1f}" text-anchor="end" fill="#555">{v:.0f}</text>')
-            out.append(f'<text x="{x0 - 42}" y="{top + panel_h / 2}" fill="#555" transform="rotate(-90 {x0 - 42} '
+            if key != "cpu":
+                out.append(f'<line x1="{x0}" x2="{x0 + panel_w}" y1="{ys(60):.1f}" y2="{ys(60):.1f}" stroke="#c0392b" '
+                           f'stroke-dasharray="2,3"/><text x="{x0 + panel_w - 4}" y="{ys(60) - 4:.1f}" '
+                           f'text-anchor="end" fill="#c0392b">target 60 MiB</text>')
+            out.append(f'<text x="{x0 - 46}" y="{top + panel_h / 2}" fill="#555" transform="rotate(-90 {x0 - 46} '
                        f'{top + panel_h / 2})" text-anchor="middle">{unit}</text>')
             for c in counts:
                 out.append(f'<text x="{xs(c):.1f}" y="{top + panel_h + 16}" text-anchor="middle" fill="#555">{c:,}</text>')
@@ -262,16 +279,17 @@ def write_svg(results: dict[str, Any], path: Path) -> None:
             for n in names:
                 pts = [(xs(r["count"]), ys(value(r["sides"][n], r["count"]))) for r in mine if n in r["sides"]]
                 color = styles[n][0]
-                dash = ' stroke-dasharray="5,3"' if n in ("baseline",) else ""
+                dash = ' stroke-dasharray="5,3"' if n == "baseline" else ""
                 out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} points="'
                            + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>')
                 out.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in pts)
-        legend_y = top + panel_h + 52
+        legend_y = top + panel_h + 56
         x = left + 2 * k * (panel_w + gap)
         for i, n in enumerate(names):
             color, text = styles[n]
-            yy = legend_y + 16 * i
-            out.append(f'<line x1="{x}" x2="{x + 22}" y1="{yy}" y2="{yy}" stroke="{color}" stroke-width="2"/>')
+            yy = legend_y + 17 * i
+            dash = ' stroke-dasharray="5,3"' if n == "baseline" else ""
+            out.append(f'<line x1="{x}" x2="{x + 22}" y1="{yy}" y2="{yy}" stroke="{color}" stroke-width="2"{dash}/>')
             out.append(f'<text x="{x + 28}" y="{yy + 4}">{text}</text>')
     out.append("</svg>")
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
