@@ -252,3 +252,26 @@ def test_a_raw_next_year_draft_is_refused_until_filled(tmp_path: Path, monkeypat
     drafted = runner.invoke(cli, ["render", "2025.yaml", "-o", "报告.docx", "--draft"])
     assert drafted.exit_code == 0
     assert re.fullmatch(rf"已生成草稿 报告.docx（\d+ 字）；还有 {errors} 个错误，改正后才能报送", drafted.output.splitlines()[-1])
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_duplicate_key_hides_no_content_finding(example: Path, tmp_path: Path) -> None:
+    # Every problem in one run: the report with a part written twice gets the content findings of
+    # the report YAML keeps (the later one), placed at the later one's lines, beside the error.
+    text = example.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    earlier = "shortcomings:\n" + "".join(f"  - {s}\n" for s in ["还有XX项工作未完成。", "完善制度,规范管理。"])
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(earlier + text, encoding="utf-8")
+    once = tmp_path / "once.yaml"
+    once.write_text(text, encoding="utf-8")
+    shift = earlier.count("\n")
+
+    def content(path: Path, lines: int = 0) -> list[tuple[str, Any, str]]:
+        return [(p.rule, (p.place.line or 0) - lines, p.message)
+                for p in validate_report(load_report(path, strict=False)) if _content(p.rule)]
+
+    assert content(twice, shift) == content(once)
+    rules = [p.rule for p in validate_report(load_report(twice, strict=False))]
+    assert rules.count("yaml.duplicate_key") == 1 and "yaml.partly_checked" in rules
+    assert "shortcomings" in data  # the earlier, with its placeholder, is what YAML drops: not reported
