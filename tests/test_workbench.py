@@ -310,6 +310,18 @@ def test_a_figure_is_added_with_its_note_and_last_years_value_is_shown_for_a_dra
     assert "  licenses:  # 待填（2024年：917）" in text
 
 
+
+def test_a_figure_added_without_a_name_gets_one(client: TestClient, folder: Path) -> None:
+    # A clerk need not make up an English name: the first free figure_N, its 说明 as given.
+    for n in (1, 2):
+        out = _edit(client, {"op": "figure", "path": path_key(("figures",)), "name": "", "value": str(10 * n),
+                             "comment": f"第{n}项数据（件）"})
+        assert out["ok"] and f"figure_{n}" in out["form"]
+    assert client.post("/api/save", json={"file": "report.yaml"}).json()["ok"]
+    text = (folder / "report.yaml").read_text(encoding="utf-8")
+    assert "  figure_1: 10  # 第1项数据（件）\n" in text and "  figure_2: 20  # 第2项数据（件）\n" in text
+
+
 def test_saving_keeps_every_comment_and_the_hints_of_init_from(tmp_path: Path) -> None:
     shutil.copy(CHUXIONG, tmp_path / "report-2024.yaml")
     assert CliRunner().invoke(cli, ["init", "--from", str(tmp_path / "report-2024.yaml")]).exit_code == 0

@@ -377,7 +377,13 @@ def apply_edit(doc: YamlDocument, edit: dict[str, Any]) -> None:  # noqa: C901 �
     elif op == "figure":  # a new figure: name and value
         name = str(edit.get("name") or "").strip()
         if not name:
-            raise AuthoringError("请填写数据的名称（英文字母、数字和下划线，如 licenses）", field="figures")
+            # No name given: the first free figure_N (the text refers to it by the 插入正文 button,
+            # so a clerk need not make one up).
+            figures = doc.get(("figures",)) if doc.has(("figures",)) else {}
+            n = 1
+            while f"figure_{n}" in (figures or {}):
+                n += 1
+            name = f"figure_{n}"
         if doc.has(("figures", name)):
             raise AuthoringError(f"已有名为“{name}”的数据", field="figures")
         doc.set(("figures", name), coerce(("figures", name), str(edit.get("value") or "")), order=key_order(()))
