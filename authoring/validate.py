@@ -761,13 +761,25 @@ def _refused_values(report: LoadedReport) -> list[FieldPath]:
     out = []
     for found in report.problems:
         path = _problem_path(report, found) if found.rule == "yaml.bad_value" else ()
-        node: Any = report.data
-        for key in path:
-            node = node.get(key) if isinstance(node, dict) else (
-                node[key] if isinstance(node, list) and isinstance(key, int) and key < len(node) else ...)
-        if path and node is None:
+        if path and _value_at(report.data, path, _ABSENT) is None:
             out.append(path)
     return out
+
+
+_ABSENT = object()  # a path that leads nowhere (not a value left out as None)
+
+
+def _value_at(data: Any, path: FieldPath, default: Any) -> Any:
+    """The value at a field path, or `default` where the path leads nowhere."""
+    node = data
+    for key in path:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            return default
+    return node
 
 
 def _without_refused(report: LoadedReport) -> Optional[LoadedReport]:
