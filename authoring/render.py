@@ -6,6 +6,7 @@ import re
 import sys
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
@@ -183,12 +184,46 @@ def _bytecode_cache() -> Any:
     return _Cache(str(folder), pattern=f"__authoring_{made_by}_%s.cache")
 
 
-def _make_environment(search_path: list[Path], strict: bool = True, *, markup: bool = True) -> Any:  # noqa: C901 — to split (issue 9): bad-input rewrote it
+def _make_environment(search_path: list[Path], strict: bool = True, *, markup: bool = True) -> Any:
     """The sandboxed environment over the template folders. `markup`: for report templates, whose
     output is parsed into blocks (values are escaped); prose fields output plain text."""
-    from functools import wraps
+    from jinja2 import ChoiceLoader, StrictUndefined
 
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    environment, file_loader = _sandbox_classes()
+    env = environment(
+        loader=ChoiceLoader([file_loader(str(p)) for p in search_path]),
+        undefined=StrictUndefined if strict else None,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        finalize=markup_value if markup else format_value,
+        bytecode_cache=_bytecode_cache() if markup else None,
+    )
+    if markup:
+        # Compiled templates join their output with environment.concat (macros, {% set %} and
+        # {% call %} blocks, self.block()): that output is the template's own markup.
+        env.concat = template_text  # type: ignore[assignment]
+
+    env.globals.pop("lipsum", None)  # lorem ipsum of any length; no report needs it
+
+    _bound_filters(env)
+    env.filters["cells"] = table_cells
+    env.filters["paragraphs"] = paragraphs
+    env.filters["points"] = points_text
+    env.filters["runin"] = runin
+    env.filters["clause"] = clause
+    env.filters["series"] = series
+    env.filters["cn_number"] = chinese_number
+    env.filters["cn_date"] = chinese_date
+    return env
+
+
+@lru_cache(maxsize=None)
+def _sandbox_classes() -> tuple[Any, Any]:
+    """The sandbox's environment and file loader classes (made once; jinja2 is imported only
+    when a report is rendered)."""
+    from jinja2 import FileSystemLoader
     from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -204,19 +239,7 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
 
     class _FileLoader(FileSystemLoader):
         def get_source(self, environment: Any, template: str) -> Any:
-            # A symbolic link in a templates folder (leak.j2 -> /etc/passwd, root -> /) must not
-            # bring a file from outside the folder into the report.
-            import os
-
-            for folder in self.searchpath:
-                candidate = os.path.join(folder, *template.split("/"))
-                if os.path.lexists(candidate):
-                    inside = os.path.realpath(folder)
-                    if os.path.commonpath([inside, os.path.realpath(candidate)]) != inside:
-                        error = TemplateOutsideError(template)
-                        error.filename = candidate  # type: ignore[attr-defined]
-                        raise error
-                    break
+            _refuse_outside(self.searchpath, template)
             try:
                 source, filename, uptodate = super().get_source(environment, template)
             except UnicodeDecodeError as exc:
@@ -245,22 +268,7 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
             return _guard_size("".join(texts))
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-                raise TemplateLimitError("乘方的指数过大")
-            # Big integers grow in one C call that the time budget cannot interrupt: squaring a
-            # namespace number 24 times took 12 s against a 2 s budget. No report needs 5,000 digits.
-            if operator in ("*", "**") and all(isinstance(v, int) for v in (left, right)):
-                bits = left.bit_length() + right.bit_length() if operator == "*" else left.bit_length() * max(right, 0)
-                if bits > MAX_INT_BITS:
-                    raise TemplateLimitError("计算结果的数字过大")
-            if operator == "*":
-                for seq, count in ((left, right), (right, left)):
-                    if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
-                        if len(seq) * count > MAX_SEQUENCE:
-                            raise TemplateLimitError("重复生成的内容过大")
-            if operator == "+" and all(isinstance(v, (str, list, tuple)) for v in (left, right)):
-                if len(left) + len(right) > MAX_SEQUENCE:
-                    raise TemplateLimitError("拼接生成的内容过大")
+            _check_binop(operator, left, right)
             return _guard_size(super().call_binop(context, operator, left, right))
 
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -281,22 +289,49 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
                 return False
             return super().is_safe_attribute(obj, attr, value)
 
-    env = _Environment(
-        loader=ChoiceLoader([_FileLoader(str(p)) for p in search_path]),
-        undefined=StrictUndefined if strict else None,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-        finalize=markup_value if markup else format_value,
-        bytecode_cache=_bytecode_cache() if markup else None,
-    )
-    if markup:
-        # Compiled templates join their output with environment.concat (macros, {% set %} and
-        # {% call %} blocks, self.block()): that output is the template's own markup.
-        env.concat = template_text  # type: ignore[assignment]
+    return _Environment, _FileLoader
 
-    env.globals.pop("lipsum", None)  # lorem ipsum of any length; no report needs it
+
+def _refuse_outside(searchpath: Iterable[str], template: str) -> None:
+    """A symbolic link in a templates folder (leak.j2 -> /etc/passwd, root -> /) must not bring
+    a file from outside the folder into the report: refused, naming the link."""
+    import os
+
+    for folder in searchpath:
+        candidate = os.path.join(folder, *template.split("/"))
+        if os.path.lexists(candidate):
+            inside = os.path.realpath(folder)
+            if os.path.commonpath([inside, os.path.realpath(candidate)]) != inside:
+                error = TemplateOutsideError(template)
+                error.filename = candidate  # type: ignore[attr-defined]
+                raise error
+            break
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse an operation of template code that would make a value too big before it is made."""
+    if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+        raise TemplateLimitError("乘方的指数过大")
+    # Big integers grow in one C call that the time budget cannot interrupt: squaring a
+    # namespace number 24 times took 12 s against a 2 s budget. No report needs 5,000 digits.
+    if operator in ("*", "**") and all(isinstance(v, int) for v in (left, right)):
+        bits = left.bit_length() + right.bit_length() if operator == "*" else left.bit_length() * max(right, 0)
+        if bits > MAX_INT_BITS:
+            raise TemplateLimitError("计算结果的数字过大")
+    if operator == "*":
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
+                if len(seq) * count > MAX_SEQUENCE:
+                    raise TemplateLimitError("重复生成的内容过大")
+    if operator == "+" and all(isinstance(v, (str, list, tuple)) for v in (left, right)):
+        if len(left) + len(right) > MAX_SEQUENCE:
+            raise TemplateLimitError("拼接生成的内容过大")
+
+
+def _bound_filters(env: Any) -> None:
+    """Every filter's result checked for size; the filters that take a width, a count or a
+    format refuse the ones that would make a value too big before making it."""
+    from functools import wraps
 
     def _guarded(original: Callable[..., Any]) -> Callable[..., Any]:
         # wraps() keeps Jinja's pass_context/pass_environment marks, so the filter gets its arguments.
@@ -349,15 +384,6 @@ def _make_environment(search_path: list[Path], strict: bool = True, *, markup: b
 
     env.filters["join"] = _join
     env.filters["replace"] = _replace
-    env.filters["cells"] = table_cells
-    env.filters["paragraphs"] = paragraphs
-    env.filters["points"] = points_text
-    env.filters["runin"] = runin
-    env.filters["clause"] = clause
-    env.filters["series"] = series
-    env.filters["cn_number"] = chinese_number
-    env.filters["cn_date"] = chinese_date
-    return env
 
 
 class _Budget:
