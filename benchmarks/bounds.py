@@ -53,6 +53,7 @@ def _items(n: int, item: str) -> str:
 
 FIGURES = "  licenses: 917\n"
 PLANS = "  - 持续深化综合行政执法改革。\n"
+SLOW = "{{ range(20000)|map('string')|map('center', 9)|join|length }}"
 NO_PART_TWO = "二、党政主要负责人履行推进法治建设第一责任人职责情况\n局长认真履行推进法治建设第一责任人职责。\n"
 
 # name, files to write {name: text}, the command's arguments, the peer's arguments
@@ -109,6 +110,21 @@ CASES: list[Case] = [
      lambda: {"h.yaml": _yaml(**{"achievements:\n": "achievements:\n"
                                  + _items(20_000, "heading: 第{i}项执法改革\n    text: 推进综合行政执法改革第{i}项工作。")})},
      ["render", "h.yaml", "-o", "h.docx", "--force", "--draft"], ["render", "peer.yaml", "-o", "peer.docx", "--force"]),
+    ("render: 400 prose fields each a slow expression (the time budget)",
+     lambda: {"h.yaml": _yaml(**{PLANS: "".join(f"  - 第{i}项{SLOW}。\n" for i in range(400))})},
+     ["render", "h.yaml", "-o", "h.txt", "--force"], ["render", "peer.yaml", "-o", "peer.txt", "--force"]),
+    ("render: 30 prose fields each making 999,999 characters (one output budget)",
+     lambda: {"h.yaml": _yaml(**{PLANS: "".join(f"  - 第{i}项{{{{ 'x' * 999999 }}}}。\n" for i in range(30))})},
+     ["render", "h.yaml", "-o", "h.txt", "--force"], ["render", "peer.yaml", "-o", "peer.txt", "--force"]),
+    ("render --templates: a template holding 150 strings of 990,000 characters",
+     lambda: {"h.yaml": REPORT, "mine/report.j2": "@title 标题\n{% set ns = namespace(l=[]) %}{% for i in range(150) %}"
+              "{% set ns.l = ns.l + [('x' * 990000) ~ i] %}{% endfor %}{{ ns.l|length }}\n"},
+     ["render", "h.yaml", "--templates", "mine", "-o", "h.txt", "--force"],
+     ["render", "peer.yaml", "-o", "peer.txt", "--force"]),
+    ("render: a table row of 20,000 cells",
+     lambda: {"h.yaml": _yaml(**{"    text: 共办理行政许可{{ figures.licenses }}件。\n": "    text: 共办理。\n    table: [["
+                                 + ",".join(["a"] * 20000) + "]" + "".join(", [b]" for _ in range(20)) + "]\n"})},
+     ["render", "h.yaml", "-o", "h.docx", "--force"], ["render", "peer.yaml", "-o", "peer.docx", "--force"]),
     ("render: a title of 600,000 characters",
      lambda: {"h.yaml": _yaml(**{"year: 2024\n": f"year: 2024\ntitle: {'关于' * 300_000}的报告\n"})},
      ["render", "h.yaml", "-o", "h.docx", "--force"], ["render", "peer.yaml", "-o", "peer.docx", "--force"]),
@@ -143,6 +159,7 @@ def main() -> None:
                 continue
             sizes = []
             for file, text in make().items():
+                (folder / file).parent.mkdir(parents=True, exist_ok=True)
                 (folder / file).write_text(text, encoding="utf-8")
                 sizes.append(len(text.encode("utf-8")))
             case, base = measure(args, folder), measure(peer, folder)
