@@ -176,7 +176,7 @@ def _style_edit(kind: str, sid: str, value: str) -> Callable[[Any], None]:
                 if value == "-":
                     st.remove(name)
                 elif value == "no-val":
-                    name.attrib.pop(f"{_W}val")
+                    name.attrib.pop(f"{_W}val", None)
                 else:
                     name.set(f"{_W}val", value)
         elif kind == "id":
@@ -329,6 +329,20 @@ def test_generated_documents(bases: list[bytes], data: st.DataObject) -> None:
     raw = _edit(raw, {part: (lambda fns: lambda root: [f(root) for f in fns])(fns) for part, fns in edits.items()})
     quick, general, _ = both_ways(raw)
     assert quick == general
+
+
+@pytest.mark.parametrize("edits", [
+    # Normal made a numbering style: python-docx's paragraph style then has no base_style, and the
+    # general reader's layout facts stopped with AttributeError (read.layout) where the fast
+    # reader read them (found by test_generated_documents).
+    [_style_edit("type", "Normal", "numbering")],
+    [_style_edit("type", "Heading1", "table")],
+    # The same edit twice: a name without w:val edited again (the generator's own edit must not fail).
+    [_style_edit("name", "Normal", "no-val"), _style_edit("name", "Normal", "no-val")],
+])
+def test_style_types_python_docx_reads_otherwise(bases: list[bytes], edits: list[Callable[[Any], None]]) -> None:
+    raw = _edit(bases[0], {"word/styles.xml": lambda root: [e(root) for e in edits]})
+    _assert_same(raw)
 
 
 # -- text ---------------------------------------------------------------------------------------------

@@ -208,7 +208,9 @@ def _style_chain(style: Any) -> list[Any]:
     while style is not None and id(style.element) not in seen:
         seen.add(id(style.element))
         chain.append(style)
-        style = style.base_style
+        # A numbering or table style named by a paragraph has no base_style in python-docx;
+        # its own properties still apply, as the fast reader reads them.
+        style = getattr(style, "base_style", None)
     return chain
 
 
