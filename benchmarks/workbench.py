@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,38 +45,23 @@ sys.path.insert(0, str(HERE))
 
 import httpx  # noqa: E402
 
-from authoring.web.app import Config, build_app  # noqa: E402
 from authoring.web.form import path_key  # noqa: E402
-from authoring.web.security import Folders, cookie_name  # noqa: E402
+from authoring.web.security import cookie_name  # noqa: E402
+from authoring.web.server import Background  # noqa: E402
 
 
-class Served:
-    """The workbench served by uvicorn in this process, as `authoring serve` serves it."""
+class Served(Background):
+    """The workbench as `authoring serve` serves it (on a port of its own, in this process), with
+    a client that carries the run's secret as the page does."""
 
     def __init__(self, folder: Path, report: Path) -> None:
-        import uvicorn
-
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.port = self.socket.getsockname()[1]
-        self.app = build_app(Config(Folders([folder]), "bench", self.port, "127.0.0.1", report))
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
+        super().__init__(folder, report, token="bench")
 
     def client(self) -> httpx.Client:
         """A client as the page is one: the run's secret in its cookie, the page's origin."""
         base = f"http://127.0.0.1:{self.port}"
         return httpx.Client(base_url=base, cookies={cookie_name(self.port): "bench"}, timeout=120,
                             headers={"origin": base})
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.app.app.state.workbench.close()  # type: ignore[attr-defined]
 
 
 def pct(values: list[float], q: float) -> float:

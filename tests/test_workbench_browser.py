@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -20,9 +18,8 @@ from selenium.common.exceptions import StaleElementReferenceException, TimeoutEx
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from authoring.web.app import Config, build_app  # noqa: E402
 from authoring.web.form import path_key  # noqa: E402
-from authoring.web.security import Folders, new_token  # noqa: E402
+from authoring.web.server import Background  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHUXIONG = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
@@ -31,40 +28,6 @@ DRIVER = shutil.which("chromedriver")
 
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="chromium and chromedriver are not installed "
                                 "(Debian: apt-get install chromium chromium-driver)")
-
-
-class Server:
-    """The workbench on a free port in this process, on a folder of its own."""
-
-    def __init__(self, folder: Path, report: Path | None) -> None:
-        import uvicorn
-
-        self.folder = folder
-        # A port the system gives, bound here and handed to uvicorn: other test runs on this
-        # machine (every engineer's suite has these tests) cannot take it in between.
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.port = self.socket.getsockname()[1]
-        self.config = Config(Folders([folder]), new_token(), self.port, "127.0.0.1", report)
-        self.app = build_app(self.config)
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/?token={self.config.token}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.socket.close()
-        self.app.app.state.workbench.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +55,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterat
 
 
 @pytest.fixture()
-def served(tmp_path: Path) -> Iterator[Server]:
+def served(tmp_path: Path) -> Iterator[Background]:
     shutil.copy(CHUXIONG, tmp_path / "report.yaml")
-    server = Server(tmp_path, tmp_path / "report.yaml")
+    server = Background(tmp_path, tmp_path / "report.yaml")
     yield server
     server.stop()
 
@@ -123,13 +86,13 @@ def _type(driver: Any, element: Any, text: str) -> None:
     element.send_keys(text)
 
 
-def _open(driver: Any, server: Server) -> None:
+def _open(driver: Any, server: Background) -> None:
     driver.get(server.url)
     _wait(driver, lambda d: "楚雄市综合行政执法局关于2024年度" in _preview_text(d).replace("\n", ""),
           message="the preview did not show the report")
 
 
-def test_open_edit_and_see_the_pages_change(browser: Any, served: Server) -> None:
+def test_open_edit_and_see_the_pages_change(browser: Any, served: Background) -> None:
     _open(browser, served)
     assert browser.current_url.endswith("/edit?file=report.yaml")  # the secret left the address bar
     name = _field(browser, ("agency", "name"))
@@ -139,7 +102,7 @@ def test_open_edit_and_see_the_pages_change(browser: Any, served: Server) -> Non
     assert "有未保存的修改" in browser.find_element(By.ID, "status").text
 
 
-def test_a_mistake_shows_beside_its_field_and_the_list_jumps_to_it(browser: Any, served: Server) -> None:
+def test_a_mistake_shows_beside_its_field_and_the_list_jumps_to_it(browser: Any, served: Background) -> None:
     _open(browser, served)
     value = _field(browser, ("figures", "licenses"))
     _type(browser, value, "九百")
@@ -156,7 +119,7 @@ def test_a_mistake_shows_beside_its_field_and_the_list_jumps_to_it(browser: Any,
     assert "1 个错误" in browser.find_element(By.ID, "counts").text
 
 
-def test_save_writes_the_yaml_with_its_comments(browser: Any, served: Server) -> None:
+def test_save_writes_the_yaml_with_its_comments(browser: Any, served: Background) -> None:
     _open(browser, served)
     before = (served.folder / "report.yaml").read_text(encoding="utf-8")
     _type(browser, _field(browser, ("agency", "short_name")), "市执法局")
@@ -169,7 +132,7 @@ def test_save_writes_the_yaml_with_its_comments(browser: Any, served: Server) ->
     assert after == before.replace("  short_name: 市综合行政执法局", "  short_name: 市执法局")
 
 
-def test_add_an_entry_and_move_it(browser: Any, served: Server) -> None:
+def test_add_an_entry_and_move_it(browser: Any, served: Background) -> None:
     _open(browser, served)
     add = browser.find_element(By.CSS_SELECTOR, f"[data-edit='insert'][data-path='{path_key(('plans',))}'][data-kind='entry']")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
@@ -185,7 +148,7 @@ def test_add_an_entry_and_move_it(browser: Any, served: Server) -> None:
           and _field(d, ("plans", 5, "heading")).get_attribute("value") == "新增的一项安排", message="not moved")
 
 
-def test_download_the_word_file_and_read_it_back(browser: Any, served: Server, downloads: Path) -> None:
+def test_download_the_word_file_and_read_it_back(browser: Any, served: Background, downloads: Path) -> None:
     from docx import Document
 
     _open(browser, served)
@@ -205,7 +168,7 @@ def test_download_the_word_file_and_read_it_back(browser: Any, served: Server, d
     assert checked.count("error") == 0 and not checked.missing
 
 
-def test_drop_reports_on_check_and_see_their_parts(browser: Any, served: Server, tmp_path: Path) -> None:
+def test_drop_reports_on_check_and_see_their_parts(browser: Any, served: Background, tmp_path: Path) -> None:
     corpus = Path("/work/shared/corpus")
     files = [served.folder / "report.yaml"]
     if (corpus / "jiulongpo-cgj-2023.txt").exists():
@@ -224,7 +187,7 @@ def test_drop_reports_on_check_and_see_their_parts(browser: Any, served: Server,
 
 def test_the_browser_is_refused_without_the_secret_and_outside_the_folder(browser: Any, tmp_path: Path) -> None:
     shutil.copy(CHUXIONG, tmp_path / "report.yaml")
-    server = Server(tmp_path, tmp_path / "report.yaml")
+    server = Background(tmp_path, tmp_path / "report.yaml")
     try:
         browser.delete_all_cookies()
         browser.get(f"http://127.0.0.1:{server.port}/?token=wrong")
@@ -242,7 +205,7 @@ def test_the_browser_is_refused_without_the_secret_and_outside_the_folder(browse
         server.stop()
 
 
-def test_closing_the_tab_loses_no_typing(browser: Any, served: Server) -> None:
+def test_closing_the_tab_loses_no_typing(browser: Any, served: Background) -> None:
     _open(browser, served)
     field = _field(browser, ("agency", "short_name"))
     field.clear()
@@ -258,7 +221,7 @@ def test_closing_the_tab_loses_no_typing(browser: Any, served: Server) -> None:
     assert _field(browser, ("agency", "short_name")).get_attribute("value") == "关页前输入"
 
 
-def test_the_page_names_no_address_outside_this_server(browser: Any, served: Server) -> None:
+def test_the_page_names_no_address_outside_this_server(browser: Any, served: Background) -> None:
     _open(browser, served)
     urls = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
@@ -268,7 +231,7 @@ def test_the_page_names_no_address_outside_this_server(browser: Any, served: Ser
     assert os.path.exists(served.folder / "report.yaml")
 
 
-def test_a_click_on_the_pages_goes_to_the_field_it_came_from(browser: Any, served: Server) -> None:
+def test_a_click_on_the_pages_goes_to_the_field_it_came_from(browser: Any, served: Background) -> None:
     _open(browser, served)
     browser.switch_to.frame(browser.find_element(By.ID, "preview"))
     paragraph = next(p for p in browser.find_elements(By.CSS_SELECTOR, "[data-field]")
@@ -284,7 +247,7 @@ def test_a_dutys_facts_are_ticked_by_their_chinese_names(browser: Any, tmp_path:
     # jiulongpo's first duty takes the sentences of two facts (facts: [leading_group, meetings]):
     # the clerk sees them by the names the form gives the facts above, and unticks one.
     shutil.copy(ROOT / "examples" / "jiulongpo-cgj-2023.yaml", tmp_path / "report.yaml")
-    server = Server(tmp_path, tmp_path / "report.yaml")
+    server = Background(tmp_path, tmp_path / "report.yaml")
     try:
         browser.get(server.url)
         _wait(browser, lambda d: "九龙坡区城市管理局" in _preview_text(d), message="the preview did not show the report")
@@ -310,7 +273,7 @@ def test_a_dutys_facts_are_ticked_by_their_chinese_names(browser: Any, tmp_path:
         server.stop()
 
 
-def test_the_preview_says_which_fonts_this_machine_lacks_and_what_it_shows_instead(browser: Any, served: Server) -> None:
+def test_the_preview_says_which_fonts_this_machine_lacks_and_what_it_shows_instead(browser: Any, served: Background) -> None:
     from authoring.fonts import installed_families
 
     _open(browser, served)
@@ -325,7 +288,7 @@ def test_the_preview_says_which_fonts_this_machine_lacks_and_what_it_shows_inste
     assert "Word 文件写的是报告的字体" in browser.find_element(By.CSS_SELECTOR, "#preview-fonts .fonts-box").text
 
 
-def test_a_word_file_edited_since_is_not_overwritten_and_both_can_be_kept(browser: Any, served: Server) -> None:
+def test_a_word_file_edited_since_is_not_overwritten_and_both_can_be_kept(browser: Any, served: Background) -> None:
     from docx import Document
 
     _open(browser, served)
@@ -351,7 +314,7 @@ def test_a_word_file_edited_since_is_not_overwritten_and_both_can_be_kept(browse
 def test_a_count_that_names_a_figure_shows_its_value_and_follows_it(browser: Any, tmp_path: Path) -> None:
     # jiulongpo: meetings.party is "{{ figures.party_meetings }}" (28)
     shutil.copy(ROOT / "examples" / "jiulongpo-cgj-2023.yaml", tmp_path / "report.yaml")
-    server = Server(tmp_path, tmp_path / "report.yaml")
+    server = Background(tmp_path, tmp_path / "report.yaml")
     try:
         browser.get(server.url)
         _wait(browser, lambda d: "九龙坡区城市管理局" in _preview_text(d), message="the preview did not show the report")
@@ -367,7 +330,7 @@ def test_a_count_that_names_a_figure_shows_its_value_and_follows_it(browser: Any
 
 def test_the_page_says_so_when_the_workbench_is_gone(browser: Any, tmp_path: Path) -> None:
     shutil.copy(CHUXIONG, tmp_path / "report.yaml")
-    server = Server(tmp_path, tmp_path / "report.yaml")
+    server = Background(tmp_path, tmp_path / "report.yaml")
     try:
         _open(browser, server)
     finally:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 import webbrowser
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -99,3 +100,40 @@ def run(config: Config, *, open_browser: bool = True, on_ready: Optional[Callabl
         if wb is not None:
             wb.workspace.flush()
             wb.close()
+
+
+class Background:
+    """The workbench served from a thread of this process on a port the system gives, bound
+    here so that nothing else on the machine can take it in between: for the browser tests, the
+    workbench benchmark and the docs' screenshots, which drive it as the page does."""
+
+    def __init__(self, folder: Path, report: Optional[Path] = None, token: Optional[str] = None) -> None:
+        import uvicorn
+
+        self.folder = folder
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.port: int = self.socket.getsockname()[1]
+        self.config = Config(Folders([folder]), token or new_token(), self.port, "127.0.0.1", report)
+        self.app = build_app(self.config)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,
+                                                    log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the workbench server did not start")
+            time.sleep(0.02)
+
+    @property
+    def url(self) -> str:
+        """The start address with the run's secret, as `authoring serve` prints it."""
+        return url_of(self.config)
+
+    def stop(self) -> None:
+        """Stop serving; unsaved changes go to their recovery files as on Ctrl+C."""
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.socket.close()
+        self.app.app.state.workbench.close()  # type: ignore[attr-defined]

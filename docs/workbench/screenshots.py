@@ -10,10 +10,8 @@ pictured silently.
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -29,41 +27,12 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from authoring.web.app import Config, build_app  # noqa: E402
 from authoring.web.form import path_key  # noqa: E402
-from authoring.web.security import Folders, new_token  # noqa: E402
+from authoring.web.server import Background  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
 CORPUS = Path("/work/shared/corpus")
 SIZE = (1366, 900)
-
-
-class Served:
-    """The workbench on a port the system gives, in this process."""
-
-    def __init__(self, folder: Path, report: Path | None) -> None:
-        import uvicorn
-
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.port = self.socket.getsockname()[1]
-        self.config = Config(Folders([folder]), new_token(), self.port, "127.0.0.1", report)
-        self.app = build_app(self.config)
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,
-                                                    log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/?token={self.config.token}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.app.app.state.workbench.close()  # type: ignore[attr-defined]
 
 
 def wait(driver: Any, condition: Callable[[Any], Any], what: str, seconds: float = 30) -> Any:
@@ -117,7 +86,7 @@ def main() -> int:
         folder.mkdir()
         shutil.copy(EXAMPLE, folder / "report-2024.yaml")
         driver = browser(Path(tmp) / "profile", Path(tmp) / "downloads")
-        served = Served(folder, None)
+        served = Background(folder, None)
         try:
             # 首页
             driver.get(served.url)
