@@ -147,18 +147,8 @@ def sub(pattern: str, repl: str, count: int = 1) -> Callable[[bytes], bytes]:
     return change
 
 
-TEXT_REPORT = """某市城市管理局关于2024年度法治政府建设情况的报告
-一、主要举措和成效
-（一）强化法治学习。共办理行政许可917件。
-二、党政主要负责人履行推进法治建设第一责任人职责情况
-局长认真履行推进法治建设第一责任人职责。
-三、存在的不足和原因
-执法队伍专业化水平有待提高。
-四、2025年度推进法治政府建设的主要安排
-持续深化综合行政执法改革。
-某市城市管理局
-2025年2月20日
-"""
+# The smallest report a text check passes: the four parts and a 落款 (shared with benchmarks/bounds.py).
+TEXT_REPORT = (Path(__file__).parent / "fixtures" / "minimal-report.txt").read_text(encoding="utf-8")
 
 
 # == 1. schema -o overwrites anything =============================================================
