@@ -19,7 +19,7 @@ from authoring.resources import load_data
 from authoring.rules import Finding, make_finding
 
 if TYPE_CHECKING:
-    from authoring.check import _Context
+    from authoring.check_context import Context as _Context
 
 # Heading numbers as a reader sees them ("（二）", "2.", "一是"), for the numbers typed into a YAML
 # heading; the patterns are headings.yaml's, matched on normalised text.

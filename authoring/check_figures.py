@@ -1,0 +1,113 @@
+"""check's rules on the report's figures: a percentage over 100 where a rate is meant, the items
+of a 共…其中… adding up to more than the whole, a 100% completion rate the same sentence
+contradicts."""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Iterable, Optional
+
+from authoring.blocks import Heading, Paragraph
+from authoring.check_context import Context, fmt, params, shorten
+from authoring.rules import Finding, make_finding
+
+# A number starts where a run of digits starts (the lookbehind): tried at every digit of a long
+# run, the patterns below were quadratic in its length.
+_NUM = r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万)?"
+
+
+def _number(value: str, wan: Optional[str]) -> float:
+    return float(value) * (10000 if wan else 1)
+
+
+def _sentences(norm: str) -> Iterable[tuple[int, str]]:
+    pos = 0
+    for m in re.finditer(r"[^。！？]+[。！？]?", norm):
+        yield m.start(), m.group(0)
+        pos = m.end()
+    del pos
+
+
+def figure_rules(ctx: Context) -> list[Finding]:
+    p = params()
+    rate_words = re.compile(p["rate_words"])
+    change_words = re.compile(p["change_words"])
+    units = p["units"]
+    whole_rx = re.compile(r"共(?:计|有)?[^0-9，。；：]{0,12}?" + _NUM + rf"\s*({units})")
+    item_rx = _NUM + r"\s*({u})"
+    rates_rx = re.compile(rf"({p['completion_rates']})[^0-9。；]{{0,6}}100(?:\.0+)?\s*%")
+    out: list[Finding] = []
+    for i, b in enumerate(ctx.blocks):
+        if not isinstance(b, (Paragraph, Heading)):
+            continue
+        norm, orig = ctx.norms[i], ctx.texts[i]
+        norm = norm.replace("％", "%")
+        for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%", norm):
+            if float(m.group(1)) <= 100:
+                continue
+            # The clause the percentage belongs to (looked for within 60 characters: a rate word is near).
+            lo = max(0, m.start() - 60)
+            clause_start = max([lo - 1] + [norm.rfind(c, lo, m.start()) for c in "，。；：、"]) + 1
+            before = norm[clause_start:m.start()]
+            found = orig[clause_start:m.end()].strip()
+            if change_words.search(before):
+                continue
+            rule = "figures.percent_over_100" if rate_words.search(before) else "figures.percent_check"
+            out.append(make_finding(rule, ctx.line(i), ctx.under[i], found=shorten(found, 40)))
+        for start, sent in _sentences(norm):
+            out += _parts_exceed(ctx, i, start, sent, whole_rx, item_rx, orig)
+            rm = rates_rx.search(sent)
+            if rm:
+                reason = _rate_contradiction(sent, units)
+                if reason:
+                    out.append(make_finding("figures.rate_contradicted", ctx.line(i), ctx.under[i],
+                                            rate=orig[start + rm.start():start + rm.end()], reason=reason))
+    return out
+
+
+def _parts_exceed(ctx: Context, i: int, start: int, sent: str, whole_rx: re.Pattern[str],
+                  item_rx: str, orig: str) -> list[Finding]:
+    out: list[Finding] = []
+    wholes = list(whole_rx.finditer(sent))
+    # Where each 其中 and each 共 stands, found once: searching and slicing the rest of the
+    # sentence for every total was quadratic in the number of totals (60,000 共N件 in a line).
+    among = [m.start() for m in re.finditer("其中", sent)]
+    totals = [m.start() for m in re.finditer("共", sent)]
+    for n, wm in enumerate(wholes):
+        at = bisect.bisect_left(among, wm.end())
+        if at == len(among):
+            continue
+        k = among[at]
+        if n + 1 < len(wholes) and wholes[n + 1].end() <= k:
+            continue  # another total sits between this one and 其中: the items belong to it
+        whole, unit = _number(wm.group(1), wm.group(2)), wm.group(3)
+        # The items run from 其中 to the next total (共…) or the end of the sentence.
+        after = bisect.bisect_left(totals, k)
+        nxt = totals[after] if after < len(totals) else -1
+        seg = sent[k:nxt if nxt > 0 else len(sent)]
+        items = [_number(a, w) for a, w, _u in re.findall(item_rx.format(u=re.escape(unit)), seg)]
+        if items and sum(items) > whole:
+            found = orig[start + wm.start():start + k + len(seg)].rstrip("。")
+            out.append(make_finding("figures.parts_exceed_whole", ctx.line(i), ctx.under[i],
+                                    parts=fmt(sum(items)), whole=fmt(whole), unit=unit,
+                                    found=shorten(found, 50)))
+    return out
+
+
+
+
+def _rate_contradiction(sent: str, units: str) -> str:
+    p = params()
+    u = f"(?:{units})"
+    pending, received, done_word = p["pending_words"], p["received_words"], p["done_word"]
+    left = (re.search(rf"(?:{pending})[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+            or re.search(rf"(\d+)\s*{u}[^0-9。，；]{{0,4}}(?:{pending})", sent))
+    if left and int(left.group(1)) > 0:
+        return f"同句写有{left.group(0)}"
+    got = re.search(rf"(?:{received})[^0-9。；]{{0,10}}?(\d+)\s*{u}", sent)
+    done = re.search(rf"{done_word}(?!率)[^0-9。，；]{{0,6}}(\d+)\s*{u}", sent)
+    if got and done and int(done.group(1)) < int(got.group(1)):
+        return f"{got.group(0)}，{done.group(0)}"
+    return ""
+
+
