@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterable, Optional
+from functools import lru_cache
+from typing import Any, Iterable, Optional
 
 from authoring.blocks import Heading, Paragraph
 from authoring.check_context import Context, fmt, params, shorten
@@ -28,40 +29,63 @@ def _sentences(norm: str) -> Iterable[tuple[int, str]]:
     del pos
 
 
-def figure_rules(ctx: Context) -> list[Finding]:
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, Any]:
     p = params()
-    rate_words = re.compile(p["rate_words"])
-    change_words = re.compile(p["change_words"])
-    units = p["units"]
-    whole_rx = re.compile(r"共(?:计|有)?[^0-9，。；：]{0,12}?" + _NUM + rf"\s*({units})")
-    item_rx = _NUM + r"\s*({u})"
-    rates_rx = re.compile(rf"({p['completion_rates']})[^0-9。；]{{0,6}}100(?:\.0+)?\s*%")
+    return {
+        "rate_words": re.compile(p["rate_words"]),
+        "change_words": re.compile(p["change_words"]),
+        "whole": re.compile(r"共(?:计|有)?[^0-9，。；：]{0,12}?" + _NUM + rf"\s*({p['units']})"),
+        "item": _NUM + r"\s*({u})",
+        "rates": re.compile(rf"({p['completion_rates']})[^0-9。；]{{0,6}}100(?:\.0+)?\s*%"),
+        "percent": re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%"),
+    }
+
+
+def figure_rules(ctx: Context) -> list[Finding]:
+    # Each rule here needs words a line seldom has (%, 共 and 其中, 100 and %): a line without
+    # them is not split into sentences nor searched.
+    rx = _patterns()
+    units = params()["units"]
     out: list[Finding] = []
     for i, b in enumerate(ctx.blocks):
         if not isinstance(b, (Paragraph, Heading)):
             continue
         norm, orig = ctx.norms[i], ctx.texts[i]
         norm = norm.replace("％", "%")
-        for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%", norm):
-            if float(m.group(1)) <= 100:
-                continue
-            # The clause the percentage belongs to (looked for within 60 characters: a rate word is near).
-            lo = max(0, m.start() - 60)
-            clause_start = max([lo - 1] + [norm.rfind(c, lo, m.start()) for c in "，。；：、"]) + 1
-            before = norm[clause_start:m.start()]
-            found = orig[clause_start:m.end()].strip()
-            if change_words.search(before):
-                continue
-            rule = "figures.percent_over_100" if rate_words.search(before) else "figures.percent_check"
-            out.append(make_finding(rule, ctx.line(i), ctx.under[i], found=shorten(found, 40)))
+        percent = "%" in norm
+        if percent:
+            out += _over_100(ctx, i, norm, orig, rx)
+        parts = "共" in norm and "其中" in norm
+        rates = percent and "100" in norm
+        if not (parts or rates):
+            continue
         for start, sent in _sentences(norm):
-            out += _parts_exceed(ctx, i, start, sent, whole_rx, item_rx, orig)
-            rm = rates_rx.search(sent)
+            if parts and "共" in sent and "其中" in sent:
+                out += _parts_exceed(ctx, i, start, sent, rx["whole"], rx["item"], orig)
+            rm = rx["rates"].search(sent) if rates and "100" in sent else None
             if rm:
                 reason = _rate_contradiction(sent, units)
                 if reason:
                     out.append(make_finding("figures.rate_contradicted", ctx.line(i), ctx.under[i],
                                             rate=orig[start + rm.start():start + rm.end()], reason=reason))
+    return out
+
+
+def _over_100(ctx: Context, i: int, norm: str, orig: str, rx: dict[str, Any]) -> list[Finding]:
+    out: list[Finding] = []
+    for m in rx["percent"].finditer(norm):
+        if float(m.group(1)) <= 100:
+            continue
+        # The clause the percentage belongs to (looked for within 60 characters: a rate word is near).
+        lo = max(0, m.start() - 60)
+        clause_start = max([lo - 1] + [norm.rfind(c, lo, m.start()) for c in "，。；：、"]) + 1
+        before = norm[clause_start:m.start()]
+        found = orig[clause_start:m.end()].strip()
+        if rx["change_words"].search(before):
+            continue
+        rule = "figures.percent_over_100" if rx["rate_words"].search(before) else "figures.percent_check"
+        out.append(make_finding(rule, ctx.line(i), ctx.under[i], found=shorten(found, 40)))
     return out
 
 

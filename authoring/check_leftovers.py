@@ -88,8 +88,12 @@ def _other_agency_findings(ctx: Context) -> list[Finding]:
     # "与沙坪坝区…") and has none of the characters that mark ordinary words ("整体划入市…").
     rx = re.compile(rf"(?:^|(?<=[{params()['place_boundary']}]))"
                     rf"([^{params()['not_place_chars']}\W\d]{{2,4}}?){level}(?:{body_alt})")
+    # Every match ends in the level and a body (区城市管理局): a line without one is not searched.
+    names = [level + x for x in bodies]
     reported = set()
     for i, norm in enumerate(ctx.norms):
+        if not any(name in norm for name in names):
+            continue
         for m in rx.finditer(norm):
             other = m.group(1)
             if other.endswith(place) or place.endswith(other) or not_places.search(other):

@@ -36,6 +36,8 @@ def year_rules(ctx: Context) -> list[Finding]:
 
     reported: set[str] = set()
     for i, norm in enumerate(ctx.norms):
+        if "以来" not in norm:
+            continue
         for m in re.finditer(r"(\d{4})\s*年(度)?以来", norm):
             since = int(m.group(1))
             # Last year's "以来" is what a copied report keeps; "2019年以来累计……" is a deliberate
@@ -94,8 +96,9 @@ def _meeting_rules(ctx: Context, year: int) -> list[Finding]:
             rx = f"{rx}|{collective[m['congress']]}" if rx else None
         if not rx:
             continue
+        search = re.compile(rx).search
         for i, norm in enumerate(ctx.norms):
-            if re.search(rx, norm):
+            if search(norm):
                 cited.append(m)
                 first_line[m["name"]] = ctx.line(i)
                 break

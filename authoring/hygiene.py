@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table
 from authoring.domain import deadlines
-from authoring.lines import normalize_text
+from authoring.lines import count_near, finditer_near, normalize_text
 from authoring.numerals import chinese_number, chinese_value_or_none, digits_of
 from authoring.resources import load_data
 from authoring.rules import Finding, make_finding
@@ -120,19 +120,31 @@ def _sequence(ctx: "_Context", i: int, level: int, number: str, value: int,
 
 _CJK = "\u4e00-\u9fff"
 # A half-width mark between Chinese characters (or closing a Chinese sentence), with the
-# full-width one it stands for. Parentheses count when what they hold is Chinese.
-_HALF_WIDTH = [
-    (",", "，", re.compile(rf"(?<=[{_CJK}“”》）)])\s?,\s?(?=[{_CJK}“《（(])")),
-    (";", "；", re.compile(rf"(?<=[{_CJK}“”》）)])\s?;\s?(?=[{_CJK}“《（(])")),
-    (":", "：", re.compile(rf"(?<=[{_CJK}“”》）)])\s?:(?!//)\s?(?=[{_CJK}“《（(])")),
-    ("?", "？", re.compile(rf"(?<=[{_CJK}])\?")),
-    ("!", "！", re.compile(rf"(?<=[{_CJK}])!")),
-    (".", "。", re.compile(rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s*$)")),
-    ("()", "（）", re.compile(rf"\([^()]*[{_CJK}][^()]*\)")),
-]
-_ELLIPSIS = re.compile(r"(?<!\.)\.{3,6}(?!\.)|。{3,}|(?<!…)…(?!…)|…{3,}")
-_MIXED_YEAR = re.compile(r"(?<![\d〇○零一二三四五六七八九OoＯ０-９])([〇○零一二三四五六七八九OoＯ0-9０-９]{4})(?=年)")
-_HAO = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})号")
+# full-width one it stands for, and how far before the mark a match can start (the space of
+# " , "). Parentheses count when what they hold is Chinese. The patterns are compiled when a
+# text first holds the mark: each costs about a millisecond to compile (the CJK range), which
+# every cold `authoring render` paid at import.
+_HALF_WIDTH = (
+    (",", "，", rf"(?<=[{_CJK}“”》）)])\s?,\s?(?=[{_CJK}“《（(])", 1),
+    (";", "；", rf"(?<=[{_CJK}“”》）)])\s?;\s?(?=[{_CJK}“《（(])", 1),
+    (":", "：", rf"(?<=[{_CJK}“”》）)])\s?:(?!//)\s?(?=[{_CJK}“《（(])", 1),
+    ("?", "？", rf"(?<=[{_CJK}])\?", 0),
+    ("!", "！", rf"(?<=[{_CJK}])!", 0),
+    (".", "。", rf"(?<=[{_CJK}])\.(?=[{_CJK}]|\s*$)", 0),
+    ("()", "（）", rf"\([^()]*[{_CJK}][^()]*\)", 0),
+)
+_ELLIPSIS = r"(?<!\.)\.{3,6}(?!\.)|。{3,}|(?<!…)…(?!…)|…{3,}"
+# What every ellipsis the pattern finds starts with.
+_ELLIPSIS_STARTS = ("...", "。。。", "…")
+# Four digits before 年 (the look-ahead): the 年 stands 4 characters after the match's start.
+_MIXED_YEAR = r"(?<![\d〇○零一二三四五六七八九OoＯ０-９])([〇○零一二三四五六七八九OoＯ0-9０-９]{4})(?=年)"
+# X月Y号: the 号 is 3 to 7 characters after the match's start.
+_HAO = r"(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})号"
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _texts(ctx: "_Context") -> Iterator[tuple[int, str]]:
@@ -152,15 +164,25 @@ def punctuation_rules(ctx: "_Context") -> list[Finding]:
     """Half-width , ; : ? ! . ( ) inside Chinese text (GB/T 15834), one finding per mark with the
     count and the first place; an ellipsis that is not ……."""
     out: list[Finding] = []
-    for mark, wide, rx in _HALF_WIDTH:
-        hits = [(i, m) for i, text in _texts(ctx) for m in rx.finditer(text)]
-        if hits:
-            i, m = hits[0]
-            more = f"，共 {len(hits)} 处" if len(hits) > 1 else ""
+    texts = list(_texts(ctx))
+    for mark, wide, pattern, back in _HALF_WIDTH:
+        first: Optional[tuple[int, re.Match[str]]] = None
+        count = 0
+        for i, text in texts:
+            if mark[0] not in text:
+                continue
+            rx = _compiled(pattern)
+            if first is None:
+                m = next(finditer_near(rx, text, mark[0], back), None)
+                first = (i, m) if m is not None else None
+            count += count_near(rx, text, mark[0], back) if first is not None else 0
+        if first is not None:
+            i, m = first
+            more = f"，共 {count} 处" if count > 1 else ""
             out.append(make_finding("punctuation.half_width", ctx.line(i), ctx.under[i], mark=mark, wide=wide,
                                     found=_excerpt(ctx.texts[i], m.start(), m.end()), more=more))
-    for i, text in _texts(ctx):
-        dots = _ELLIPSIS.search(text)
+    for i, text in texts:
+        dots = _compiled(_ELLIPSIS).search(text) if any(s in text for s in _ELLIPSIS_STARTS) else None
         if dots:
             m = dots
             out.append(make_finding("punctuation.ellipsis", ctx.line(i), ctx.under[i], found=m.group(0),
@@ -172,15 +194,17 @@ def number_rules(ctx: "_Context") -> list[Finding]:
     """Years mixing Chinese and Arabic digits (二0二四年), dates with 号 (2月20号)."""
     out: list[Finding] = []
     for i, text in _texts(ctx):
-        for m in _MIXED_YEAR.finditer(text):
-            year = m.group(1)
-            if re.search("[〇○零一二三四五六七八九]", year) and re.search("[OoＯ0-9０-９]", year):
-                out.append(make_finding("numbers.mixed_year", ctx.line(i), ctx.under[i], found=year + "年",
-                                        expected=digits_of(year) + "年"))
-        for m in _HAO.finditer(text):
-            month, day = (str(_value(g) or g) for g in m.groups())
-            out.append(make_finding("numbers.hao", ctx.line(i), ctx.under[i], found=m.group(0),
-                                    expected=f"{month}月{day}日"))
+        if "年" in text:
+            for m in finditer_near(_compiled(_MIXED_YEAR), text, "年", 4, 4):
+                year = m.group(1)
+                if re.search("[〇○零一二三四五六七八九]", year) and re.search("[OoＯ0-9０-９]", year):
+                    out.append(make_finding("numbers.mixed_year", ctx.line(i), ctx.under[i], found=year + "年",
+                                            expected=digits_of(year) + "年"))
+        if "号" in text:
+            for m in finditer_near(_compiled(_HAO), text, "号", 7, 3):
+                month, day = (str(_value(g) or g) for g in m.groups())
+                out.append(make_finding("numbers.hao", ctx.line(i), ctx.under[i], found=m.group(0),
+                                        expected=f"{month}月{day}日"))
     return out
 
 
