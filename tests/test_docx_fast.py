@@ -290,6 +290,22 @@ def _rels_edit(kind: str, value: str) -> Callable[[Any], None]:
     return edit
 
 
+def _types_edit(kind: str, value: str) -> Callable[[Any], None]:
+    def edit(root: Any) -> None:
+        ct = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+        target = next((o for o in root if (o.get("PartName") or "").endswith("/" + value)), None)
+        if kind == "upper" and target is not None:  # python-docx looks part names up case-insensitively
+            target.set("PartName", target.get("PartName").upper())
+        elif kind == "drop" and target is not None:  # then the Default for .xml: not a styles part
+            root.remove(target)
+        elif kind == "default_upper":
+            for d in root.iter(f"{ct}Default"):
+                d.set("Extension", d.get("Extension").upper())
+        elif kind == "no_type" and target is not None:
+            target.attrib.pop("ContentType", None)
+    return edit
+
+
 EDITS = st.one_of(
     st.tuples(st.just("word/styles.xml"),
               st.builds(_style_edit, st.sampled_from(["type", "default", "name", "id", "based_on", "rpr"]),
@@ -307,6 +323,10 @@ EDITS = st.one_of(
     st.tuples(st.just("word/_rels/document.xml.rels"),
               st.builds(_rels_edit, st.sampled_from(["drop", "external", "twice", "same_id"]),
                         st.sampled_from(["styles", "settings", "numbering", "footer", "theme"]))),
+    st.tuples(st.just("[Content_Types].xml"),
+              st.builds(_types_edit, st.sampled_from(["upper", "drop", "default_upper", "no_type"]),
+                        st.sampled_from(["styles.xml", "settings.xml", "numbering.xml", "document.xml",
+                                         "footer1.xml", "core.xml"]))),
 )
 
 
@@ -395,3 +415,342 @@ def test_heading_numbers_of_the_corpus_as_one_line() -> None:
         norm = normalize_text(V.one_line(path.read_text(encoding="utf-8")))
         assert U._numbers(norm) == _numbers_by_loop(norm)
         assert re.search("一、", norm)
+
+
+# -- the package inflated in one call per entry (container._inflate_ordinary) -----------------------
+
+
+def _inflated(raw: bytes, *, ordinary: bool) -> Any:
+    """What the container defences make of `raw`: the blobs, or the refusal (or crash) as shown."""
+    from authoring.docx import container
+
+    try:
+        if ordinary:
+            return container.inflate_docx_container(raw, "r.docx")
+        return container._inflate_bounded(raw, "r.docx", container._checked_infos(raw, "r.docx"), keep=True)
+    except AuthoringError as e:
+        return ("refused", str(e))
+    except Exception as e:  # noqa: BLE001 — a crash must crash the same way
+        return ("crashed", type(e).__name__)
+
+
+def _zip_fields(raw: bytes) -> list[tuple[int, int]]:
+    """(offset, size) of every header field of every entry, local and central: where a lie goes."""
+    out: list[tuple[int, int]] = []
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        for info in zf.infolist():
+            local = info.header_offset
+            out += [(local + o, n) for o, n in ((6, 2), (8, 2), (14, 4), (18, 4), (22, 4), (26, 2), (30, 1))]
+    central = raw.find(b"PK\x01\x02")
+    while central != -1:
+        out += [(central + o, n) for o, n in ((8, 2), (10, 2), (16, 4), (20, 4), (24, 4), (46, 1))]
+        central = raw.find(b"PK\x01\x02", central + 4)
+    return out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_inflating_in_one_call_is_zipfiles_reading(bases: list[bytes], data: st.DataObject) -> None:
+    # Every entry inflated by one bounded zlib call must give what zipfile's chunked reads give
+    # (the blobs, or the same refusal) whatever lies the headers tell: flags, method, CRC, sizes,
+    # names, a flipped byte in the data or a cut-off file.
+    base = data.draw(st.sampled_from(bases))
+    fields = _zip_fields(base)
+    raw = bytearray(base)
+    for _ in range(data.draw(st.integers(1, 3))):
+        kind = data.draw(st.sampled_from(["field", "field", "byte", "cut"]))
+        if kind == "field":
+            offset, size = data.draw(st.sampled_from(fields))
+            value = data.draw(st.sampled_from([0, 1, 8, 9, 12, 0x800, 0x808, 0xFFFF, 0xFFFFFFFF])
+                              | st.integers(0, 2 ** (8 * size) - 1))
+            if offset + size <= len(raw):
+                raw[offset:offset + size] = (value % 2 ** (8 * size)).to_bytes(size, "little")
+        elif kind == "byte":
+            at = data.draw(st.integers(0, len(raw) - 1))
+            raw[at] ^= data.draw(st.integers(1, 255))
+        else:
+            del raw[data.draw(st.integers(len(raw) // 2, len(raw) - 1)):]
+    assert _inflated(bytes(raw), ordinary=True) == _inflated(bytes(raw), ordinary=False)
+
+
+def test_ordinary_packages_are_inflated_in_one_call(bases: list[bytes]) -> None:
+    from authoring.docx import container
+
+    for raw in bases:
+        infos = container._checked_infos(raw, "r.docx")
+        assert container._inflate_ordinary(raw, "r.docx", infos) == _inflated(raw, ordinary=False)
+
+
+def test_bad_input_packages_inflate_alike() -> None:
+    paths = sorted((ROOT / "tests" / "bad_inputs").glob("*.docx")) + sorted((ROOT / "tests" / "fixtures").rglob("*.docx"))
+    for path in paths:
+        raw = path.read_bytes()
+        assert _inflated(raw, ordinary=True) == _inflated(raw, ordinary=False), path.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200).map(lambda b: b.replace(b"DOCTYPE", b"")), st.integers(0, 2), st.booleans())
+def test_the_dtd_scan_finds_what_the_chunked_scan_found(data: bytes, where: int, doctype: bool) -> None:
+    from authoring.docx import container
+
+    if doctype:
+        mark = container._DOCTYPE[where]
+        data = data[:len(data) // 2] + mark + data[len(data) // 2:]
+    assert container._has_doctype(data) == any(d in data for d in container._DOCTYPE)
+
+
+# -- the styles part cut to what is read (docx/stylespart.py) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_styles(bases: list[bytes]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(bases[-1])) as zf:
+        blob = zf.read("word/styles.xml")
+    from authoring.docx import stylespart
+
+    assert len(blob) >= stylespart.MIN_CUT  # python-docx's template: the case the cut is for
+    return blob
+
+
+def _reachable(root: Any, named: set[str]) -> set[int]:
+    """Positions of the styles anything can read (named, default, based on by one of those)."""
+    styles = list(root.iterchildren(f"{_W}style"))
+    wanted, seen = set(named), -1
+    while len(wanted) != seen:
+        seen = len(wanted)
+        for st_ in styles:
+            if st_.get(f"{_W}default") is not None or st_.get(f"{_W}styleId") in wanted:
+                wanted.update(b.get(f"{_W}val") for b in st_.iterchildren(f"{_W}basedOn"))
+    return {i for i, st_ in enumerate(styles) if st_.get(f"{_W}default") is not None or st_.get(f"{_W}styleId") in wanted}
+
+
+def _assert_reads_alike(blob: bytes, named: set[str]) -> None:
+    from authoring.docx import stylespart
+
+    try:
+        whole = stylespart.parse(blob)
+    except etree.XMLSyntaxError:
+        with pytest.raises(etree.XMLSyntaxError):
+            stylespart.read_styles(blob, named)
+        return
+    cut = stylespart.read_styles(blob, named)
+    assert cut.tag == whole.tag and cut.attrib == whole.attrib and cut.nsmap == whole.nsmap
+    reachable = _reachable(whole, named)
+    assert len(cut) == len(whole)
+    styles = [el for el in whole if el.tag == f"{_W}style"]
+    for el_cut, el_whole in zip(cut, whole):
+        assert el_cut.tag == el_whole.tag and el_cut.attrib == el_whole.attrib
+        if el_whole.tag != f"{_W}style" or styles.index(el_whole) in reachable:
+            assert etree.tostring(el_cut) == etree.tostring(el_whole)
+
+
+def test_the_styles_part_is_cut_where_nothing_reads(big_styles: bytes) -> None:
+    from authoring.docx import stylespart
+
+    named = {"Heading1", "Title"}
+    cut = stylespart._reduced(big_styles, named)
+    assert cut is not None and len(etree.tostring(cut)) < len(big_styles) // 4
+    _assert_reads_alike(big_styles, named)
+
+
+_STYLE_INSERTS = [
+    b"<!-- a comment -->", b"<![CDATA[x]]>", b"<?pi x?>", b'<w:style w:type="paragraph" w:styleId="Inner"/>',
+    b"<x:bad/>", b'<w:rPr x:y="1"/>', b"<w:b>", b"</w:b>", b"&bogus;", b"&amp;", b'<w:name w:val="a&gt;b"/>',
+    b'<w:basedOn w:val="Heading1"/>', b'<w:basedOn w:val="Normal"/>', b"\x01", b"<", b'<w:p xmlns:w="urn:x"/>',
+    b'<w:style xmlns:w="urn:other"/>', b'<w:style w:styleId="Missing"/>', b"<w:latentStyles/>",
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_a_cut_styles_part_reads_as_the_whole_one(big_styles: bytes, data: st.DataObject) -> None:
+    # Whatever is put into the part (between tags, inside a style's content, into a start tag),
+    # the cut part reads as the whole one where anything reads it, or both refuse.
+    blob = big_styles
+    for _ in range(data.draw(st.integers(0, 3))):
+        tags = [m.start() for m in re.finditer(rb"<", blob)]
+        at = data.draw(st.sampled_from(tags))
+        kind = data.draw(st.sampled_from(["insert", "attr", "end_space", "quote", "id", "default"]))
+        if kind == "insert":
+            blob = blob[:at] + data.draw(st.sampled_from(_STYLE_INSERTS)) + blob[at:]
+        elif kind == "attr":
+            end = blob.find(b">", at)
+            blob = blob[:end] + data.draw(st.sampled_from([b" w:default='1'", b' w:x="a>b"', b" foo:bar='1'",
+                                                           b' w:styleId="Title"'])) + blob[end:]
+        elif kind == "end_space":
+            blob = blob.replace(b"</w:style>", b"</w:style  >", 1)
+        elif kind == "quote":
+            blob = blob.replace(b'w:styleId="Heading1"', b"w:styleId='Heading1'")
+        elif kind == "id":
+            blob = blob.replace(b'w:styleId="Heading2"', b'w:styleId="Heading&#50;"')
+        else:
+            blob = blob.replace(b'w:type="character" w:default="1"', b'w:type="character"')
+    named = set(data.draw(st.lists(st.sampled_from(["Heading1", "Heading2", "Title", "Normal", "Quote", "Inner",
+                                                    "Missing", "ListNumber"]), max_size=3)))
+    _assert_reads_alike(blob, named)
+
+
+_XML_BITS = [b"<a>", b"</a>", b"<b/>", b'<c x="1">', b"</c>", b"<p:d/>", b'<e xmlns:p="urn:p"/>', b'<f p:x="1"/>',
+             b"&amp;", b"&nope;", b"&#0;", b"&#x41;", b"<!-- c -->", b"<![CDATA[<]]>", b"<?pi?>", b"\x01", b"\xff",
+             b"text", b" ", b"<", b">", b'"', b'<g xmlns:q="urn:q" xmlns:r="urn:q" q:a="1" r:a="2"/>',
+             b'<h xmlns:s=""/>', b'<i xmlns="http://www.w3.org/2000/xmlns/"/>', b"<xmlns:j/>"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_XML_BITS), max_size=12))
+def test_parses_cleanly_only_where_the_parser_would(bits: list[bytes]) -> None:
+    from authoring.docx import stylespart
+
+    blob = b'<?xml version="1.0" encoding="UTF-8"?><root xmlns:w="urn:w">' + b"".join(bits) + b"</root>"
+    try:
+        stylespart.parse(blob)
+        parsed = True
+    except etree.XMLSyntaxError:
+        parsed = False
+    assert stylespart.parses_cleanly(blob) == parsed
+
+
+# -- paragraph text and heading numbers: the quick ways against the ways they replaced --------------
+
+
+def _paragraph_text_by_walk(element: Any) -> str:
+    """reader.paragraph_text as it was: one walk of every node, skipping what a reader does not see."""
+    from authoring.docx.reader import _SKIP_SUBTREES
+
+    out: list[str] = []
+    stack = [iter(element)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _SKIP_SUBTREES:
+            continue
+        if tag == f"{_W}t":
+            out.append(child.text or "")
+        elif tag == f"{_W}tab":
+            out.append(" ")
+        stack.append(iter(child))
+    return "".join(out)
+
+
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_RUN_TAGS = [f"{_W}{t}" for t in ("r", "t", "tab", "del", "ins", "hyperlink", "txbxContent", "delText", "smartTag")] + [
+    f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice", f"{{{_MC}}}Fallback", "{urn:other}t"]
+
+
+def _tree(draw: Any, depth: int) -> Any:
+    el = etree.Element(draw(st.sampled_from(_RUN_TAGS)))
+    el.text = draw(st.sampled_from([None, "", "法治", " ", "一、"]))
+    if depth < 3:
+        for _ in range(draw(st.integers(0, 3))):
+            child = _tree(draw, depth + 1)
+            child.tail = draw(st.sampled_from([None, "尾"]))
+            el.append(child)
+        if draw(st.booleans()):
+            el.append(etree.Comment("c"))
+    return el
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_paragraph_text_is_the_walk_it_replaced(data: st.DataObject) -> None:
+    from authoring.docx.reader import paragraph_text
+
+    p = etree.Element(f"{_W}p")
+    for _ in range(data.draw(st.integers(0, 4))):
+        p.append(_tree(data.draw, 0))
+    assert paragraph_text(p) == _paragraph_text_by_walk(p)
+
+
+def _boundary_by_copy(norm: str, pos: int, level: int) -> str:
+    """unflatten._boundary as it was (the text before the number copied and stripped)."""
+    from authoring import unflatten as U
+
+    before = norm[:pos]
+    stripped = before.rstrip()
+    ends = U._rx()["end"] if level <= 2 else U._rx()["item_end"]
+    if not stripped or ends.fullmatch(stripped[-1]):
+        return "strong"
+    if len(stripped) < len(before) and not stripped[-1].isdigit():
+        return "strong"
+    return "weak" if stripped[-1] in "%％”’》）】」』" else ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="一（）。；：1２²%％”》 \u3000\t\n年是", max_size=20), st.integers(0, 25), st.integers(1, 4))
+def test_the_boundary_before_a_number_is_what_the_copy_found(norm: str, pos: int, level: int) -> None:
+    from authoring import unflatten as U
+
+    pos = min(pos, len(norm))
+    assert U._boundary(norm, pos, level) == _boundary_by_copy(norm, pos, level)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="一二三十（）、．. 1234567890①⑩²年工作", max_size=16))
+def test_a_heading_number_is_what_each_pattern_in_turn_found(text: str) -> None:
+    from authoring import unflatten as U
+
+    norm = normalize_text(text)
+    for pos in range(len(norm)):
+        window = norm[pos:pos + 12]
+        found = next(((level, m) for level, rx in U._rx()["numbering"] if (m := rx.match(window))), None)
+        expected = None if found is None else U._Number(pos, pos + found[1].end(), found[0], U._value(found[1].group()))
+        assert U._number_at(norm, pos) == expected
+
+
+def _retold(raw: bytes, name: str, size: int, crc: int) -> bytes:
+    """The package with `name`'s declared size and CRC rewritten in its central directory entry."""
+    data = bytearray(raw)
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46:central + 46 + int.from_bytes(data[central + 28:central + 30], "little")] != name.encode():
+        central = data.find(b"PK\x01\x02", central + 4)
+    data[central + 16:central + 20] = crc.to_bytes(4, "little")
+    data[central + 24:central + 28] = size.to_bytes(4, "little")
+    return bytes(data)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("shift", [-1, 1, -100])
+def test_an_entry_declaring_another_size_with_its_crc_inflates_as_zipfile_reads_it(method: int, shift: int) -> None:
+    # zipfile reads an entry up to its declared size and checks the CRC of what it read: a
+    # shorter size with the CRC of the shorter bytes reads those bytes. So must the one-call path.
+    import zlib
+
+    body = ("<w:document>" + "法治" * 500 + "</w:document>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as zf:
+        zf.writestr("word/document.xml", body)
+        zf.writestr("[Content_Types].xml", b"<Types/>")
+    size = len(body) + shift
+    raw = _retold(out.getvalue(), "word/document.xml", size, zlib.crc32(body[:size]))
+    assert _inflated(raw, ordinary=True) == _inflated(raw, ordinary=False)
+
+
+@pytest.mark.parametrize("edit, named", [
+    # Values the byte scan does not decode: the tree says which styles are read, and nothing is cut.
+    ((b'w:styleId="Heading2"', b'w:styleId="Heading&#50;"'), {"Heading2"}),
+    ((b'w:styleId="Heading1"', b"w:styleId='Heading1'"), {"Heading1"}),
+    ((b'w:styleId="Title"', b'w:styleId="Ti&#116;le"'), {"Title"}),
+    ((b'w:default="1"', b'w:default = "1"'), set()),
+    ((b'<w:basedOn w:val="Heading1"/>', b'<w:basedOn w:val="Heading&#49;"/>'), {"Heading2"}),
+    ((b'<w:basedOn w:val="Normal"/>', b"<w:basedOn w:val='Heading1'/>"), {"Title"}),
+    # What makes the bytes not plainly tags: a comment, CDATA, a processing instruction, a
+    # w:style inside another, an end tag with space, a w:style of another namespace.
+    ((b"<w:latentStyles", b"<!-- <w:style w:styleId='X'> --><w:latentStyles"), {"Heading1"}),
+    ((b"<w:latentStyles", b"<![CDATA[</w:style>]]><w:latentStyles"), {"Heading1"}),
+    ((b"<w:latentStyles", b"<?pi <w:style?><w:latentStyles"), {"Heading1"}),
+    ((b'<w:name w:val="heading 1"/>', b'<w:name w:val="heading 1"/><w:style w:styleId="In"/>'), {"Heading1"}),
+    ((b"</w:style>", b"</w:style\n>"), {"Heading1"}),
+    ((b"<w:latentStyles", b'<w:style xmlns:w="urn:other" w:styleId="Heading1"/><w:latentStyles'), {"Heading1"}),
+    ((b"<w:latentStyles", b'<w:x><w:style w:styleId="Deep"/></w:x><w:latentStyles'), {"Deep"}),
+    # Broken inside a style nothing reads: refused as the whole part is.
+    ((b'<w:name w:val="Quote"/>', b'<w:name w:val="Quote"><x:undeclared/></w:name>'), {"Heading1"}),
+    ((b'<w:name w:val="Quote"/>', b'<w:name w:val="Quote">'), {"Heading1"}),
+    ((b'<w:name w:val="Quote"/>', b'<w:name w:val="Quote" w:val="again"/>'), {"Heading1"}),
+])
+def test_styles_parts_the_cut_must_not_misread(big_styles: bytes, edit: tuple[bytes, bytes], named: set[str]) -> None:
+    old, new = edit
+    assert old in big_styles
+    _assert_reads_alike(big_styles.replace(old, new, 1), named)

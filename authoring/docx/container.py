@@ -3,8 +3,10 @@ writer for a reference document): not a .doc or PDF in disguise, a zip, not a zi
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
+from typing import Optional
 
 from authoring.errors import InputError
 
@@ -31,7 +33,9 @@ def inflate_docx_container(raw: bytes, name: str) -> dict[str, bytes]:
     """The defences of check_docx_container, keeping what they inflate: every entry's bytes by
     name (a later entry of the same name wins, as in ZipFile.read), so that a reader need not
     inflate the package a second time."""
-    return _inflate_bounded(raw, name, _checked_infos(raw, name), keep=True)
+    infos = _checked_infos(raw, name)
+    blobs = _inflate_ordinary(raw, name, infos)
+    return blobs if blobs is not None else _inflate_bounded(raw, name, infos, keep=True)
 
 
 def _checked_infos(raw: bytes, name: str) -> list[zipfile.ZipInfo]:
@@ -97,3 +101,86 @@ def _inflate_bounded(raw: bytes, name: str, infos: list[zipfile.ZipInfo], *, kee
         # RuntimeError: zipfile's "File is encrypted" for an entry the flags above did not mark.
         raise InputError("压缩包内容与其声明的大小或校验值不符（文件已损坏或疑似压缩炸弹），拒绝读取", file=name) from e
     return blobs
+
+
+# A local file header (zipfile's structFileHeader): signature, versions, flags, method, time,
+# date, CRC, sizes, then the lengths of the name and of the extra field.
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_SIGNATURE = b"PK\x03\x04"  # zipfile.stringFileHeader
+_UTF8_NAME = 0x800
+_IRREGULAR_FLAGS = 0x1 | 0x20 | 0x40  # encrypted, compressed patched data, strong encryption
+
+
+def _inflate_ordinary(raw: bytes, name: str, infos: list[zipfile.ZipInfo]) -> Optional[dict[str, bytes]]:
+    """What _inflate_bounded(keep=True) returns, for a package whose every entry is ordinary
+    (stored or deflated, its local header agreeing with the central directory, inflating to
+    exactly its declared size and CRC in one bounded call): about ten times cheaper than
+    zipfile's chunked reads. None as soon as an entry is anything else: _inflate_bounded then
+    reads the package from its first entry and words whatever is wrong. The DTD refusal is the
+    same: entries are taken in the same order and an entry is only scanned once it is known to
+    inflate cleanly (the chunked scan, with its overlap, finds exactly what a whole scan finds)."""
+    blobs: dict[str, bytes] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        data = _ordinary_entry(raw, info)
+        if data is None:
+            return None
+        if info.filename.lower().endswith(_XML_SUFFIXES) and _has_doctype(data):
+            raise InputError(f"文件中的 {info.filename} 含有 DTD（<!DOCTYPE>），Word 保存的文件不会有这种内容，"
+                             "文件可能被改动过，拒绝读取；请在 Word 中打开后另存为 .docx", file=name)
+        blobs[info.filename] = data
+    return blobs
+
+
+def _has_doctype(data: bytes) -> bool:
+    """Whether any of _DOCTYPE is in `data`. The UTF-16 spellings hold a zero byte, which UTF-8
+    XML never does; "!" is rare in XML (Chinese text writes ！), so each one is looked at
+    (memchr) instead of searching for a pattern starting with the commonest byte, "<"."""
+    if b"\0" in data:
+        return any(d in data for d in _DOCTYPE)
+    at = data.find(b"!")
+    while at != -1:
+        if data.startswith(b"<!DOCTYPE", at - 1) and at > 0:
+            return True
+        at = data.find(b"!", at + 1)
+    return False
+
+
+def _ordinary_entry(raw: bytes, info: zipfile.ZipInfo) -> Optional[bytes]:
+    # The checks of ZipFile.open and ZipExtFile, for the ordinary case only.
+    if info.flag_bits & _IRREGULAR_FLAGS or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    offset = info.header_offset
+    header = raw[offset:offset + _LOCAL.size]
+    if len(header) != _LOCAL.size:
+        return None
+    fields = _LOCAL.unpack(header)
+    if fields[0] != _LOCAL_SIGNATURE:
+        return None
+    name_len, extra_len = fields[-2], fields[-1]
+    start = offset + _LOCAL.size
+    try:
+        local_name = raw[start:start + name_len].decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if local_name != info.orig_filename:
+        return None
+    start += name_len + extra_len
+    packed = raw[start:start + info.compress_size]
+    if len(packed) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = packed if info.compress_size == info.file_size else b""
+        if len(data) != info.file_size:
+            return None
+    else:
+        inflater = zlib.decompressobj(-15)
+        try:
+            # At most one byte beyond the declared size: a lying entry costs no more memory.
+            data = inflater.decompress(packed, info.file_size + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof or inflater.unconsumed_tail or inflater.unused_data or len(data) != info.file_size:
+            return None
+    return data if zlib.crc32(data) == info.CRC else None

@@ -3,10 +3,11 @@
 `authoring check` of a folder of Word files spent most of its time in python-docx's object
 model: `Paragraph.style` scans every style of the document for each paragraph without a named
 style, and the package is inflated twice (once by the container defences, once by python-docx).
-Here the package is inflated once (container.inflate_docx_container), walked by python-docx's
-own package reader (the same parts, content types, relationships and errors), every part
-python-docx would parse is parsed by python-docx's own parser, and the styles are resolved once
-per document.
+Here the package is inflated once (container.inflate_docx_container), walked as python-docx's
+package reader walks it (the same parts, content types and relationships, the same failures),
+every part python-docx would parse is parsed with python-docx's parser options into plain lxml
+trees (stylespart.py; a big styles part is built only where anything reads it), the styles are
+resolved once per document, and python-docx is not imported at all.
 
 The result must be exactly what reader.py reads through python-docx (the general path): the
 same paragraphs, numbers, style hints, tables and layout facts. So this module *declines*
@@ -14,16 +15,21 @@ same paragraphs, numbers, style hints, tables and layout facts. So this module *
 a package python-docx would refuse or repair, a style table that would make python-docx raise,
 an unusual relationship — and mirrors python-docx only on the ordinary ground in between.
 tests/test_docx_fast.py pins that both paths agree on every document the tests make, the
-corpus, the bad inputs and generated documents with odd styles, sections and footers.
+corpus, the bad inputs and generated documents with odd styles, sections, footers, content
+types and relationships.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any, Callable, Optional
+
+from lxml import etree
 
 from authoring.blocks import Block, Table
 from authoring.docx.container import inflate_docx_container
 from authoring.docx.lists import ListNumbers
+from authoring.docx.stylespart import parse, read_styles
 from authoring.docx.schema import R, W
 
 _W = f"{{{W}}}"
@@ -53,40 +59,32 @@ class Declined(Exception):
     """This document is not one the fast path mirrors exactly: read it the general way."""
 
 
-class _Blobs:
-    """python-docx's physical package reader (opc/phys_pkg.py _ZipPkgReader), serving the
-    parts inflated once by the container defences."""
-
-    def __init__(self, blobs: dict[str, bytes]) -> None:
-        self._blobs = blobs
-
-    def blob_for(self, pack_uri: Any) -> bytes:
-        return self._blobs[pack_uri.membername]  # KeyError, as ZipFile.read
-
-    @property
-    def content_types_xml(self) -> bytes:
-        from docx.opc.packuri import CONTENT_TYPES_URI
-
-        return self.blob_for(CONTENT_TYPES_URI)
-
-    def rels_xml_for(self, source_uri: Any) -> Optional[bytes]:
-        try:
-            return self.blob_for(source_uri.rels_uri)
-        except KeyError:
-            return None
-
-    def close(self) -> None:
-        pass
-
-
 class _Part:
     """One loaded part: content type, its parsed root (XML parts only) and its relationships
-    by rId (internal: target part name; external: None), in python-docx's dict order."""
+    by rId (internal: target part name; external: None), in python-docx's dict order. A
+    styles part is parsed when the document has been (FastDocument), the others at once."""
 
-    def __init__(self, content_type: str, element: Any, rels: dict[str, tuple[str, Optional[str]]]) -> None:
+    def __init__(self, content_type: Optional[str], blob: bytes, xml: bool,
+                 rels: dict[str, tuple[str, Optional[str]]]) -> None:
         self.content_type = content_type
-        self.element = element
+        self.blob = blob
+        self.xml = xml
         self.rels = rels
+        self._element: Any = None
+        if xml and content_type != CT_STYLES:
+            self._element = parse(blob)
+
+    @property
+    def element(self) -> Any:
+        if self.xml and self._element is None:
+            self._element = parse(self.blob)
+        return self._element
+
+    def parse_styles(self, wanted: set[str]) -> Any:
+        """The styles part's root, read as parse() reads it wherever anything reads it (stylespart.py)."""
+        if self._element is None:
+            self._element = read_styles(self.blob, wanted)
+        return self._element
 
 
 class FastDocument:
@@ -100,16 +98,28 @@ class FastDocument:
         if self.root.tag != f"{_W}document" or body is None:
             raise Declined("no w:document/w:body")
         self.body = body
-        self.element = self.root  # as python-docx's Document.element (its .body is the w:body)
         styles = self._related(self.main, RT_STYLES)
         if styles is None or styles.content_type != CT_STYLES:
             raise Declined("styles part missing or odd")  # python-docx would make a default one
-        self.styles_element = styles.element
+        self.styles_element = styles.parse_styles(self._styles_named())
+        for part in parts.values():
+            part.element  # every XML part parses, as python-docx parses them all on opening
         settings = self._related(self.main, RT_SETTINGS)
         if settings is None or settings.content_type != CT_SETTINGS:
             raise Declined("settings part missing or odd")
         self.settings_element = settings.element
         self.style_table = _StyleTable(self.styles_element)
+
+    def _styles_named(self) -> set[str]:
+        """The style ids the document's paragraphs and its numbering name (all that the fast
+        path and ListNumbers look up by id, besides the default styles and w:basedOn)."""
+        named = {v for el in self.root.iter(f"{_W}pStyle") if (v := el.get(f"{_W}val")) is not None}
+        try:
+            numbering = self.numbering_element
+        except (LookupError, AttributeError):
+            return named
+        links = numbering.iter(f"{_W}numStyleLink", f"{_W}styleLink")
+        return named | {v for el in links if (v := el.get(f"{_W}val")) is not None}
 
     # -- relationships, as python-docx's Part.part_related_by -------------------------------------
 
@@ -160,34 +170,81 @@ def open_fast(raw: bytes, name: str) -> Optional[FastDocument]:
 
 
 def _load(blobs: dict[str, bytes]) -> FastDocument:
-    from docx.opc.packuri import PACKAGE_URI
-    from docx.opc.pkgreader import PackageReader, _ContentTypeMap
-    from docx.oxml.parser import parse_xml
+    # python-docx's PackageReader.from_file and PartFactory (opc/pkgreader.py, docx/__init__.py),
+    # on plain lxml trees: the same [Content_Types].xml look-ups (case-insensitive), the same
+    # walk of the relationships from the package's (depth first, each part once), the same
+    # parts parsed, with python-docx's parser options. Where python-docx raises, this raises
+    # too (open_fast then declines).
+    types = parse(blobs["[Content_Types].xml"])
+    overrides: dict[str, Optional[str]] = {}
+    defaults: dict[str, Optional[str]] = {}
+    for o in types.iterfind(_CT_OVERRIDE):
+        overrides[o.get("PartName").lower()] = o.get("ContentType")
+    for d in types.iterfind(_CT_DEFAULT):
+        defaults[d.get("Extension").lower()] = d.get("ContentType")
 
-    phys = _Blobs(blobs)
-    content_types = _ContentTypeMap.from_xml(phys.content_types_xml)
-    pkg_srels = PackageReader._srels_for(phys, PACKAGE_URI)
-    sparts = PackageReader._load_serialized_parts(phys, pkg_srels, content_types)
+    def content_type(partname: str) -> Optional[str]:
+        if partname.lower() in overrides:
+            return overrides[partname.lower()]
+        ext = posixpath.splitext(partname)[1]
+        ext = ext[1:] if ext.startswith(".") else ext
+        if ext.lower() in defaults:
+            return defaults[ext.lower()]
+        raise KeyError(f"no content type for partname '{partname}' in [Content_Types].xml")
+
+    package_rels = _srels(blobs, "/")
     parts: dict[str, _Part] = {}
-    for spart in sparts:
-        xml = spart.content_type in XML_PARTS and spart.reltype != RT_IMAGE
-        element = parse_xml(spart.blob) if xml else None
-        parts[str(spart.partname)] = _Part(spart.content_type, element, _rels(spart.srels))
-    main = [target for rtype, target in _rels(pkg_srels).values() if rtype == RT_OFFICE_DOCUMENT]
+    todo = [iter(package_rels)]  # python-docx's recursive walk, with a stack
+    while todo:
+        srel = next(todo[-1], None)
+        if srel is None:
+            todo.pop()
+            continue
+        reltype, partname = srel[1], srel[2]
+        if partname is None or partname in parts:
+            continue
+        part_rels = _srels(blobs, partname)
+        blob = blobs[partname[1:]]
+        ctype = content_type(partname)
+        xml = ctype in XML_PARTS and reltype != RT_IMAGE
+        parts[partname] = _Part(ctype, blob, xml, _rels(part_rels))
+        todo.append(iter(part_rels))
+    main = [target for rtype, target in _rels(package_rels).values() if rtype == RT_OFFICE_DOCUMENT]
     if len(main) != 1 or main[0] is None or parts[main[0]].content_type != CT_DOCUMENT:
         raise Declined("main document")
     return FastDocument(parts, main[0])
 
 
-def _rels(srels: Any) -> dict[str, tuple[str, Optional[str]]]:
+_CT_OVERRIDE = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
+_CT_DEFAULT = "{http://schemas.openxmlformats.org/package/2006/content-types}Default"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# One relationship: (rId, type, target part name or None when external).
+_SRel = tuple[Optional[str], Optional[str], Optional[str]]
+
+
+def _srels(blobs: dict[str, bytes], source: str) -> list[_SRel]:
+    """The relationships of the part `source` (python-docx's _SerializedRelationships)."""
+    base, filename = posixpath.split(source)
+    xml = blobs.get(posixpath.join(base, "_rels", f"{filename}.rels")[1:])
+    if xml is None:
+        return []
+    out: list[_SRel] = []
+    for rel in parse(xml).iterfind(_RELATIONSHIP):
+        external = rel.get("TargetMode", "Internal") == "External"
+        target = None if external else posixpath.abspath(posixpath.join(base, rel.get("Target")))
+        out.append((rel.get("Id"), rel.get("Type"), target))
+    return out
+
+
+def _rels(srels: list[_SRel]) -> dict[str, tuple[str, Optional[str]]]:
     # As python-docx's _Relationships: keyed by rId, in the order of the .rels part.
     out: dict[str, tuple[str, Optional[str]]] = {}
-    for srel in srels:
-        if srel.rId in out:
+    for rid, reltype, target in srels:
+        if rid in out or rid is None or reltype is None:
             # python-docx keeps the first internal target of a repeated rId apart from the
-            # relationship that replaced it: not mirrored here.
+            # relationship that replaced it: not mirrored here (nor rels without Id or Type).
             raise Declined("repeated rId")
-        out[srel.rId] = (srel.reltype, None if srel.is_external else str(srel.target_partname))
+        out[rid] = (reltype, target)
     return out
 
 
@@ -333,7 +390,7 @@ class _Element:
 def docx_layout(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, Any]:
     """reader.docx_layout of the same document: page, fonts, footer. Raises Declined where
     python-docx would raise (the general path then says why)."""
-    sectprs = doc.root.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr")  # python-docx's w: map
+    sectprs = doc.root.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr", namespaces={"w": W})
     if not sectprs:
         raise Declined("no section")
     sec = sectprs[0]
@@ -341,22 +398,43 @@ def docx_layout(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str
 
 
 def _page(sec: Any, reader: Any) -> dict[str, Any]:
-    from docx.oxml.simpletypes import ST_SignedTwipsMeasure, ST_TwipsMeasure
-
-    def attr(child: str, name: str, kind: Any) -> Any:
+    def attr(child: str, name: str, kind: Callable[[str], int]) -> Any:
         el = sec.find(f"{_W}{child}")
         value = el.get(f"{_W}{name}") if el is not None else None
-        return None if value is None else kind.from_xml(value)
+        return None if value is None else kind(value)
 
     return {
-        "width_mm": reader._mm(attr("pgSz", "w", ST_TwipsMeasure)),
-        "height_mm": reader._mm(attr("pgSz", "h", ST_TwipsMeasure)),
-        "top_mm": reader._mm(attr("pgMar", "top", ST_SignedTwipsMeasure)),
-        "bottom_mm": reader._mm(attr("pgMar", "bottom", ST_SignedTwipsMeasure)),
-        "left_mm": reader._mm(attr("pgMar", "left", ST_TwipsMeasure)),
-        "right_mm": reader._mm(attr("pgMar", "right", ST_TwipsMeasure)),
-        "footer_mm": reader._mm(attr("pgMar", "footer", ST_TwipsMeasure)),
+        "width_mm": reader._mm(attr("pgSz", "w", _twips)),
+        "height_mm": reader._mm(attr("pgSz", "h", _twips)),
+        "top_mm": reader._mm(attr("pgMar", "top", _signed_twips)),
+        "bottom_mm": reader._mm(attr("pgMar", "bottom", _signed_twips)),
+        "left_mm": reader._mm(attr("pgMar", "left", _twips)),
+        "right_mm": reader._mm(attr("pgMar", "right", _twips)),
+        "footer_mm": reader._mm(attr("pgMar", "footer", _twips)),
     }
+
+
+# python-docx's ST_TwipsMeasure, ST_SignedTwipsMeasure and ST_UniversalMeasure
+# (oxml/simpletypes.py convert_from_xml, in EMU), so that reading a file does not import
+# python-docx (a tenth of a second of every `authoring check`).
+_EMU_PER_TWIP = 635
+_EMU_PER_UNIT = {"mm": 36000, "cm": 360000, "in": 914400, "pt": 12700, "pc": 152400, "pi": 152400}
+
+
+def _universal(value: str) -> int:
+    return int(round(float(value[:-2]) * _EMU_PER_UNIT[value[-2:]]))
+
+
+def _twips(value: str) -> int:
+    if "i" in value or "m" in value or "p" in value:
+        return _universal(value)
+    return int(int(value) * _EMU_PER_TWIP)
+
+
+def _signed_twips(value: str) -> int:
+    if "i" in value or "m" in value or "p" in value:
+        return _universal(value)
+    return int(int(round(float(value))) * _EMU_PER_TWIP)
 
 
 def _fonts(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, dict[str, Any]]:
@@ -406,8 +484,6 @@ def _effective(run: Any, chain: list[Any], defaults: Any, getter: Callable[[Any]
 
 
 def _footer(doc: FastDocument, sec: Any) -> dict[str, Any]:
-    from lxml import etree
-
     odd_even = doc.settings_element.find(f"{_W}evenAndOddHeaders") is not None
     footer_xml = ""
     for kind in ("default", "even"):
