@@ -40,6 +40,7 @@ def _rx() -> dict[str, Any]:
     closers = "|".join(sorted(map(re.escape, run["heading_closers"]), key=len, reverse=True))
     return {
         "numbering": [(n["level"], re.compile(n["pattern"])) for n in data["numbering"]],
+        "any_number": _first_of([n["pattern"] for n in data["numbering"]]),
         "end": re.compile(run["sentence_end"]),
         "item_end": re.compile(run["item_end"]),
         "max_gap": int(data["max_heading_chars"]),
@@ -229,13 +230,32 @@ class _Number:
 def _number_at(norm: str, pos: int) -> Optional[_Number]:
     """The heading number (一、 （一） 1. （1） ①) starting at `pos`, with its level and value."""
     window = norm[pos:pos + 12]
-    for level, rx in _rx()["numbering"]:
-        m = rx.match(window)
+    first = _rx()["any_number"]
+    if first is not None and first.match(window) is None:
+        return None  # one match tells whether any pattern matches (at most places: none)
+    return _number_in(window, pos)
+
+
+def _number_in(window: str, pos: int) -> Optional[_Number]:
+    for level, pattern in _rx()["numbering"]:
+        m = pattern.match(window)
         if m:
             return _Number(pos, pos + m.end(), level, _value(m.group()))
     return None
 
 
+def _first_of(patterns: list[str]) -> Optional[re.Pattern[str]]:
+    """One expression matching where any of `patterns` matches (None when they cannot be joined:
+    a group referred to by number, flags of their own)."""
+    if any(re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:
+        return None
+
+
+@lru_cache(maxsize=4096)
 def _value(number: str) -> int:
     circled = [c for c in number if c in _CIRCLED]
     if circled:
@@ -252,14 +272,16 @@ def _value(number: str) -> int:
 def _boundary(norm: str, pos: int, level: int) -> str:
     """What stands before a number at `pos`: "strong" (the start, a sentence end, a space),
     "weak" (a mark that ends a phrase: 100%(八)、……”（二）) or "" (running text)."""
-    before = norm[:pos]
-    stripped = before.rstrip()
+    # norm[:pos].rstrip() without copying the text before (a long paragraph has many numbers).
+    last = pos
+    while last > 0 and norm[last - 1].isspace():
+        last -= 1
     ends = _rx()["end"] if level <= 2 else _rx()["item_end"]
-    if not stripped or ends.fullmatch(stripped[-1]):
+    if last == 0 or ends.fullmatch(norm[last - 1]):
         return "strong"
-    if len(stripped) < len(before) and not stripped[-1].isdigit():
+    if last < pos and not norm[last - 1].isdigit():
         return "strong"
-    return "weak" if stripped[-1] in "%％”’》）】」』" else ""
+    return "weak" if norm[last - 1] in "%％”’》）】」』" else ""
 
 
 class _Sequence:
@@ -306,11 +328,15 @@ def _numbers(norm: str) -> list[_Number]:
     first = _number_at(norm, 0)
     if first is not None:
         seq.take(first)  # a line may open anywhere in the sequence ("三、存在的问题……")
+    any_number = _rx()["any_number"]
     for m in _NUMBER_START.finditer(norm, 1):
         pos = m.start()
         if norm[pos - 1].isdigit():
             continue
-        n = _number_at(norm, pos)
+        window = norm[pos:pos + 12]  # _number_at, inline: this runs for every candidate place
+        if any_number is not None and any_number.match(window) is None:
+            continue
+        n = _number_in(window, pos)
         if n is not None and seq.follows(n, norm):
             seq.take(n)
             out.append(n)
