@@ -173,7 +173,7 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
     at_head = True
     # After the last numbered line the page footer starts: the tail patterns deal with it.
     numbered = [n for n, it in enumerate(items)
-                if it.table is None and any(rx.match(normalize_text(it.text)) for _, rx in patterns()["numbering"])]
+                if it.table is None and unflatten.opens_numbered(normalize_text(it.text))]
     footer = numbered[-1] if numbered else len(items)
     for n, it in enumerate(items):
         if it.table is not None:
@@ -235,7 +235,7 @@ def _drop_tail(body: list[_Item], chrome: list[str]) -> list[_Item]:
     pat = patterns()
     last_heading = -1
     for i, it in enumerate(body):
-        if it.table is None and any(rx.match(normalize_text(it.text)) for _, rx in pat["numbering"]):
+        if it.table is None and unflatten.opens_numbered(normalize_text(it.text)):
             last_heading = i
     cut = len(body)
     for i in range(last_heading + 1, len(body)):
@@ -256,7 +256,7 @@ def _drop_link_run(body: list[_Item], chrome: list[str]) -> list[_Item]:
         t = it.text
         if it.table is not None or len(t) > pat["link_max"] or re.search(r"[。，；！？]", normalize_text(t)):
             break
-        if is_date(t) or is_agency_line(t) or it.hint or any(rx.match(normalize_text(t)) for _, rx in pat["numbering"]):
+        if is_date(t) or is_agency_line(t) or it.hint or unflatten.opens_numbered(normalize_text(t)):
             break
         i -= 1
     if len(body) - i >= pat["link_run"]:

@@ -236,6 +236,14 @@ def _number_at(norm: str, pos: int) -> Optional[_Number]:
     return _number_in(window, pos)
 
 
+def opens_numbered(norm: str) -> bool:
+    """Whether a heading number (any of headings.yaml's numbering patterns) opens `norm`."""
+    first = _rx()["any_number"]
+    if first is not None:
+        return first.match(norm) is not None
+    return any(rx.match(norm) for _, rx in _rx()["numbering"])
+
+
 def _number_in(window: str, pos: int) -> Optional[_Number]:
     for level, pattern in _rx()["numbering"]:
         m = pattern.match(window)

@@ -754,3 +754,13 @@ def test_styles_parts_the_cut_must_not_misread(big_styles: bytes, edit: tuple[by
     old, new = edit
     assert old in big_styles
     _assert_reads_alike(big_styles.replace(old, new, 1), named)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二三十（）、．. 1234567890①⑩²年工作", max_size=16))
+def test_a_line_opens_numbered_where_a_pattern_matches(text: str) -> None:
+    from authoring import unflatten as U
+    from authoring.lines import patterns
+
+    norm = normalize_text(text)
+    assert U.opens_numbered(norm) == any(rx.match(norm) for _, rx in patterns()["numbering"])

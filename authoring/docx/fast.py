@@ -338,6 +338,7 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
     items: list[tuple[int, str, str, Optional[Table]]] = []
     numbers = ListNumbers(_ListSource(doc))
     styles = doc.style_table
+    hints: dict[Any, str] = {}  # by style element: most paragraphs share a few styles
     number = 0
     for element in doc.body.iterchildren():
         tag = element.tag
@@ -348,7 +349,10 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
             if tag != _P:
                 raise Declined("a p of another namespace")
             number += 1
-            hint = style_hint(style_name(styles.paragraph_style(element)) or "")
+            style = styles.paragraph_style(element)
+            hint = hints.get(style)
+            if hint is None:
+                hint = hints[style] = style_hint(style_name(style) or "")
             items.append((number, numbers.label(element) + paragraph_text(element), hint, None))
         elif local == "tbl":
             if tag != _TBL:
@@ -442,6 +446,7 @@ def _fonts(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, dic
     rpr_default = doc.styles_element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
     styles = doc.style_table
     counts: dict[str, dict[tuple[Optional[str], Optional[float]], list[int]]] = {}
+    chained: dict[tuple[Any, Any], Any] = {}
     number = 0
     for element in doc.body.iterchildren():
         if element.tag != _P:
@@ -453,9 +458,10 @@ def _fonts(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, dic
         run = next((r for r in element.iterchildren(f"{_W}r") if _has_text(r)), None)
         if run is None:
             continue
-        chain = styles.chain(styles.paragraph_style(element))
-        key = (_effective(run, chain, rpr_default, reader._east_asia),
-               _effective(run, chain, rpr_default, reader._size))
+        style = styles.paragraph_style(element)
+        rpr = run.find(f"{_W}rPr")
+        key = (_effective(rpr, style, styles, rpr_default, reader._east_asia, chained),
+               _effective(rpr, style, styles, rpr_default, reader._size, chained))
         counts.setdefault(role, {}).setdefault(key, []).append(number)
     fonts: dict[str, dict[str, Any]] = {}
     for role, by_key in counts.items():
@@ -472,15 +478,22 @@ def _has_text(run: Any) -> bool:
     return False
 
 
-def _effective(run: Any, chain: list[Any], defaults: Any, getter: Callable[[Any], Any]) -> Optional[Any]:
-    value = getter(run.find(f"{_W}rPr"))
+def _effective(rpr: Any, style: Any, styles: _StyleTable, defaults: Any, getter: Callable[[Any], Any],
+               chained: dict[tuple[Any, Any], Any]) -> Optional[Any]:
+    # Word's order (reader._effective): the run's own properties, then the paragraph style and
+    # those it is based on (the same for every paragraph of the style: found once), the defaults.
+    value = getter(rpr)
     if value is not None:
         return value
-    for style in chain:
-        value = getter(style.find(f"{_W}rPr"))
-        if value is not None:
-            return value
-    return getter(defaults)
+    key = (style, getter)
+    if key not in chained:
+        found = None
+        for st_ in styles.chain(style):
+            found = getter(st_.find(f"{_W}rPr"))
+            if found is not None:
+                break
+        chained[key] = found if found is not None else getter(defaults)
+    return chained[key]
 
 
 def _footer(doc: FastDocument, sec: Any) -> dict[str, Any]:
