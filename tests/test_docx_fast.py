@@ -764,3 +764,31 @@ def test_a_line_opens_numbered_where_a_pattern_matches(text: str) -> None:
 
     norm = normalize_text(text)
     assert U.opens_numbered(norm) == any(rx.match(norm) for _, rx in patterns()["numbering"])
+
+
+def _numbered_style(sid: str, num_id: str) -> Callable[[Any], None]:
+    def edit(root: Any) -> None:
+        st_ = _style(root, sid)
+        if st_ is None:
+            return
+        ppr = st_.find(f"{_W}pPr")
+        if ppr is None:
+            ppr = etree.SubElement(st_, f"{_W}pPr")
+        numpr = etree.SubElement(ppr, f"{_W}numPr")
+        etree.SubElement(numpr, f"{_W}numId").set(f"{_W}val", num_id)
+    return edit
+
+
+@pytest.mark.parametrize("edits", [
+    # The default paragraph style numbered: every paragraph without a style of its own draws the
+    # number (ListNumbers' default is the first style marked default, python-docx's the last).
+    [_numbered_style("Normal", "9")],
+    [_numbered_style("Normal", "9"), _style_edit("default", "Heading1", "1")],
+    [_numbered_style("Heading1", "8"), _style_edit("default", "Heading1", "true"), _style_edit("default", "Normal", "0")],
+    [_numbered_style("Title", "7"), _style_edit("default", "Title", "on")],
+])
+def test_numbering_drawn_from_the_default_style(bases: list[bytes], edits: list[Callable[[Any], None]]) -> None:
+    for base in bases[1:]:  # python-docx's template: a numbering part
+        raw = _edit(base, {"word/styles.xml": lambda root: [e(root) for e in edits]})
+        quick, general, took = both_ways(raw)
+        assert quick == general and took

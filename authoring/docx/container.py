@@ -44,13 +44,14 @@ def _checked_infos(raw: bytes, name: str) -> list[zipfile.ZipInfo]:
         raise InputError("这是旧版 Word（.doc）文件，不是 .docx；请在 Word 中“另存为”Word 文档（.docx）", file=name)
     if head.startswith(b"%PDF"):
         raise InputError("这是 PDF 文件，扩展名却是 .docx；请提供 Word 原文件", file=name)
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise InputError("不是有效的 .docx 文件（文件已损坏或不是 Word 文档）", file=name)
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, OSError) as e:
+        # is_zipfile asks only for the end record, which ZipFile reads first: asked once it fails.
+        if not zipfile.is_zipfile(io.BytesIO(raw)):
+            raise InputError("不是有效的 .docx 文件（文件已损坏或不是 Word 文档）", file=name) from None
         raise InputError("不是有效的 .docx 文件（压缩包已损坏）", file=name) from e
     total = sum(i.file_size for i in infos)
     if total > MAX_DOCX_UNPACKED:

@@ -260,6 +260,9 @@ class _StyleTable:
     def __init__(self, styles: Any) -> None:
         self.by_id: dict[str, Any] = {}
         self.types: dict[Any, Optional[str]] = {}
+        # ListNumbers' default (lists.py _load_styles): the first paragraph style with an id whose
+        # w:default is 1, true or on.
+        self.list_default = ""
         default = None
         for st in styles.iterchildren(_STYLE):
             kind = st.get(f"{_W}type")
@@ -269,6 +272,8 @@ class _StyleTable:
             sid = st.get(f"{_W}styleId")
             if sid is not None:
                 self.by_id.setdefault(sid, st)
+                if kind == "paragraph" and not self.list_default and st.get(f"{_W}default") in ("1", "true", "on"):
+                    self.list_default = sid
             if kind == "paragraph":
                 flag = st.get(f"{_W}default")
                 if flag is not None and flag not in _ON_OFF:
@@ -336,7 +341,7 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
     """reader.document_items of the same document, read from the parsed parts (the reader's
     own paragraph_text, style_hint and table_rows passed in, so that both paths share them)."""
     items: list[tuple[int, str, str, Optional[Table]]] = []
-    numbers = ListNumbers(_ListSource(doc))
+    numbers = ListNumbers(_ListSource(doc), (doc.style_table.by_id, doc.style_table.list_default))
     styles = doc.style_table
     hints: dict[Any, str] = {}  # by style element: most paragraphs share a few styles
     number = 0

@@ -100,7 +100,7 @@ class ListNumbers:
     using a level restarts the deeper ones. Anything missing or malformed gives no number, never
     an error."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, styles: Optional[tuple[dict[str, Any], str]] = None) -> None:
         self._document = document
         self._styles_loaded = False
         self._numbering_loaded = False
@@ -112,6 +112,9 @@ class ListNumbers:
         self._levels: dict[int, Optional[tuple[int, dict[int, _Level]]]] = {}
         self._counts: dict[int, dict[int, int]] = {}
         self._seen: set[tuple[int, int]] = set()
+        if styles is not None:  # what _load_styles finds, found by a reader that walked the styles already
+            self._styles, self._default_style = styles
+            self._styles_loaded = True
 
     def label(self, p: Any) -> str:
         """The number Word shows before this paragraph ("一、", "（二）", "3."), or ""."""

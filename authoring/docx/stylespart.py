@@ -53,9 +53,12 @@ def parses_cleanly(blob: bytes) -> bool:
     return len(parser.error_log) == 0
 
 
-# A w:style start tag (attributes as XML writes them: a ">" may stand inside a quoted value).
-_START = re.compile(rb"""<w:style((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
-_ID = re.compile(rb"""\sw:styleId\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# A w:style start tag (attributes as XML writes them: a ">" may stand inside a quoted value), its
+# w:styleId (group 1 or 2) and w:default (group 3) as the bytes spell them; group 4 "/" if empty.
+_QUOTED = rb"""(?:"[^"]*"|'[^']*')"""
+_START = re.compile(rb"""<w:style(?:\s+w:styleId\s*=\s*(?:"([^"]*)"|'([^']*)')|(\s+w:default\s*=\s*""" + _QUOTED
+                    + rb")|\s+[^\s=/>]+\s*=\s*" + _QUOTED + rb")*\s*(/?)>")
+_END = re.compile(rb"</w:style\s*>")
 _BASED_ON = re.compile(rb"""<w:basedOn\s[^>]*?w:val\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 # Below this a styles part parses whole in a fraction of a millisecond (the lean styles of a
@@ -70,12 +73,12 @@ class _Segment:
     __slots__ = ("start", "tag_end", "end", "empty", "sid", "default")
 
     def __init__(self, match: "re.Match[bytes]", end: int) -> None:
-        self.start, self.tag_end, self.end = match.start(), match.end(), end
-        self.empty = bool(match.group(2))
-        attrs = match.group(1)
-        sid = _ID.search(attrs) if b"styleId" in attrs else None
-        self.sid = None if sid is None else (sid.group(1) or sid.group(2) or b"").decode("utf-8", "replace")
-        self.default = b"default" in attrs
+        self.start, self.tag_end = match.span()
+        self.end = end
+        self.empty = bool(match.group(4))
+        sid = match.group(1) if match.group(1) is not None else match.group(2)
+        self.sid = None if sid is None else sid.decode("utf-8", "replace")
+        self.default = match.group(3) is not None
 
 
 def read_styles(blob: bytes, named: set[str]) -> Any:
@@ -124,16 +127,19 @@ def _ordinary(blob: bytes) -> bool:
 
 def _segments(blob: bytes) -> list[_Segment]:
     out: list[_Segment] = []
+    end = -1
+    close = _END.search
     for m in _START.finditer(blob):
-        if out and m.start() < out[-1].end:
+        start, tag_end = m.span()
+        if start < end:
             return []  # a w:style inside a w:style: not cut
-        end = m.end()
-        if not m.group(2):
-            close = blob.find(b"</w:style", end)  # the first end tag closes it: none starts inside
-            gt = blob.find(b">", close) if close != -1 else -1
-            if gt == -1 or blob[close + 9:gt].strip():
+        if m.group(4):
+            end = tag_end
+        else:
+            found = close(blob, tag_end)  # the first end tag closes it: none starts inside
+            if found is None:
                 return []
-            end = gt + 1
+            end = found.end()
         out.append(_Segment(m, end))
     # Every "<w:style" of a well-formed part is a start tag _START matches (checked before
     # the cut is used), so none is missed.
