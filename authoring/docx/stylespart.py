@@ -8,7 +8,7 @@ it broken: so must the fast path) by libxml2 without building a tree — the sam
 time — and only the styles anything can look at are built whole: those named by the document's
 paragraphs or its numbering, the default styles, and those they are based on. The others keep
 their start tag (id, type, default: what the style table reads of every style) and lose their
-content. Wherever the bytes are not plainly ordinary (comments, processing instructions, CDATA,
+content, as does w:latentStyles (the style gallery's entries: nothing here reads them). Wherever the bytes are not plainly ordinary (comments, processing instructions, CDATA,
 an encoding other than UTF-8, a w:style not a child of w:styles, a style read that was cut), the
 part is parsed whole, as before; tests/test_docx_fast.py holds the two readings equal.
 """
@@ -23,6 +23,7 @@ from authoring.docx.schema import W
 
 _W = f"{{{W}}}"
 _STYLE = f"{_W}style"
+_LATENT_TAG = f"{_W}latentStyles"
 
 # python-docx's parser options (oxml/parser.py), without its custom element classes: the same
 # trees, cheaper to walk.
@@ -59,6 +60,8 @@ _QUOTED = rb"""(?:"[^"]*"|'[^']*')"""
 _START = re.compile(rb"""<w:style(?:\s+w:styleId\s*=\s*(?:"([^"]*)"|'([^']*)')|(\s+w:default\s*=\s*""" + _QUOTED
                     + rb")|\s+[^\s=/>]+\s*=\s*" + _QUOTED + rb")*\s*(/?)>")
 _END = re.compile(rb"</w:style\s*>")
+_LATENT = re.compile(rb"<w:latentStyles(?:\s+[^\s=/>]+\s*=\s*" + _QUOTED + rb")*\s*(/?)>")
+_LATENT_END = re.compile(rb"</w:latentStyles\s*>")
 _BASED_ON = re.compile(rb"""<w:basedOn\s[^>]*?w:val\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 # Below this a styles part parses whole in a fraction of a millisecond (the lean styles of a
@@ -99,15 +102,40 @@ def _reduced(blob: bytes, named: set[str]) -> Optional[Any]:
         return None
     if not parses_cleanly(blob):
         return None  # broken somewhere: parse() raises as python-docx does
+    cuts = [(seg.tag_end, seg.end) for seg, kept in zip(segments, keep) if not kept and not seg.empty]
+    latent = _latent(blob, segments)
+    if latent is not None:
+        cuts = sorted(cuts + [latent])
     pieces, cursor = [], 0
-    for seg, kept in zip(segments, keep):
-        if kept or seg.empty:
-            continue
-        pieces += [blob[cursor:seg.tag_end - 1], b"/>"]
-        cursor = seg.end
+    for tag_end, end in cuts:  # each start tag made empty, its content and end tag left out
+        pieces += [blob[cursor:tag_end - 1], b"/>"]
+        cursor = end
     pieces.append(blob[cursor:])
     root = parse(b"".join(pieces))
+    if latent is not None and not _latent_cut(root):
+        return None
     return root if _same_reads(root, segments, keep, named) else None
+
+
+def _latent(blob: bytes, segments: list[_Segment]) -> Optional[tuple[int, int]]:
+    """(end of the start tag, end) of the one w:latentStyles (a seventh of the template's
+    bytes, which nothing reads) when it stands apart from every w:style; None otherwise."""
+    m = _LATENT.search(blob)
+    if m is None or m.group(1):
+        return None  # (a second one elsewhere is found on the tree: _latent_cut)
+    close = _LATENT_END.search(blob, m.end())
+    if close is None:
+        return None
+    start, end = m.start(), close.end()
+    if any(seg.start < end and start < seg.end for seg in segments):
+        return None
+    return m.end(), end
+
+
+def _latent_cut(root: Any) -> bool:
+    """Whether the w:latentStyles cut was a child of the root, the only one, now empty."""
+    found = root.findall(_LATENT_TAG)
+    return len(found) == 1 and len(found[0]) == 0 and sum(1 for _ in root.iter(_LATENT_TAG)) == 1
 
 
 def _ordinary(blob: bytes) -> bool:
