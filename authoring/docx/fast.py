@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from lxml import etree
@@ -231,9 +232,15 @@ def _srels(blobs: dict[str, bytes], source: str) -> list[_SRel]:
     out: list[_SRel] = []
     for rel in parse(xml).iterfind(_RELATIONSHIP):
         external = rel.get("TargetMode", "Internal") == "External"
-        target = None if external else posixpath.abspath(posixpath.join(base, rel.get("Target")))
+        target = None if external else _target(base, rel.get("Target"))
         out.append((rel.get("Id"), rel.get("Type"), target))
     return out
+
+
+@lru_cache(maxsize=1024)
+def _target(base: str, ref: str) -> str:
+    """python-docx's PackURI.from_rel_ref (the same few targets in every file of a batch)."""
+    return posixpath.abspath(posixpath.join(base, ref))
 
 
 def _rels(srels: list[_SRel]) -> dict[str, tuple[str, Optional[str]]]:
