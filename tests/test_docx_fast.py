@@ -799,3 +799,16 @@ def test_numbering_drawn_from_the_default_style(bases: list[bytes], edits: list[
         raw = _edit(base, {"word/styles.xml": lambda root: [e(root) for e in edits]})
         quick, general, took = both_ways(raw)
         assert quick == general and took
+
+
+def test_checking_text_imports_neither_lxml_nor_python_docx(tmp_path: Path) -> None:
+    # Reading a .docx imports lxml (and the general path python-docx); a text file needs neither
+    # (each costs a text-only `check` tens of milliseconds and megabytes).
+    import subprocess
+
+    path = tmp_path / "r.txt"
+    path.write_text(V.corpus_text(V.corpus_files()[0].stem) if V.corpus_files() else "一、工作\n", encoding="utf-8")
+    code = ("import sys; from authoring.main import check_path; check_path(sys.argv[1]); "
+            "print(sorted(m for m in ('lxml', 'lxml.etree', 'docx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -25,8 +25,6 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Optional
 
-from lxml import etree
-
 from authoring.blocks import Block, Table
 from authoring.docx.container import inflate_docx_container
 from authoring.docx.lists import ListNumbers
@@ -509,6 +507,8 @@ def _effective(rpr: Any, style: Any, styles: _StyleTable, defaults: Any, getter:
 
 
 def _footer(doc: FastDocument, sec: Any) -> dict[str, Any]:
+    from lxml import etree
+
     odd_even = doc.settings_element.find(f"{_W}evenAndOddHeaders") is not None
     footer_xml = ""
     for kind in ("default", "even"):

@@ -15,9 +15,8 @@ part is parsed whole, as before; tests/test_docx_fast.py holds the two readings 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Optional
-
-from lxml import etree
 
 from authoring.docx.schema import W
 
@@ -25,14 +24,21 @@ _W = f"{{{W}}}"
 _STYLE = f"{_W}style"
 _LATENT_TAG = f"{_W}latentStyles"
 
-# python-docx's parser options (oxml/parser.py), without its custom element classes: the same
-# trees, cheaper to walk.
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+@lru_cache(maxsize=None)
+def _parser() -> Any:
+    # python-docx's parser options (oxml/parser.py), without its custom element classes: the
+    # same trees, cheaper to walk. lxml is imported when a .docx is read, as python-docx was,
+    # so that text-only use does not pay for it.
+    from lxml import etree
+
+    return etree.XMLParser(remove_blank_text=True, resolve_entities=False)
 
 
 def parse(blob: bytes) -> Any:
     """The root of an XML part, as python-docx's parse_xml builds it (XMLSyntaxError alike)."""
-    return etree.fromstring(blob, _PARSER)
+    from lxml import etree
+
+    return etree.fromstring(blob, _parser())
 
 
 class _NoTree:
@@ -46,6 +52,8 @@ def parses_cleanly(blob: bytes) -> bool:
     """Whether parse(blob) succeeds, checked without building the tree. libxml2 logs namespace
     errors (an undeclared prefix) without raising when it builds no tree, so anything in the
     error log counts as failure (parse() then decides)."""
+    from lxml import etree
+
     parser = etree.XMLParser(target=_NoTree(), remove_blank_text=True, resolve_entities=False)
     try:
         etree.fromstring(blob, parser)
