@@ -3,7 +3,7 @@ so that a field added to the schema appears on the page without a change here.
 
 A form is a tree of `Field`s over the report's data: each knows its path in the YAML, its label,
 what kind of input shows it and its value. What a typed input means is read as the YAML file
-would read it (`coerce`); the edits the form sends become `yamledit` edits (`apply_edit`).
+would read it (`coerce`); the edits the form sends become `yamledit` edits (web/edits.py).
 Nothing here decides what a report must contain: the validator says that, beside the fields.
 """
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Field:
     def checked(self) -> bool:
         """Whether a box shows ticked: the value, or the default a field left out stands for."""
         if self.value is None:
-            return _meta(self.rule).get("default") is True
+            return rule_meta(self.rule).get("default") is True
         return self.value is True
 
     @property
@@ -78,7 +78,8 @@ def parse_key(key: str) -> Path:
     return tuple(value)
 
 
-def _meta(rule: dict[str, Any]) -> dict[str, Any]:
+def rule_meta(rule: dict[str, Any]) -> dict[str, Any]:
+    """A schema rule's `meta` (its Chinese title, hint, default …)."""
     return rule.get("meta") or {}
 
 
@@ -101,7 +102,7 @@ def build_form(data: Any, order: Sequence[str], labels: dict[str, str]) -> list[
     tail = [k for k in keys[first_part:] if k not in parts]
     out: list[Field] = []
     for key in head + parts + tail:
-        label = labels.get(key) or _meta(schema[key]).get("title") or key
+        label = labels.get(key) or rule_meta(schema[key]).get("title") or key
         out.append(_field((key,), schema[key], data.get(key), key in data, label, scopes=(schema,)))
     for key in data:
         if key not in schema:
@@ -145,12 +146,12 @@ def _set_placeholders(fields: Sequence[Field], defaults: dict[Path, str]) -> Non
         _set_placeholders(f.children, defaults)
 
 
-def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: str = "",  # noqa: C901 — issue 10
+def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: str = "",
            scopes: tuple[dict[str, Any], ...] = ()) -> Field:
     # scopes: the schemas of the mappings the field stands in, outermost first (the report's
     # top level, then e.g. first_responsible, then a duty's entry fields): where the names of
     # a list of choices are looked up.
-    meta = _meta(rule)
+    meta = rule_meta(rule)
     label = label or meta.get("title") or str(path[-1])
     # The page's own wording of the description where the schema gives one (ticks, not true/false).
     hint = meta.get("page") or meta.get("description", "")
@@ -175,35 +176,44 @@ def _field(path: Path, rule: dict[str, Any], value: Any, present: bool, label: s
         f.children = _mapping_children(path, inner or {}, value or {}, scopes)
         return f
     if "list" in types:
-        if value is not None and not isinstance(value, list):
-            f.kind = "raw"
-            return f
-        item = inner if isinstance(inner, dict) else {}
-        if _is_entry_rule(item):
-            f.kind = "entries"
-            f.children = [_field(path + (i,), item, v, True, f"第 {i + 1} 项", scopes=scopes)
-                          for i, v in enumerate(value or [])]
-        elif "allowed" in item:
-            f.kind = "choices"
-            f.options = [(v, _choice_label(v, scopes)) for v in item["allowed"]]
-        elif item.get("type") == "list":
-            f.kind = "table"
-        else:
-            f.kind = "strings"
-        return f
-    if types == ["boolean"]:
-        f.kind = "boolean"
-    elif "boolean" in types and "string" in types:
-        f.kind = "flag_text"
-    elif types == ["integer"]:
-        f.kind = "integer"
-    elif types == ["date"]:
-        f.kind = "date"
-    elif "string" not in types and any(t in ("integer", "float", "number") for t in types):
-        f.kind = "number"
-    else:
-        f.kind = "text"
+        return _list_field(f, inner, scopes)
+    f.kind = _scalar_kind(types)
     return f
+
+
+def _list_field(f: Field, inner: Any, scopes: tuple[dict[str, Any], ...]) -> Field:
+    """A list field: entries, choices, a table or strings (raw when the value is no list)."""
+    if f.value is not None and not isinstance(f.value, list):
+        f.kind = "raw"
+        return f
+    item = inner if isinstance(inner, dict) else {}
+    if _is_entry_rule(item):
+        f.kind = "entries"
+        f.children = [_field(f.path + (i,), item, v, True, f"第 {i + 1} 项", scopes=scopes)
+                      for i, v in enumerate(f.value or [])]
+    elif "allowed" in item:
+        f.kind = "choices"
+        f.options = [(v, _choice_label(v, scopes)) for v in item["allowed"]]
+    elif item.get("type") == "list":
+        f.kind = "table"
+    else:
+        f.kind = "strings"
+    return f
+
+
+def _scalar_kind(types: list[str]) -> str:
+    """The input that shows a one-value field of these schema types."""
+    if types == ["boolean"]:
+        return "boolean"
+    if "boolean" in types and "string" in types:
+        return "flag_text"
+    if types == ["integer"]:
+        return "integer"
+    if types == ["date"]:
+        return "date"
+    if "string" not in types and any(t in ("integer", "float", "number") for t in types):
+        return "number"
+    return "text"
 
 
 def _mapping_children(path: Path, schema: dict[str, Any], value: dict[str, Any],
@@ -219,7 +229,7 @@ def _choice_label(value: str, scopes: Sequence[dict[str, Any]]) -> str:
     (`plans` → 下一年度主要安排; a duty's facts `meetings` → 研究法治建设的会议)."""
     for table in reversed(scopes):
         if isinstance(table.get(value), dict):
-            title = _meta(table[value]).get("title")
+            title = rule_meta(table[value]).get("title")
             if title:
                 return str(title)
     return value
@@ -295,150 +305,6 @@ def coerce(path: Path, raw: Any) -> Any:
         if kind is not None and isinstance(read, kind) and not (isinstance(read, bool) and t != "boolean"):
             return read
     return raw
-
-
-# -- edits from the page -------------------------------------------------------------------------
-
-
-def key_order(path: Path) -> list[str]:
-    """The order of a mapping's keys in the schema (where a new key is written)."""
-    inner = rule_at(path).get("schema") if path else schema_document()
-    if isinstance(inner, dict) and "type" not in inner:
-        return list(inner)
-    from authoring.yamlout import TOP_ORDER
-
-    return list(TOP_ORDER) if not path else []
-
-
-def new_value(kind: str) -> Any:
-    """What the page's "add" buttons put in: an entry, a point, an item, a table, a figure."""
-    values: dict[str, Any] = {
-        "entry": {"heading": FILL, "text": FILL},
-        "paragraph": FILL,
-        "point": FILL,
-        "points": [FILL],
-        "items": [{"heading": FILL, "text": FILL}],
-        "item": {"heading": FILL, "text": FILL},
-        "table": [["项目", "数量"], [FILL, ""]],
-        "row": None,  # filled by the caller with as many cells as the table has columns
-    }
-    if kind not in values:
-        raise AuthoringError(f"不认识的新增内容：{kind}")
-    return values[kind]
-
-
-def apply_edit(doc: YamlDocument, edit: dict[str, Any]) -> None:  # noqa: C901 — issue 10 (the workbench's form)
-    """Make one edit the page sent: set, delete, insert, move, comment, heading (an entry that
-    was a text gets a heading), row/column of a table."""
-    op = edit.get("op")
-    path = parse_key(edit["path"]) if isinstance(edit.get("path"), str) else tuple(edit.get("path") or ())
-    if op == "set":
-        value = coerce(path, edit.get("value"))
-        if value is None and path and isinstance(path[-1], str) and not rule_at(path).get("nullable") \
-                and not _required(path) and path[0] != "figures":
-            # An optional field emptied is a field not written: the default applies.
-            if doc.has(path):
-                _delete(doc, path)
-            return
-        if isinstance(value, str) and value == "" and path and isinstance(path[-1], str) and not _required(path):
-            if doc.has(path):
-                _delete(doc, path)
-            return
-        meta = _meta(rule_at(path))
-        if "default" in meta and value == meta["default"] and type(value) is type(meta["default"]) \
-                and path and isinstance(path[-1], str) and not _required(path):
-            # The value a field left out stands for: not written (a box ticked back).
-            if doc.has(path):
-                _delete(doc, path)
-            return
-        doc.set(path, value, order=key_order(path[:-1]))
-    elif op == "delete":
-        _delete(doc, path)
-    elif op == "insert":
-        kind = str(edit.get("kind") or "entry")
-        if not doc.has(path):
-            doc.set(path, [new_value(kind)] if kind not in ("points", "items", "table") else new_value(kind),
-                    order=key_order(path[:-1]))
-            return
-        items = doc.get(path)
-        index = int(edit.get("index", len(items) if isinstance(items, list) else 0))
-        doc.insert(path, index, new_value(kind))
-    elif op == "add":  # a key of an entry: points, items, table
-        kind = str(edit.get("kind"))
-        doc.set(path, new_value(kind), order=key_order(path[:-1]))
-    elif op == "move":
-        doc.move(path, int(edit["index"]))
-    elif op == "comment":
-        doc.set_comment(path, str(edit.get("value") or ""))
-    elif op == "heading":  # a plain text entry becomes {heading, text}
-        old = doc.get(path)
-        if isinstance(old, str) or old is None:
-            doc.set(path, {"heading": FILL, "text": old or FILL})
-    elif op == "figure":  # a new figure: name and value
-        name = str(edit.get("name") or "").strip()
-        if not name:
-            # No name given: the first free figure_N (the text refers to it by the 插入正文 button,
-            # so a clerk need not make one up).
-            figures = doc.get(("figures",)) if doc.has(("figures",)) else {}
-            n = 1
-            while f"figure_{n}" in (figures or {}):
-                n += 1
-            name = f"figure_{n}"
-        if doc.has(("figures", name)):
-            raise AuthoringError(f"已有名为“{name}”的数据", field="figures")
-        doc.set(("figures", name), coerce(("figures", name), str(edit.get("value") or "")), order=key_order(()))
-        if edit.get("comment"):
-            doc.set_comment(("figures", name), str(edit["comment"]))
-    elif op == "row":
-        table = doc.get(path)
-        width = max((len(r) for r in table if isinstance(r, list)), default=1)
-        doc.insert(path, int(edit.get("index", len(table))), [""] * width)
-    elif op == "column":
-        table = [list(r) if isinstance(r, list) else [r] for r in doc.get(path)]
-        at = int(edit.get("index", max(len(r) for r in table)))
-        if edit.get("remove"):
-            table = [r[:at] + r[at + 1:] for r in table]
-            if not any(table):
-                _delete(doc, path)
-                return
-        else:
-            table = [r[:at] + ["" if i else "新列"] + r[at:] for i, r in enumerate(table)]
-        doc.set(path, table)
-    elif op == "choices":
-        values = edit.get("value")
-        if not isinstance(values, list):
-            raise AuthoringError("选项无效", field=format_key(path))
-        if not values and not _required(path):
-            if doc.has(path):
-                _delete(doc, path)
-            return
-        doc.set(path, [str(v) for v in values], order=key_order(path[:-1]))
-    else:
-        raise AuthoringError(f"不认识的操作：{op}")
-
-
-def format_key(path: Path) -> str:
-    """A path as messages write it (achievements[1].heading)."""
-    from authoring.load import format_path
-
-    return format_path(path)
-
-
-def _required(path: Path) -> bool:
-    return bool(rule_at(path).get("required"))
-
-
-def _delete(doc: YamlDocument, path: Path) -> None:
-    """Delete a field or entry; a list or mapping left empty that the schema does not require
-    (points, items, table, an optional group of facts) goes too, rather than stay as [] or {}."""
-    doc.delete(path)
-    parent = path[:-1]
-    while parent and doc.has(parent):
-        value = doc.get(parent)
-        if value not in ([], {}) or _required(parent) or isinstance(parent[-1], int):
-            break
-        doc.delete(parent)
-        parent = parent[:-1]
 
 
 # -- problems beside their fields ----------------------------------------------------------------
