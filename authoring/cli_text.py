@@ -17,7 +17,7 @@ _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "t
 
 
 # click's messages exactly (click 8.1-8.3; tests/test_cli_text.py fails when an upgrade drops
-# one). Messages that cli.py's usage-error table rewrites (缺少参数…) are left out so that its
+# one). Messages that the usage-error table below rewrites (缺少参数…) are left out so that its
 # patterns still match.
 _MESSAGES = {
     'Usage:': '用法：',
@@ -52,6 +52,34 @@ _PLURALS = {
     ('{value!r} is not {choice}.',
      '{value!r} is not one of {choices}.'): '“{value}”不是可选的值（可选：{choices}）',
 }
+_USAGE = [
+    # click's own messages (English) → what a clerk reads.
+    (r"Missing argument '(.+?)(?:\.\.\.)?'\.", "缺少参数 {0}"),
+    (r"Missing option '(.+)'\.", "缺少选项 {0}"),
+    (r"No such option:? '?(--?[\w-]+)'?\.? Did you mean '?(--?[\w-]+)'?\?", "没有选项 {0}，是否想写 {1}？"),
+    (r"No such option:? '?(--?[\w-]+)'?\.? \(Did you mean one of: (.+)\?\)", "没有选项 {0}，是否想写 {1}？"),
+    (r"No such option:? '?(--?[\w-]+)'?", "没有选项 {0}"),
+    (r"No such command '(.+)'\.", "没有命令“{0}”"),
+    # An option with a short and a long name is named "'-j' / '--processes'": the first is kept.
+    (r"Invalid value for '([^']+)'(?: / '[^']+')?: '(.*)' is not a valid integer(?: range)?\.", "{0} 应为整数，实际是“{1}”"),
+    (r"Invalid value for '([^']+)'(?: / '[^']+')?: (-?\d+) 不在范围 x>=(\d+) 内。", "{0} 应为不小于 {2} 的整数，实际是 {1}"),
+    (r"Invalid value for '([^']+)'(?: / '[^']+')?: (.+)", "{0} 的值无效：{1}"),
+    (r"Option '(.+)' requires an argument\.", "选项 {0} 后面需要给出值"),
+    (r"Got unexpected extra arguments? \((.+)\)", "多余的参数：{0}"),
+]
+
+
+def usage_message(message: str) -> str:
+    """A usage error of click's (English) as a clerk reads it; unknown ones as they are."""
+    import re
+
+    for pattern, chinese in _USAGE:
+        match = re.match(pattern, message)
+        if match:
+            return chinese.format(*[g or "" for g in match.groups()])
+    return message
+
+
 OPTIONS_METAVAR = "[选项]"
 SUBCOMMAND_METAVAR = "命令 [参数]..."
 

@@ -443,6 +443,13 @@ def read_expected(path: PathLike) -> list[str]:
     return parse_expected(p.read_bytes(), str(p))
 
 
+def missing_reports(reports: Sequence[CheckReport], expected: Sequence[str]) -> list[str]:
+    """The departments of the list that sent no report (as the summary's 报送情况 has them)."""
+    from authoring.summary import summarize
+
+    return summarize(reports, expected).missing
+
+
 def save_summary(reports: Sequence[CheckReport], target: PathLike, *, expected: Sequence[str] = (),
                  force: bool = False) -> Optional[Path]:
     """Write the summary of checked reports as .xlsx (汇总, 问题明细, 报送情况), .csv (UTF-8 with
