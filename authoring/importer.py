@@ -2,20 +2,29 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.domain import part_keys, part_label
-from authoring.numerals import chinese_number
-from authoring.duties import default_names, fact_fields, fact_keys, fact_label, fact_patterns
 from authoring.errors import InputError, Place, Problem
 from authoring.facts import find_agency, find_year, parse_date
+from authoring.importtext import (
+    Entries,
+    block_level,
+    clip,
+    entry_or_text,
+    finish_entry,
+    join_text,
+    lead_heading,
+    tidy_all,
+    with_points,
+)
+from authoring.lift import lift_facts, lift_figures
+from authoring.numerals import chinese_number
 from authoring.parts import find_parts
 from authoring.read import ReadResult
-from authoring.markup import LITERAL_BRACE, literal_prose
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath, dump_report, schema_ref
 
@@ -86,14 +95,14 @@ def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[s
     inline = "".join(n.message for n in read.notes if n.rule == "read.chrome")
     lines = [c for c in read.chrome if c not in inline]
     if lines:
-        shown = "｜".join(_clip(c, 24) for c in lines)
+        shown = "｜".join(clip(c, 24) for c in lines)
         warnings.append(Problem(
             f"已略去 {len(lines)} 行网页栏目等非正文内容：{shown}", Place(name), "warning", "import-chrome"
         ))
     warnings += _review_warnings(read)
-    _lift_facts(data, builder, figures)
+    builder.warnings += lift_facts(data, builder.notes, builder.blocks, name, figures)
     if figures:
-        _lift_figures(data, builder.notes)
+        lift_figures(data, builder.notes)
     warnings += builder.warnings
     header = (
         f"由 {PurePath(name).name} 导入（authoring import）。标有“请核对”的注释是导入时拿不准的地方；",
@@ -110,10 +119,6 @@ def refuse_yaml(name: str) -> InputError:
     return InputError("这已经是 YAML 报告，不需要导入；可直接 authoring validate / render", file=name)
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[:n] + "…"
-
-
 def _rules() -> dict[str, Any]:
     return load_data("import.yaml")
 
@@ -121,80 +126,6 @@ def _rules() -> dict[str, Any]:
 def _gaps() -> dict[str, str]:
     """The placeholders import writes where the report has nothing (import.yaml `gaps`)."""
     return {k: str(v) for k, v in _rules()["gaps"].items()}
-
-
-def _level(b: Block) -> int:
-    """The heading level of a numbered block (0 for body text)."""
-    if isinstance(b, Heading):
-        return b.level
-    if isinstance(b, Paragraph) and b.number:
-        return b.level or 0
-    return 0
-
-
-def _lead_heading(lead: str) -> str:
-    """A run-in heading as the YAML keeps it: without the 。 the renderer puts back."""
-    return lead.strip().removesuffix("。").removesuffix(".").strip()
-
-
-def _join(*texts: Optional[str]) -> str:
-    return "\n".join(t for t in texts if t)
-
-
-# -- 一是、二是 runs -----------------------------------------------------------------------------------
-
-def split_points(text: str) -> tuple[str, list[str]]:
-    """“前言：一是甲。二是乙。” → ("前言：", ["甲。", "乙。"]); no run of two or more → (text, [])."""
-    starts: list[int] = []
-    pos = 0
-    for n in range(1, 11):
-        marker = _cn(n) + "是"
-        found = -1
-        for m in re.finditer(re.escape(marker), text[pos:]):
-            at = pos + m.start()
-            if at == 0 or text[at - 1] in "。；;，,：:！？!? \n":
-                found = at
-                break
-        if found < 0:
-            break
-        starts.append(found)
-        pos = found + len(marker)
-    if len(starts) < 2:
-        return text, []
-    points = []
-    for k, at in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(text)
-        points.append(text[at + len(_cn(k + 1)) + 1:end].strip())
-    # Points are sentences: "一是甲，二是乙" stays running text (the renderer ends each point with 。).
-    if any(not p for p in points) or any(p[-1] not in "。；;！？!?：:" for p in points[:-1]):
-        return text, []
-    return text[: starts[0]].strip(), points
-
-
-def _cn(n: int) -> str:
-    return chinese_number(n)
-
-
-def _with_points(entry: dict[str, Any]) -> dict[str, Any]:
-    """Move an 一是/二是 run at the end of the entry's text into `points`."""
-    text = entry.get("text")
-    if not isinstance(text, str) or entry.get("points"):
-        return entry
-    paras = text.split("\n")
-    prefix, points = split_points(paras[-1])
-    if not points:
-        return entry
-    out = {k: v for k, v in entry.items() if k != "text"}
-    rest = _join(*paras[:-1], prefix)
-    ordered: dict[str, Any] = {}
-    for key in ("heading",):
-        if key in out:
-            ordered[key] = out.pop(key)
-    if rest:
-        ordered["text"] = rest
-    ordered["points"] = points
-    ordered.update(out)
-    return ordered
 
 
 # -- blocks → entries ---------------------------------------------------------------------------
@@ -240,7 +171,7 @@ class _Builder:
         if signature is not None:
             data["signature"] = self.signature(self.blocks[signature])  # type: ignore[arg-type]
         self.put_layout(data)
-        return _tidy_all(data)
+        return tidy_all(data)
 
     # -- the frame and the opening ----------------------------------------------------------------
 
@@ -272,7 +203,7 @@ class _Builder:
         if title is not None:
             data["title"] = self.blocks[title].text  # type: ignore[union-attr]
         if preamble:
-            data["preamble"] = _join(*(block_text(self.blocks[i]) for i in preamble))
+            data["preamble"] = join_text(*(block_text(self.blocks[i]) for i in preamble))
         else:
             self.warn("原文没有开头段；生成时会按年度和会议自动补写一段，请核对", None, "import-preamble")
         return data
@@ -323,7 +254,7 @@ class _Builder:
 
     def place_inline(self, span: Any) -> None:
         self.warn(
-            f"第一责任人只在一句话中提到（“{_clip(span.heading, 30)}”），没有单列一部分；"
+            f"第一责任人只在一句话中提到（“{clip(span.heading, 30)}”），没有单列一部分；"
             f"原文留在原处，first_responsible.duties 已填“{_gaps()['first_responsible']}”，需要补写",
             span.line, "import-first-responsible-inline", ("first_responsible",),
         )
@@ -411,7 +342,7 @@ class _Builder:
         for key, placed in self.placed.items():
             if placed.how == "moved":
                 self.warn(f"第一责任人原为其他部分中的小节（“{placed.heading}”），已移出，"
-                          f"单列为第{_cn(self.order.index(key) + 1)}部分", placed.line,
+                          f"单列为第{chinese_number(self.order.index(key) + 1)}部分", placed.line,
                           "import-first-responsible-moved", ("first_responsible",))
 
     def yaml_order(self, data: dict[str, Any]) -> list[str]:
@@ -443,7 +374,7 @@ class _Builder:
         lead_block = self.blocks[content[0]] if content else None
         if (
             isinstance(lead_block, Paragraph) and lead_block.lead and lead_block.number
-            and _lead_heading(lead_block.lead) == _lead_heading(span.heading)
+            and lead_heading(lead_block.lead) == lead_heading(span.heading)
         ):
             # The part's heading runs into its first paragraph: keep that paragraph's body only.
             self.blocks[content[0]] = Paragraph(lead_block.text, line=lead_block.line)
@@ -452,23 +383,23 @@ class _Builder:
             if entries:
                 out: dict[str, Any] = {}
                 if leads:
-                    out["text"] = _join(*leads)
+                    out["text"] = join_text(*leads)
                 out["duties"] = entries
                 return out
-            return {"duties": [_entry_or_text(_with_points({"text": t})) for t in leads]}
-        return [_entry_or_text(_with_points({"text": t})) for t in leads] + entries
+            return {"duties": [entry_or_text(with_points({"text": t})) for t in leads]}
+        return [entry_or_text(with_points({"text": t})) for t in leads] + entries
 
     def entries(self, content: list[int]) -> tuple[list[str], list[Any]]:
         """(plain paragraphs before the first numbered one, entries with their items)."""
-        levels = [_level(self.blocks[i]) for i in content if _level(self.blocks[i])]
-        walk = _Entries(min(levels) if levels else 0)
+        levels = [block_level(self.blocks[i]) for i in content if block_level(self.blocks[i])]
+        walk = Entries(min(levels) if levels else 0)
         for i in content:
             walk.add(self.blocks[i])
         bare = [line for line, entry in walk.heads if set(entry) == {"heading"}]
         if bare:
             self.warn(f"第 {bare[0]} 行起有 {len(bare)} 项只有一句标题、没有正文，已作为正文导入"
                       "（生成时不带“（一）”这样的编号）；如需编号，请为各项补写 text", bare[0], "import-bare-heading")
-        return walk.leads, [_entry_or_text(_finish(e)) for e in walk.entries]
+        return walk.leads, [entry_or_text(finish_entry(e)) for e in walk.entries]
 
     def leader(self) -> str:
         """The main leader's title as the report names it, else the default (flagged)."""
@@ -510,7 +441,7 @@ class _Builder:
                 run.append(i)
                 continue
             if run:
-                out.append({"heading": heading, "text": _join(*(block_text(self.blocks[j]) for j in run))})
+                out.append({"heading": heading, "text": join_text(*(block_text(self.blocks[j]) for j in run))})
                 self.warn(f"第 {self.blocks[run[0]].line} 行起 {len(run)} 段未能归入任何部分，已放入 other，请核对",
                           self.blocks[run[0]].line, "import-unplaced")
                 run = []
@@ -523,85 +454,6 @@ class _Builder:
         return out
 
 
-class _Entries:
-    """The entries of one part, built block by block: numbered blocks at the part's top level open
-    an entry, deeper ones an item of it; text goes to the entry or item it follows."""
-
-    def __init__(self, top: int) -> None:
-        self.top = top
-        self.leads: list[str] = []
-        self.entries: list[dict[str, Any]] = []
-        self.heads: list[tuple[Optional[int], dict[str, Any]]] = []  # (line, entry) of each entry
-        self.entry: Optional[dict[str, Any]] = None
-        self.item: Optional[dict[str, Any]] = None
-        self.item_level = 0
-
-    def add(self, b: Block) -> None:
-        """Place one block."""
-        level = _level(b)
-        if isinstance(b, Table):
-            self.table(b)
-        elif level and (level <= self.top or self.entry is None):
-            self.entry, self.item, self.item_level = _new_entry(b), None, 0
-            self.entries.append(self.entry)
-            self.heads.append((b.line, self.entry))
-        elif level and (not self.item_level or level <= self.item_level):
-            assert self.entry is not None
-            self.item_level = level
-            self.item = _new_entry(b)
-            self.entry.setdefault("items", []).append(self.item)
-        elif level:
-            self.append(block_text(b), self.item)  # deeper than the schema's items: kept, number and all
-        elif self.entry is None:
-            self.leads.append(block_text(b))
-        else:
-            self.append(block_text(b), self.item if self.item is not None else (self.entry.get("items") or [None])[-1])
-
-    def table(self, b: Table) -> None:
-        rows = [list(r) for r in b.rows]
-        target = self.item if self.item is not None else self.entry
-        if target is not None and "table" not in target:
-            target["table"] = rows
-        else:
-            self.entry, self.item = {"table": rows}, None
-            self.entries.append(self.entry)
-
-    def append(self, text: str, target: Optional[dict[str, Any]]) -> None:
-        target = target if target is not None else self.entry
-        assert target is not None
-        target["text"] = _join(target.get("text"), text)
-
-
-def _new_entry(b: Block) -> dict[str, Any]:
-    if isinstance(b, Heading):
-        return {"heading": b.text}
-    assert isinstance(b, Paragraph)
-    if b.lead:
-        entry = {"heading": _lead_heading(b.lead)}
-        if b.text:
-            entry["text"] = b.text
-        return entry
-    return {"text": b.text}
-
-
-def _finish(entry: dict[str, Any]) -> dict[str, Any]:
-    out = _with_points(entry)
-    if out.get("items"):
-        out["items"] = [_entry_or_text(_with_points(_bare_as_text(i))) for i in out["items"]]
-    return _bare_as_text(out)
-
-
-def _bare_as_text(entry: dict[str, Any]) -> dict[str, Any]:
-    # "（一）开展执法能力提升行动。" with nothing under it is a one-sentence entry: its text (an
-    # entry with only a heading would not validate, and the report could not be rendered).
-    return {"text": entry["heading"]} if set(entry) == {"heading"} else entry
-
-
-def _entry_or_text(entry: dict[str, Any]) -> Any:
-    """A text-only entry is written as a plain string, as a clerk would write it."""
-    return entry["text"] if set(entry) == {"text"} else entry
-
-
 def _label(key: str) -> str:
     return part_label(key)
 
@@ -610,286 +462,3 @@ def _is_empty(value: Any) -> bool:
     return not (value.get("duties") or value.get("text")) if isinstance(value, dict) else not value
 
 
-# -- tidying: punctuation, template braces ------------------------------------------------------
-
-_CJK = r"[\u4e00-\u9fff“”‘’《》、。，；：！？（）]"
-
-
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_CJK_CHAR = re.compile(_CJK)
-
-
-def _widen(text: str, mark: str, wide: str) -> str:
-    r"""`mark` with Chinese right before or after the spaces around it → `wide`, spaces and all:
-    what re.sub(r"(?<=CJK)\s*,\s*|\s*,\s*(?=CJK)") made, found from each mark outward."""
-    out: list[str] = []
-    pos = 0  # where the text not yet copied starts
-    floor = 0  # spaces before a mark are taken back to here at most (not from a match before)
-    while True:
-        at = text.find(mark, floor)
-        if at < 0:
-            break
-        start = at
-        while start > floor and text[start - 1].isspace():
-            start -= 1
-        end = at + len(mark)
-        while end < len(text) and text[end].isspace():
-            end += 1
-        if (start > 0 and _CJK_CHAR.match(text[start - 1])) or (end < len(text) and _CJK_CHAR.match(text[end])):
-            out.append(text[pos:start])
-            out.append(wide)
-            pos = floor = end
-        else:
-            floor = at + len(mark)
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def tidy_punctuation(text: str) -> str:
-    """ASCII , : ; ( ) ! ? next to Chinese become full-width, as a Chinese document writes them."""
-    # Linear forms of the rules (issue 16): "([^()]*CJK[^()]*)" backtracked over every split of a
-    # long bracket that never closes, and "\s*,\s*" was tried at every character of a long run
-    # of spaces. A bracket pair holding Chinese; a mark with Chinese right before or after its
-    # spaces, the spaces taken from where their run starts.
-    text = re.sub(r"\(([^()]*)\)", lambda m: f"（{m.group(1)}）" if _HAN.search(m.group(1)) else m.group(0), text)
-    for ascii_mark, wide in ((",", "，"), (";", "；"), ("!", "！"), ("?", "？")):
-        text = _widen(text, ascii_mark, wide)
-    text = re.sub(rf"(?<={_CJK}):(?!//)\s*", "：", text)
-    return text
-
-
-def _escape_template(text: str) -> str:
-    """Prose is a small template over figures: text read from a document is never template code
-    (markup.literal_prose; a {% raw %} wrapping was broken out of by "{% endraw %}")."""
-    return literal_prose(text)
-
-
-def _tidy_all(value: Any, key: str = "") -> Any:
-    if isinstance(value, str):
-        return _escape_template(tidy_punctuation(value))
-    if isinstance(value, dict):
-        return {k: (v if k in ("order",) else _tidy_all(v, str(k))) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_tidy_all(v, key) for v in value]
-    return value
-
-
-# -- --figures ----------------------------------------------------------------------------------
-
-def _figure_pattern() -> re.Pattern[str]:
-    rules = _rules()
-    units = "|".join(re.escape(u["unit"]) for u in rules["units"])
-    return re.compile(
-        rf"(?<!{rules['not_after']})(\d+(?:\.\d+)?)(?![\d.])(余|多)?(万|亿)?(余|多)?({units})"
-    )
-
-
-def _unit_names() -> dict[str, str]:
-    return {u["unit"]: u["name"] for u in _rules()["units"]}
-
-
-@lru_cache(maxsize=4)
-def _longest_first(nouns: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    return sorted(nouns, key=lambda kv: -len(kv[0]))
-
-
-def _noun(before: str, after: str = "") -> str:
-    """The English name of the known noun right after a number (“28次党组会议”), else the
-    nearest one before it within its clause (“办理行政许可917件”)."""
-    nouns = _rules()["nouns"]
-    for word, name in _longest_first(tuple(nouns.items())):
-        if after.startswith(word):
-            return str(name)
-    clause = re.split(r"[。；;！？]", before)[-1][-24:]
-    best, where = "", -1
-    for word, name in nouns.items():
-        at = clause.rfind(word)
-        if at >= 0 and at + len(word) > where:
-            best, where = str(name), at + len(word)
-    return best
-
-
-def _lift_figures(data: dict[str, Any], notes: dict[FieldPath, str]) -> None:
-    """Numbers with units in the prose → `figures:` entries and {{ figures.name }} references."""
-    lifter = _Figures(notes, data.get("figures"))  # the facts' figures come first
-    for key in PART_KEYS:
-        if key in data:
-            data[key] = lifter.walk(data[key], (key,))
-    if lifter.figures:
-        ordered: dict[str, Any] = {k: data[k] for k in ("agency", "year", "title", "preamble") if k in data}
-        ordered["figures"] = lifter.figures
-        ordered.update({k: v for k, v in data.items() if k not in ordered})
-        data.clear()
-        data.update(ordered)
-
-
-class _Figures:
-    """The figures lifted so far, each with the sentence it came from (a note in the YAML)."""
-
-    def __init__(self, notes: dict[FieldPath, str], figures: Any = None) -> None:
-        self.pattern = _figure_pattern()
-        self.units = _unit_names()
-        self.figures: dict[str, Any] = dict(figures) if isinstance(figures, dict) else {}
-        self.next_number: dict[str, int] = {}
-        self.notes = notes
-
-    def walk(self, value: Any, path: FieldPath) -> Any:
-        """The value with the figures in its prose lifted (headings, leader and tables stay)."""
-        if isinstance(value, str):
-            return self.lift(value, path) if path[-1] != "heading" else value
-        if isinstance(value, dict):
-            return {k: (v if k in ("heading", "leader", "table") else self.walk(v, path + (k,))) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.walk(v, path + (i,)) for i, v in enumerate(value)]
-        return value
-
-    def lift(self, text: str, path: FieldPath) -> str:
-        """One text with each number-with-unit replaced by its {{ figures.name }}."""
-        if LITERAL_BRACE in text:
-            return text  # text that holds braces of its own stays as read
-        titles = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》|“[^”]*”", text)]
-        out, last = [], 0
-        for m in self.pattern.finditer(text):
-            if any(a <= m.start() < b for a, b in titles):
-                continue  # a number inside a document's title or a quotation is part of a name
-            name = self.add(m, text, path)
-            out.append(text[last:m.start(1)] + "{{ figures." + name + " }}")
-            last = m.end(1)
-        return "".join(out) + text[last:] if out else text
-
-    def add(self, m: re.Match[str], text: str, path: FieldPath) -> str:
-        """A new figure for the number `m` matched in `text`: named after the noun beside it."""
-        unit = self.units[m.group(5)] + ("_10k" if m.group(3) == "万" else "_100m" if m.group(3) == "亿" else "")
-        # Only the text near the number matters to _noun; slicing the whole text before and after
-        # every number was quadratic in a long paragraph of numbers.
-        noun = _noun(text[max(0, m.start() - 25):m.start()], text[m.end():m.end() + 32])
-        if noun:
-            base = noun if noun.endswith(("_rate", "share")) else f"{noun}_{unit}"
-        else:
-            where = [str(p + 1) if isinstance(p, int) else p for p in path if p not in ("items", "points", "text", "duties")]
-            base = "_".join(where) + f"_{unit}"
-        # The next free number of each name is kept: probing base_2, base_3… from 2 for every
-        # figure of one name was quadratic (20,000 办理行政许可N件: minutes).
-        name, n = base, self.next_number.get(base, 2)
-        while name in self.figures:
-            name, n = f"{base}_{n}", n + 1
-        self.next_number[base] = n
-        raw = m.group(1)
-        self.figures[name] = float(raw) if "." in raw else int(raw)
-        context = text[max(0, m.start() - 12):m.end() + 6].replace("\n", " ")
-        self.notes[("figures", name)] = f"……{context}……"
-        return name
-
-
-# -- the 第一责任人 facts -------------------------------------------------------------------------
-
-def _lift_facts(data: dict[str, Any], builder: _Builder, figures: bool) -> None:
-    """Facts of part two recognised in the prose (data/import.yaml) → first_responsible.<fact>,
-    listed in `in_text`: the sentence stays where it was, and the fact is not rendered again."""
-    fr = data.get("first_responsible")
-    if not isinstance(fr, dict):
-        return
-    names = default_names(str(fr.get("leader") or ""))
-    found: dict[str, Any] = {}
-    quotes: dict[str, tuple[str, Optional[int]]] = {}
-    lifted: dict[str, list[str]] = {}
-    done: set[tuple[str, Optional[str]]] = set()
-    for pattern in fact_patterns():
-        if (pattern.key, pattern.field) in done:
-            continue
-        for path, text in _prose(data, pattern.parts):
-            match = pattern.regex.search(text)
-            if match is None:
-                continue
-            done.add((pattern.key, pattern.field))
-            value = pattern.value(match, names)
-            shown = "是" if value is True else str(value)
-            if figures and isinstance(value, (int, float)) and not isinstance(value, bool):
-                name = _free_name(data, pattern.figure)
-                data.setdefault("figures", {})[name] = value
-                builder.notes[("figures", name)] = f"……{match.group(0)}……"
-                value = "{{ figures.%s }}" % name
-                _set(data, path, text[: match.start("n")] + value + text[match.end("n"):])
-            if pattern.field is None:
-                found[pattern.key] = value
-            else:
-                group = found.setdefault(pattern.key, {})
-                group[pattern.field] = value
-                called = match.group("name") if "name" in pattern.regex.groupindex else None
-                if called and called != names.get(f"{pattern.field}_meeting"):
-                    group[f"{pattern.field}_name"] = called
-            lifted.setdefault(pattern.key, []).append(
-                f"{fact_label(pattern.key, pattern.field)}{shown}" if pattern.field
-                else (shown if isinstance(value, str) else fact_label(pattern.key)))
-            quotes.setdefault(pattern.key, (match.group(0), _source_line(builder, match.group(0))))
-            break
-    if not found:
-        return
-    for key in found:
-        quote, line = quotes[key]
-        what = "，".join(lifted[key])
-        builder.warn(
-            f"从原文“{_clip(quote, 40)}”识别出第一责任人履职事实 first_responsible.{key}：{what}；"
-            "原句保留在正文中，并已列入 in_text，生成时不会重复；请核对",
-            line, "import-fact",
-        )
-        builder.notes[("first_responsible", key)] = f"请核对：导入时从原文“{_clip(quote, 40)}”识别（原句留在正文中）"
-    ordered: dict[str, Any] = {k: v for k, v in fr.items() if k in ("leader", "text")}
-    ordered.update({k: _ordered_group(k, found[k]) for k in fact_keys() if k in found})
-    ordered["in_text"] = [k for k in fact_keys() if k in found]
-    ordered.update({k: v for k, v in fr.items() if k not in ordered})
-    data["first_responsible"] = ordered
-
-
-def _ordered_group(key: str, value: Any) -> Any:
-    """A group fact with its fields in the schema's order."""
-    if not isinstance(value, dict):
-        return value
-    return {f: value[f] for f in fact_fields(key) if f in value}
-
-
-def _prose(data: dict[str, Any], parts: Sequence[str]) -> list[tuple[FieldPath, str]]:
-    """(path, text) of the running text in these parts: no headings, no text kept raw."""
-    out: list[tuple[FieldPath, str]] = []
-
-    def walk(value: Any, path: FieldPath) -> None:
-        if isinstance(value, str):
-            if LITERAL_BRACE not in value:
-                out.append((path, value))
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if k in ("text", "points", "items", "duties"):
-                    walk(v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                walk(v, path + (i,))
-
-    for part in parts:
-        if part == "first_responsible" and isinstance(data.get(part), dict):
-            walk(data[part], (part,))
-        elif part in data:
-            walk(data[part], (part,))
-    return out
-
-
-def _set(data: Any, path: FieldPath, value: str) -> None:
-    for part in path[:-1]:
-        data = data[part]
-    data[path[-1]] = value
-
-
-def _free_name(data: dict[str, Any], base: str) -> str:
-    taken = data.get("figures") or {}
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    return name
-
-
-def _source_line(builder: _Builder, quote: str) -> Optional[int]:
-    """The line (Word paragraph) of the block where a recognised sentence stands."""
-    probe = re.sub(r"\{\{.*?\}\}", "", quote)[:12]
-    for b in builder.blocks:
-        if probe and probe in tidy_punctuation(block_text(b)):
-            return b.line
-    return None

@@ -490,7 +490,7 @@ def test_tidy_punctuation_is_what_its_regexes_made(text: str) -> None:
     # quadratically on a long bracket that never closes or a long run of spaces).
     import re
 
-    from authoring.importer import _CJK, tidy_punctuation
+    from authoring.importtext import _CJK, tidy_punctuation
 
     expected = re.sub(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)", r"（\1）", text)
     for mark, wide in ((",", "，"), (";", "；"), ("!", "！"), ("?", "？")):

@@ -19,7 +19,8 @@ from retention import retention
 from authoring.blocks import Block, Table, blocks_to_text
 from authoring.check import check_blocks
 from authoring.duties import given_facts
-from authoring.importer import parse_date, split_points, tidy_punctuation
+from authoring.facts import parse_date
+from authoring.importtext import split_points, tidy_punctuation
 from authoring.main import import_report, load_report, read_file
 from authoring.rules import stops_render
 from authoring.render import render_report
