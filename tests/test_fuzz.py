@@ -544,7 +544,7 @@ def _cosine_as_written(a: Counter[str], b: Counter[str], idf: dict[str, float]) 
 def test_compare_cosines_are_what_they_were(texts: list[str], query_text: str) -> None:
     import math
 
-    from authoring.compare import _bigrams, _Vectors
+    from authoring.plans import _bigrams, _Vectors
 
     docs = [_bigrams(t) for t in texts]
     idf = {g: math.log((1 + len(docs)) / (1 + df)) + 1 for g, df in Counter(g for d in docs for g in d).items()}

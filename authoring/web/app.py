@@ -22,8 +22,6 @@ from authoring.web.messages import refusal
 from authoring.web.security import Guard
 from authoring.web.workbench import Config, Workbench
 
-__all__ = ["Config", "build_app"]
-
 ROUTES = [
     Route("/", start.home),
     Route("/edit", editor.edit),

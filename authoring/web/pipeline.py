@@ -222,7 +222,8 @@ def next_year(loaded: LoadedReport, output: str) -> Any:
 
 def plans_checklist(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """Last year's plans and where this year's report answers each (`authoring compare`)."""
-    from authoring.compare import STATUS_LABELS, compare
+    from authoring.compare import compare
+    from authoring.plans import STATUS_LABELS
 
     try:
         result = compare(old, new)
