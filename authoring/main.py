@@ -4,8 +4,9 @@ Steps take data and return data: load (YAML bytes → report), validate (report 
 render (report → blocks), write (blocks → .docx or text bytes), read (document bytes → blocks),
 check (blocks → findings), import (blocks → YAML), draft (report → next year's), compare (two
 reports' data → what changed). Only this layer knows about paths, suffixes and which reader a
-file needs (inputs.py reads the files, fileio.py writes them). The CLI and the web page call
-this module: the functions taking paths work on files, the others on data in memory.
+file needs (inputs.py reads the files; outputs.py and userfiles.py write them, through
+fileio.py, and their functions are re-exported here). The CLI and the web page call this
+module: the functions taking paths work on files, the others on data in memory.
 
 The steps a job does not need are not loaded for it: everything but load, validate and render
 is imported inside the jobs that use it, so that a cold `authoring validate` or `render` does not
@@ -25,6 +26,11 @@ from authoring.load import LoadedReport, load_bytes, load_text
 from authoring.render import render_report
 from authoring.validate import check_yaml, validate_report, verdict
 
+# The files the jobs write (outputs.py) and keep in the user's folders (userfiles.py): main's API too.
+from authoring.outputs import OUTPUT_KINDS, docx_bytes, output_kind, save_file, save_output  # noqa: F401
+from authoring.outputs import Written, save_rendered, save_summary, save_yaml, write_docx, write_text  # noqa: F401
+from authoring.userfiles import install_schema, point_at_schema, save_fontconfig, schema_line_note, schema_text  # noqa: F401
+
 if TYPE_CHECKING:
     from authoring.check import CheckReport
     from authoring.compare import Comparison
@@ -33,10 +39,6 @@ if TYPE_CHECKING:
     from authoring.read import ReadResult
 
 PathLike = Union[str, Path]
-
-# Output suffix → the format output_bytes writes.
-OUTPUT_KINDS = {".docx": "docx", ".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
-                ".pdf": "pdf"}
 
 
 @dataclass
@@ -210,89 +212,6 @@ def build_report(
     return result
 
 
-def save_rendered(target: PathLike, data: bytes, kind: str, *, force: bool = False) -> Optional[Path]:
-    """Write a rendered report of `kind` (output_bytes's) with the overwrite guard of
-    `authoring render`: a file this tool wrote and nobody changed since is replaced, one edited
-    since only with `force` (backed up first; the backup's path is returned)."""
-    if kind in ("html", "pdf") and _ours_unchanged(Path(target), kind):
-        save_file(target, data)  # a page or PDF this tool wrote and nobody changed since
-        return None
-    return save_output(target, data, force=force, stamped=kind == "docx")
-
-
-def output_kind(target: PathLike) -> str:
-    """The output format a file name asks for; refused (naming the file) when there is none."""
-    suffix = Path(target).suffix
-    kind = OUTPUT_KINDS.get(suffix.lower())
-    if kind is None:
-        raise AuthoringError(
-            f"不支持的输出格式“{suffix or '（无扩展名）'}”；请用 .docx（报送）、.pdf、.html（网站公开）或 .txt（公开文本）",
-            file=str(target),
-        )
-    return kind
-
-
-def _ours_unchanged(target: Path, kind: str) -> bool:
-    """Whether target is a web page or PDF this tool wrote (it carries our stamp) and nobody has
-    changed since: then it is replaced without --force, as an unchanged .docx is."""
-    try:
-        with open(target, "rb") as fh:
-            existing = fh.read(256 * 1024 * 1024)
-    except OSError:
-        return False
-    if kind == "html":
-        from authoring.html import unchanged_html
-
-        return unchanged_html(existing)
-    from authoring.pdf import unchanged_pdf
-
-    return unchanged_pdf(existing)
-
-
-def save_output(target: PathLike, data: bytes, *, force: bool = False, stamped: bool = True) -> Optional[Path]:
-    """Write an output atomically, refusing to overwrite a file edited since (see fileio);
-    returns the backup made with `force`. An unstamped format (text) is compared by content."""
-    from authoring.fileio import guard_overwrite, write_atomic
-
-    backup = guard_overwrite(target, force, same_as=None if stamped else data)
-    write_atomic(target, data)
-    return backup
-
-
-def docx_bytes(blocks: Sequence[Block], *, layout: Optional[dict[str, Any]] = None,
-               reference_doc: Optional[PathLike] = None, meta: Optional[dict[str, Any]] = None) -> bytes:
-    """The .docx bytes for blocks (write.build_docx), with a reference .docx given by its path."""
-    from authoring.write import build_docx
-
-    reference = read_reference_doc(reference_doc) if reference_doc is not None else None
-    return build_docx(blocks, layout=layout, reference_doc=reference,
-                      reference_name=str(Path(reference_doc or "")), meta=meta)
-
-
-def write_docx(blocks: Sequence[Block], path: PathLike, *, layout: Optional[dict[str, Any]] = None,
-               reference_doc: Optional[PathLike] = None, meta: Optional[dict[str, Any]] = None,
-               force: bool = False, on_backup: Optional[Callable[[Path], None]] = None) -> Path:
-    """Write blocks to a .docx file atomically, refusing to overwrite edited files."""
-    data = docx_bytes(blocks, layout=layout, reference_doc=reference_doc, meta=meta)
-    return _saved(Path(path), data, force, True, on_backup)
-
-
-def write_text(blocks: Sequence[Block], path: PathLike, force: bool = False, *,
-               on_backup: Optional[Callable[[Path], None]] = None) -> Path:
-    """Write the published plain-text version (UTF-8, one block a line) to a file atomically."""
-    from authoring.write import text_bytes
-
-    return _saved(Path(path), text_bytes(blocks), force, False, on_backup)
-
-
-def _saved(target: Path, data: bytes, force: bool, stamped: bool,
-           on_backup: Optional[Callable[[Path], None]]) -> Path:
-    backup = save_output(target, data, force=force, stamped=stamped)
-    if backup is not None and on_backup is not None:
-        on_backup(backup)
-    return target
-
-
 # -- read and check --------------------------------------------------------------------------
 
 
@@ -391,26 +310,11 @@ def iter_checked(files: Sequence[PathLike], ignore: Iterable[str] = (), *, jobs:
 
     rules = tuple(validate_ignore(ignore))  # now, not at the first report
     workers = max(1, min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(files)))
-    return _checked_files(list(files), rules, workers)
-
-
-def _checked_files(files: list[PathLike], ignore: tuple[str, ...], workers: int) -> Iterator[CheckReport]:
     if workers == 1:
-        for path in files:
-            yield check_path(path, ignore)
-        return
-    from concurrent.futures import ProcessPoolExecutor
+        return (check_path(path, rules) for path in list(files))
+    from authoring.batch import check_many
 
-    # Chunks of a few files per task: a pool pays for each task it hands out (pickling the
-    # report back is most of it), and a Word file takes only 5-15 ms to check.
-    chunk = max(1, min(16, len(files) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_check_one, [(str(p), ignore) for p in files], chunksize=chunk)
-
-
-def _check_one(job: tuple[str, tuple[str, ...]]) -> CheckReport:
-    """check_path in a worker process (a module-level function, so that it pickles)."""
-    return check_path(job[0], job[1])
+    return check_many(list(files), rules, workers)
 
 
 def _checked(read: Callable[[], ReadResult], name: str, kind: str, ignore: Iterable[str]) -> CheckReport:
@@ -448,27 +352,6 @@ def missing_reports(reports: Sequence[CheckReport], expected: Sequence[str]) -> 
     from authoring.summary import summarize
 
     return summarize(reports, expected).missing
-
-
-def save_summary(reports: Sequence[CheckReport], target: PathLike, *, expected: Sequence[str] = (),
-                 force: bool = False) -> Optional[Path]:
-    """Write the summary of checked reports as .xlsx (汇总, 问题明细, 报送情况), .csv (UTF-8 with
-    BOM) or .json; a workbook this tool wrote and nobody edited is replaced, one edited in Excel
-    only with `force` (backed up first; the backup's path is returned)."""
-    from authoring.errors import OutputError
-
-    suffix = Path(target).suffix.lower()
-    if suffix == ".json":
-        from authoring.check import report_to_json
-
-        return save_output(target, report_to_json(reports).encode("utf-8"), force=force, stamped=False)
-    if suffix not in (".xlsx", ".csv"):
-        raise OutputError(f"汇总表应为 .xlsx（Excel）、.csv 或 .json，不支持“{Path(target).suffix or '（无扩展名）'}”",
-                          file=str(target))
-    from authoring.summary import summarize, summary_bytes
-
-    data = summary_bytes(summarize(reports, expected), suffix[1:])
-    return save_output(target, data, force=force, stamped=suffix == ".xlsx")
 
 
 # -- import, next year's draft, compare ------------------------------------------------------
@@ -538,8 +421,6 @@ def compare_data(old: dict[str, Any], new: dict[str, Any], *, old_file: str = ""
 
 def compare_reports(old_path: PathLike, new_path: PathLike) -> Comparison:
     """Compare an earlier and a later report file (YAML; Word or text files are imported first)."""
-    import os
-
     try:
         same = os.path.samefile(old_path, new_path)
     except OSError:
@@ -568,15 +449,7 @@ def _report_data(path: PathLike) -> dict[str, Any]:
     return import_report(path, figures=True).data
 
 
-# -- files a clerk goes on to edit, and the schema -------------------------------------------
-
-
-@dataclass
-class Written:
-    """A file a job wrote, and the backup it made of the file that was there (with force)."""
-
-    path: Path
-    backup: Optional[Path] = None
+# -- files a clerk goes on to edit -----------------------------------------------------------
 
 
 def init_file(agency: str, year: int, output: Optional[PathLike] = None, *, force: bool = False) -> Written:
@@ -610,64 +483,6 @@ def import_file(path: PathLike, output: Optional[PathLike] = None, *, figures: b
     return result, Written(target, save_yaml(target, result.yaml_text, force=force))
 
 
-def save_yaml(path: PathLike, text: str, *, force: bool = False) -> Optional[Path]:
-    """Write a new report YAML: never over an existing file unless `force`, which first backs
-    it up (the backup's path is returned)."""
-    from authoring.fileio import write_new_file
-
-    return write_new_file(path, text.encode("utf-8"), force)
-
-
-def schema_text() -> str:
-    """The JSON Schema of the report YAML, for editors (VS Code's YAML extension)."""
-    from authoring.schema import json_schema_text
-
-    return json_schema_text()
-
-
-def install_schema() -> Path:
-    """Install the JSON Schema in the user's folder (schemafile.py), where the `$schema` line of
-    the YAMLs the tool writes points; returns its path."""
-    from authoring.schemafile import install_schema as install
-
-    return install()
-
-
-def point_at_schema(path: PathLike) -> str:
-    """Make a report YAML's first line name the installed JSON Schema (after it was e-mailed from
-    another PC): only that line is rewritten, atomically; returns the new `$schema` value."""
-    from authoring.schemafile import with_schema_line
-
-    ref = install_schema().resolve().as_uri()
-    raw = read_report_file(path)
-    updated = with_schema_line(raw, ref)
-    if updated != raw:
-        save_file(path, updated)
-    return ref
-
-
-def schema_line_note(path: PathLike) -> Optional[str]:
-    """A note for the clerk when a YAML's `$schema` line names a file this PC does not have."""
-    from authoring.schemafile import broken_schema_line
-
-    try:
-        raw = read_report_file(path)
-    except AuthoringError:
-        return None
-    broken = broken_schema_line(raw, Path(path))
-    if broken is None:
-        return None
-    return (f"{path}:1: 提示：第一行的 $schema 指向的文件在本机不存在（{broken}），编辑器无法按格式提示；"
-            f"运行 authoring schema --install {path} 改为本机的位置")
-
-
-def save_file(path: PathLike, data: bytes) -> None:
-    """Write bytes to a file atomically (a failure never leaves half a file)."""
-    from authoring.fileio import write_atomic
-
-    write_atomic(path, data)
-
-
 def report_layout(path: Optional[PathLike] = None) -> dict[str, Any]:
     """The layout a report YAML file asks for (layout.yaml merged with its `layout:`), or the
     default layout without a file."""
@@ -676,13 +491,3 @@ def report_layout(path: Optional[PathLike] = None) -> dict[str, Any]:
     return resolve_layout(load_report(path).data.get("layout") if path is not None else None)
 
 
-def save_fontconfig(layout: dict[str, Any]) -> Path:
-    """Write the user's fontconfig rules that make LibreOffice and WPS substitute the layout's
-    missing fonts in the fonts table's order (Linux); returns the file written."""
-    from authoring.fileio import write_atomic
-    from authoring.fonts import fontconfig_aliases, user_fontconfig_path
-
-    target = user_fontconfig_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, fontconfig_aliases(layout).encode("utf-8"))
-    return target

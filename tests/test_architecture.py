@@ -15,7 +15,7 @@ MAP = ROOT / "docs" / "architecture.md"
 # The entry layer: the modules that run jobs and may load a step only when a job needs it (a cold
 # `authoring render` loads no reader, importer or comparer; `--help` loads no step at all): these,
 # and every module the map's table puts in the entry layer (a command's run, cli_check.py; the
-# files the jobs write, saving.py), which cli.py or main.py load only when a job needs them.
+# files the jobs write, outputs.py), which load what a job needs only when it runs.
 ENTRY = {"authoring.__main__", "authoring.cli", "authoring.crash", "authoring.main", "authoring.batch"}
 ENTRY |= {"authoring." + path.replace("/", ".") for layer, path in
           re.findall(r"^\| (\w+) \| `([\w/]+)\.py` \|", MAP.read_text(encoding="utf-8"), re.M) if layer == "entry"}
