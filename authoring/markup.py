@@ -6,7 +6,7 @@ names the YAML field the blocks that follow come from."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Source, Table, Title
 from authoring.domain import wording
@@ -98,85 +98,111 @@ def _common(a: Source, b: Source) -> Source:
     return a[:n]
 
 
-def parse_markup(text: str) -> list[Block]:  # noqa: C901 — to split (issue 9): bad-input rewrote it
+def parse_markup(text: str) -> list[Block]:
     """Parse the templates' line markup (templates/README.md) into blocks, numbering headings.
     An `@at field.path` line names the YAML field the following blocks come from."""
-    numbering = load_data("numbering.yaml")["levels"]
-    counters = [0] * 6
-    blocks: list[Block] = []
-    pending_lead: Optional[tuple[int, str, str, Source]] = None
-    rows: Optional[list[tuple[str, ...]]] = None
-    rows_at: Source = ()
-    sign_name: Optional[str] = None
-    at: Source = ()
-
-    def number(level: int) -> str:
-        counters[level] += 1
-        for deeper in range(level + 1, len(counters)):
-            counters[deeper] = 0
-        n = counters[level]
-        return str(numbering[level]).format(n=n, cn=chinese_number(n))
-
-    def flush_table() -> None:
-        nonlocal rows
-        if rows:
-            blocks.append(Table(tuple(rows), source=rows_at))
-        rows = None
-
-    def flush_lead() -> None:
-        nonlocal pending_lead
-        if pending_lead:
-            level, num, lead, lead_at = pending_lead
-            blocks.append(Paragraph("", lead=lead, number=num, level=level, source=lead_at))
-        pending_lead = None
-
+    parser = _MarkupParser()
     # Lines are the template's own "\n" only, never str.splitlines (which also breaks at NEL,
     # U+2028, U+2029, CR, FF…): values cannot hold a "\n" (markup_value escapes it), so no value
     # starts a line, and a value is unescaped only once its line and cells are found.
     for raw in text.split("\n"):
         line = raw.strip()
-        if not line:
-            continue
+        if line:
+            parser.line(line)
+    parser.flush_table()
+    parser.flush_lead()
+    return parser.blocks
+
+
+class _MarkupParser:
+    """The state of one parse: the blocks so far, the heading counters, an open table, a run-in
+    heading waiting for its text, the 落款's name, and the YAML field of the lines being read."""
+
+    def __init__(self) -> None:
+        self.numbering = load_data("numbering.yaml")["levels"]
+        self.counters = [0] * 6
+        self.blocks: list[Block] = []
+        self.pending_lead: Optional[tuple[int, str, str, Source]] = None
+        self.rows: Optional[list[tuple[str, ...]]] = None
+        self.rows_at: Source = ()
+        self.sign_name: Optional[str] = None
+        self.at: Source = ()
+
+    def line(self, line: str) -> None:
         match = _DIRECTIVE.match(line)
         kind, value = (match.group(1), (match.group(2) or "").strip()) if match else ("p", line)
-        if kind == "row":
-            cells = tuple(unescape(c).strip() for c in value.split("\t"))
+        cells = tuple(unescape(c).strip() for c in value.split("\t")) if kind == "row" else ()
         value = unescape(value).strip()
         if kind == "at":
-            at = parse_source(value)
-            continue
+            self.at = parse_source(value)
+            return
         if kind != "row":
-            flush_table()
-        if kind not in ("p",):
-            flush_lead()
-        if kind == "title":
-            blocks.append(Title(value, source=at))
-        elif kind.startswith("h"):
-            level = int(kind[1])
-            blocks.append(Heading(level, value, number(level), source=at))
-        elif kind.startswith("lead"):
-            level = int(kind[4])
-            pending_lead = (level, number(level), value, at)
-        elif kind == "p":
-            if pending_lead:
-                level, num, lead, lead_at = pending_lead
-                pending_lead = None
-                blocks.append(Paragraph(value, lead=lead, number=num, level=level, source=_common(lead_at, at)))
-            elif value:
-                blocks.append(Paragraph(value, source=at))
-        elif kind == "table":
-            rows, rows_at = [], at
-        elif kind == "row":
-            rows = rows if rows is not None else []
-            rows.append(cells)
-        elif kind == "sign":
-            sign_name = value
-            blocks.append(Signature(value, source=at))
-        elif kind == "date":
-            if blocks and isinstance(blocks[-1], Signature) and sign_name is not None:
-                blocks[-1] = Signature(sign_name, value, source=blocks[-1].source)
-            else:
-                blocks.append(Signature("", value, source=at))
-    flush_table()
-    flush_lead()
-    return blocks
+            self.flush_table()
+        if kind != "p":
+            self.flush_lead()
+        _HANDLERS[kind.rstrip("1234")](self, kind, value, cells)
+
+    def number(self, level: int) -> str:
+        counters = self.counters
+        counters[level] += 1
+        for deeper in range(level + 1, len(counters)):
+            counters[deeper] = 0
+        n = counters[level]
+        return str(self.numbering[level]).format(n=n, cn=chinese_number(n))
+
+    def flush_table(self) -> None:
+        if self.rows:
+            self.blocks.append(Table(tuple(self.rows), source=self.rows_at))
+        self.rows = None
+
+    def flush_lead(self) -> None:
+        if self.pending_lead:
+            level, num, lead, lead_at = self.pending_lead
+            self.blocks.append(Paragraph("", lead=lead, number=num, level=level, source=lead_at))
+        self.pending_lead = None
+
+    def title(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        self.blocks.append(Title(value, source=self.at))
+
+    def heading(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        level = int(kind[1])
+        self.blocks.append(Heading(level, value, self.number(level), source=self.at))
+
+    def lead(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        level = int(kind[4])
+        self.pending_lead = (level, self.number(level), value, self.at)
+
+    def paragraph(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        if self.pending_lead:
+            level, num, lead, lead_at = self.pending_lead
+            self.pending_lead = None
+            self.blocks.append(Paragraph(value, lead=lead, number=num, level=level, source=_common(lead_at, self.at)))
+        elif value:
+            self.blocks.append(Paragraph(value, source=self.at))
+
+    def table(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        self.rows, self.rows_at = [], self.at
+
+    def row(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        if self.rows is None:
+            self.rows = []
+        self.rows.append(cells)
+
+    def sign(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        self.sign_name = value
+        self.blocks.append(Signature(value, source=self.at))
+
+    def date(self, kind: str, value: str, cells: tuple[str, ...]) -> None:
+        blocks = self.blocks
+        if blocks and isinstance(blocks[-1], Signature) and self.sign_name is not None:
+            blocks[-1] = Signature(self.sign_name, value, source=blocks[-1].source)
+        else:
+            blocks.append(Signature("", value, source=self.at))
+
+
+# The directive (its level digits taken off) → what the parser does with its line.
+_HANDLERS: dict[str, Callable[[_MarkupParser, str, str, tuple[str, ...]], None]] = {
+    "title": _MarkupParser.title, "h": _MarkupParser.heading, "lead": _MarkupParser.lead,
+    "p": _MarkupParser.paragraph, "table": _MarkupParser.table, "row": _MarkupParser.row,
+    "sign": _MarkupParser.sign, "date": _MarkupParser.date,
+}

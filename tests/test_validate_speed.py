@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from authoring import validate
+from authoring import validate_fields, validate_schema
 from authoring.errors import AuthoringError
 from authoring.main import load_report
 
@@ -33,16 +33,16 @@ def _rules(node: Any) -> Iterator[str]:
 def _errors(validator: Any) -> list[tuple[Any, ...]]:
     return sorted(
         (tuple(map(str, e.document_path)), e.code, str(e.rule), repr(e.constraint), repr(e.value))
-        for e in validate._leaf_errors(validator._errors)
+        for e in validate_schema._leaf_errors(validator._errors)
     )
 
 
 def test_cerberus_accepts_the_shipped_schema() -> None:
-    validate._Validator(validate._schema())  # raises cerberus.SchemaError if the schema is wrong
+    validate_schema._Validator(validate_schema._schema())  # raises cerberus.SchemaError if the schema is wrong
 
 
 def test_schema_has_no_normalizing_rules() -> None:
-    found = sorted(set(_rules(validate._schema())) & validate.NORMALIZING_RULES)
+    found = sorted(set(_rules(validate_schema._schema())) & validate_schema.NORMALIZING_RULES)
     assert found == [], f"the schema now normalizes ({found}): validate must call validate(normalize=True)"
 
 
@@ -71,15 +71,15 @@ def _documents() -> Iterator[tuple[str, Any]]:
 
 @pytest.mark.parametrize("name,data", list(_documents()), ids=lambda v: v if isinstance(v, str) else "")
 def test_reused_validator_reports_what_a_fresh_one_does(name: str, data: Any) -> None:
-    fresh = validate._Validator(validate._schema())
+    fresh = validate_schema._Validator(validate_schema._schema())
     try:
         fresh.validate(copy.deepcopy(data))
     except TypeError:
         # cerberus's normalization crashes on lists of lists (type_nested_lists.yaml), one more
         # reason not to normalize; compare with a fresh validator that does not either.
-        fresh = validate._Validator(validate._schema())
+        fresh = validate_schema._Validator(validate_schema._schema())
         fresh.validate(copy.deepcopy(data), normalize=False)
-    fast = validate._validator()
+    fast = validate_schema._validator()
     fast.validate(data, normalize=False)
     assert _errors(fast) == _errors(fresh)
     fast.validate(data, normalize=False)  # and again: nothing carried over from the last run
@@ -101,7 +101,7 @@ def _jinja_accepts(text: str) -> bool:
     from jinja2 import TemplateSyntaxError
 
     try:
-        validate._prose_environment().parse(text)
+        validate_fields._prose_environment().parse(text)
     except TemplateSyntaxError:
         return False
     return True
@@ -110,14 +110,14 @@ def _jinja_accepts(text: str) -> bool:
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_PIECES, max_size=8).map("".join))
 def test_prose_taken_as_plain_is_prose_jinja_accepts(text: str) -> None:
-    if validate._only_plain_figures(text):
+    if validate_fields._only_plain_figures(text):
         assert _jinja_accepts(text), text
-    assert (validate._prose_syntax.__wrapped__(text) == "") == (_jinja_accepts(text) or
+    assert (validate_fields._prose_syntax.__wrapped__(text) == "") == (_jinja_accepts(text) or
                                                                  ("{{" not in text and "{%" not in text)), text
 
 
 def test_the_examples_prose_is_taken_as_plain() -> None:
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         data = load_report(path).data
-        prose = [t for _, t in validate.iter_strings(data) if "{{" in t]
-        assert prose and all(validate._only_plain_figures(t) for t in prose), path
+        prose = [t for _, t in validate_fields.iter_strings(data) if "{{" in t]
+        assert prose and all(validate_fields._only_plain_figures(t) for t in prose), path
