@@ -54,9 +54,12 @@
     td.appendChild(describe(r));
     details.appendChild(td);
     tr.addEventListener("click", () => { details.hidden = !details.hidden; });
-    details.hidden = body.querySelector("tr.file-row") !== null;
     slot.replaceWith(tr);
     tr.after(details);
+    // The details of the table's top row are open, whichever file the server finished first
+    // (two are checked at once): the rows keep the order the files came in, so must this.
+    const top = body.querySelector("tr.file-row, tr.pending-row, tr.error-row");
+    details.hidden = top !== tr;
   }
 
   function describe(r) {
