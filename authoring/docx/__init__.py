@@ -13,6 +13,8 @@ python-docx's oxml/ separates XML from the document model:
 - container: the zip defences applied before any .docx is opened
 - repair: schema fixes for what a reference document brings
 - reader, lists: a .docx → paragraphs, tables and layout facts; Word's list numbers
+- fast, opc, stylespart: the same reading without python-docx's object model (check at scale):
+  fast the body, styles and layout facts, opc the package walk, stylespart the XML parts parsed
 
 One way to write XML per job:
 
