@@ -5,7 +5,6 @@ The places and patterns are data (data/facts.yaml); this module only walks the b
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Title
 from authoring.lines import classify_heading, normalize_text
-from authoring.numerals import chinese_value, digits_of
+from authoring.numerals import parse_date
 from authoring.resources import load_data
 
 # Where a name was seen: (where, name, line); `where` is 落款, 标题 or 开头 (shown in messages).
@@ -204,26 +203,3 @@ def _signature_year(blocks: Sequence[Block]) -> Optional[YearFound]:
                 year = year_month[0] - 1 if year_month[1] <= _rx()["previous_months"] else year_month[0]
                 return YearFound(year, "落款日期", b.line, False, b.date)
     return None
-
-
-# -- dates --------------------------------------------------------------------------------------
-
-def parse_date(text: str) -> Optional[_dt.date]:
-    """“2024年11月26日” or “二〇二四年十一月二十六日” → a date (None when it is not one)."""
-    t = re.sub(r"\s+", "", text)
-    m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", t)
-    if m:
-        parts = [int(x) for x in m.groups()]
-    else:
-        m = re.fullmatch(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日", t)
-        if not m:
-            return None
-        try:
-            parts = [int(digits_of(m.group(1))), chinese_value(m.group(2)),
-                     chinese_value(m.group(3))]
-        except ValueError:
-            return None
-    try:
-        return _dt.date(*parts)
-    except ValueError:
-        return None

@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table
-from authoring.domain import deadlines
+from authoring.domain import chinese_date, deadlines
 from authoring.lines import count_near, finditer_near, normalize_text
-from authoring.numerals import chinese_number, chinese_value_or_none, digits_of
+from authoring.numerals import chinese_number, chinese_value_or_none, digits_of, parse_date
 from authoring.resources import load_data
 from authoring.rules import Finding, make_finding
 
@@ -213,26 +213,6 @@ def number_rules(ctx: "_Context") -> list[Finding]:
 _ARABIC_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
-def parse_chinese_date(text: str) -> Optional[_dt.date]:
-    """2025年2月20日 / 2025年02月20日 / 二〇二五年二月二十日 → the date (None when it is not one)."""
-    t = re.sub(r"\s+", "", text)
-    m = re.fullmatch(r"([\d〇○零一二三四五六七八九]{4})年([\d一二三四五六七八九十]{1,3})月([\d一二三四五六七八九十]{1,3})日", t)
-    if not m:
-        return None
-    year = digits_of(m.group(1))
-    month, day = (int(g) if g.isdigit() else chinese_value_or_none(g) for g in m.groups()[1:])
-    if not year.isdigit() or month is None or day is None:
-        return None
-    try:
-        return _dt.date(int(year), month, day)
-    except ValueError:
-        return None
-
-
-def _written(date: _dt.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
 def deadlines_for(year: int, agency: str) -> list[tuple[_dt.date, str]]:
     """The last days (in year + 1) a report on `year` is on time, latest first: publication,
     then submission for a department (domain.deadlines)."""
@@ -242,18 +222,18 @@ def deadlines_for(year: int, agency: str) -> list[tuple[_dt.date, str]]:
 def date_rules(ctx: "_Context") -> list[Finding]:
     """The 落款 carries a 成文日期, in GB/T 9704's form (2025年2月20日), in the reporting window."""
     signature = next((i for i in range(len(ctx.blocks) - 1, -1, -1) if isinstance(ctx.blocks[i], Signature)), None)
-    example = _written(_dt.date((ctx.year or 2024) + 1, 2, 20))
+    example = chinese_date(_dt.date((ctx.year or 2024) + 1, 2, 20))
     if signature is None or not ctx.blocks[signature].date.strip():  # type: ignore[union-attr]
         return [make_finding("date.missing", ctx.line(signature) if signature is not None else None, "",
                              example=example)]
     found = re.sub(r"\s+", "", ctx.blocks[signature].date)  # type: ignore[union-attr]
     line = ctx.line(signature)
-    date = parse_chinese_date(found)
+    date = parse_date(found)
     if date is None:
         return [make_finding("date.form", line, "", found=found, expected=f"如“{example}”，写明年、月、日")]
     out: list[Finding] = []
-    if not _ARABIC_DATE.match(found) or found != _written(date):
-        out.append(make_finding("date.form", line, "", found=found, expected=f"“{_written(date)}”"))
+    if not _ARABIC_DATE.match(found) or found != chinese_date(date):
+        out.append(make_finding("date.form", line, "", found=found, expected=f"“{chinese_date(date)}”"))
     if ctx.year is not None:
         out += _window(ctx, line, date)
     return out
@@ -263,10 +243,10 @@ def _window(ctx: "_Context", line: Optional[int], date: _dt.date) -> list[Findin
     year = ctx.year
     assert year is not None
     if date.year < year:
-        return [make_finding("date.before_year", line, "", date=_written(date), year=year)]
+        return [make_finding("date.before_year", line, "", date=chinese_date(date), year=year)]
     for due, what in deadlines_for(year, ctx.agency):
         if date > due:
-            return [make_finding("date.late", line, "", date=_written(date), deadline=_written(due), what=what)]
+            return [make_finding("date.late", line, "", date=chinese_date(date), deadline=chinese_date(due), what=what)]
     return []
 
 

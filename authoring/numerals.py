@@ -1,6 +1,10 @@
-"""Chinese numerals both ways: 12 → 十二 (heading numbers, 一是), 十二 → 12 (reading them back)."""
+"""Chinese numerals both ways: 12 → 十二 (heading numbers, 一是), 十二 → 12 (reading them back),
+and a date written in them read back (parse_date: the one reading of a 成文日期, for check and
+import alike; writing one is domain.chinese_date)."""
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from typing import Optional
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -65,3 +69,26 @@ def digits_of(text: str) -> str:
     """二〇二四 / 二0二四 / 二O二四 → 2024: each character a digit, as a year is written."""
     table = _VALUES | {"O": 0, "o": 0, "Ｏ": 0} | {chr(0xFF10 + i): i for i in range(10)}
     return "".join(str(table[c]) if c in table else c for c in text)
+
+
+# A written date: a four-digit year in Arabic or Chinese digits (mixed too: 二0二五), a month and
+# a day each in Arabic (2, 02) or Chinese (二, 二十) numerals; white space anywhere is ignored.
+_DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})年([\d一二三四五六七八九十]{1,3})月([\d一二三四五六七八九十]{1,3})日")
+
+
+def parse_date(text: str) -> Optional[_dt.date]:
+    """2025年2月20日 / 2025年02月20日 / 二〇二五年二月二十日 / 2025年二月二十日 → the date (None when
+    it is not one, or names no day of the calendar). The checker's date rules and the importer's
+    成文日期 read a date with this, so a date check accepts is the date import lifts; check words
+    any form but 2025年2月20日 as one to rewrite (hygiene.date_rules)."""
+    m = _DATE.fullmatch(re.sub(r"\s+", "", text))
+    if not m:
+        return None
+    year = digits_of(m.group(1))
+    month, day = (int(g) if g.isdigit() else chinese_value_or_none(g) for g in m.groups()[1:])
+    if not year.isdigit() or month is None or day is None:
+        return None
+    try:
+        return _dt.date(int(year), month, day)
+    except ValueError:
+        return None
