@@ -15,7 +15,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from authoring import __version__
 from authoring.blocks import Block
-from authoring.docx.base import Base, LeanBase, lean_base
+from authoring.docx.base import Base, LeanBase, lean_base_of
 from authoring.docx.body import BadCharacter, Body, BodyTooLarge
 from authoring.docx.layout import resolve_layout
 from authoring.docx.package import package_parts
@@ -35,9 +35,8 @@ def build_docx(blocks: Sequence[Block], *, layout: Optional[Mapping[str, Any]] =
     """
     # `layout` may be a report's partial `layout:` section or a full resolved layout: merging
     # either onto the defaults gives the same result.
-    resolved = resolve_layout(layout)
-    base: Base = lean_base(resolved) if reference_doc is None \
-        else ReferenceBase(resolved, reference_doc, reference_name)
+    base: Base = lean_base_of(layout) if reference_doc is None \
+        else ReferenceBase(resolve_layout(layout), reference_doc, reference_name)
     body = Body(base)
     for block in blocks:
         try:
