@@ -10,7 +10,8 @@ import sys
 import threading
 import types
 from functools import lru_cache
-from typing import Any, Iterator, Optional
+from collections.abc import Iterable, Mapping, Sequence, Sized
+from typing import Any, Callable, Iterator, Optional
 
 from authoring.domain import FieldPath, part_keys
 from authoring.errors import Place, Problem
@@ -264,7 +265,154 @@ def _validator() -> _Validator:
     return validator
 
 
+# -- a report that passes, told without cerberus -------------------------------------------------
+#
+# A valid report gets no error from the schema, and cerberus took a fifth of a warm render to say
+# so (a child validator for every mapping and list, each rule looked up by name). The schema's
+# rules are compiled once into plain checks that pass only what cerberus passes: every rule is
+# checked in full (where cerberus stops at the first failed rule of a field, a check here just
+# fails), so a document either passes both, or goes to cerberus, whose errors are the messages.
+# A rule this compiler does not know turns the quick check off (tests/test_validate_speed.py
+# pins that the shipped schema compiles, and that the two agree on every example and bad input).
+
+Check = Callable[[Any], bool]
+
+# cerberus's TypeDefinitions of the names the schema uses, with _Validator's integer and float
+# (pinned to _Validator.types_mapping by a test): (included types, excluded types).
+_TYPES: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
+    "boolean": ((bool,), ()),
+    "date": ((_dt.date,), ()),
+    "dict": ((Mapping,), ()),
+    "float": ((float, int), (bool,)),
+    "integer": ((int,), (bool,)),
+    "list": ((Sequence,), (str,)),
+    "string": ((str,), ()),
+}
+
+
+class _Unknown(Exception):
+    """A rule (or a form of one) the quick check does not know: cerberus decides every time."""
+
+
+def _type_check(names: Any) -> Check:
+    kinds = [_TYPES[n] for n in ([names] if isinstance(names, str) else names)]  # KeyError: unknown
+    return lambda v: any(isinstance(v, inc) and not isinstance(v, exc) for inc, exc in kinds)
+
+
+def _bound(limit: Any, above: bool) -> Check:
+    def check(value: Any) -> bool:
+        try:  # as cerberus's _validate_min/_validate_max: values that do not compare pass
+            return not (value > limit if above else value < limit)
+        except TypeError:
+            return True
+    return check
+
+
+def _allowed(choices: list[Any]) -> Check:
+    def check(value: Any) -> bool:
+        if isinstance(value, Iterable) and not isinstance(value, str):
+            return all(x in choices for x in value)
+        return value in choices
+    return check
+
+
+def _regex(pattern: str) -> Check:
+    compiled = re.compile(pattern if pattern.endswith("$") else pattern + "$")
+    return lambda v: not isinstance(v, str) or compiled.match(v) is not None
+
+
+def _nested(inner: Any) -> Check:
+    """The `schema` rule: a mapping's fields, or the rules of each item of a list."""
+    if not isinstance(inner, dict):
+        raise _Unknown("schema")
+    fields = _mapping_check(inner) if "type" not in inner else None
+    items = _rules_check(inner) if fields is None else None
+
+    def check(value: Any) -> bool:
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            return items is not None and all(items(v) for v in value)
+        if isinstance(value, Mapping):
+            return fields is not None and fields(value)
+        return True
+    return check
+
+
+def _each(rules: dict[str, Any], of_keys: bool) -> Check:
+    inner = _rules_check(rules)
+    if of_keys:
+        return lambda v: not isinstance(v, Mapping) or all(inner(k) for k in v)
+    return lambda v: not isinstance(v, Mapping) or all(inner(x) for x in v.values())
+
+
+def _rule_check(rule: str, value: Any, rules: dict[str, Any]) -> Optional[Check]:
+    """One rule as a check (None: nothing to check for it here)."""
+    if rule in ("required", "nullable"):
+        return None  # checked by the mapping, and before every other rule
+    if rule == "type":
+        return _type_check(value)
+    if rule == "empty":
+        return None if value else (lambda v: not (isinstance(v, Sized) and len(v) == 0))
+    if rule == "minlength":
+        return lambda v: not (isinstance(v, Iterable) and len(v) < value)  # type: ignore[arg-type]
+    if rule in ("min", "max"):
+        return _bound(value, rule == "max")
+    if rule == "allowed":
+        return _allowed(value)
+    if rule == "regex":
+        return _regex(value)
+    if rule == "schema":
+        return _nested(value)
+    if rule in ("keysrules", "valuesrules"):
+        return _each(value, rule == "keysrules")
+    raise _Unknown(rule)
+
+
+def _rules_check(rules: dict[str, Any]) -> Check:
+    """The rules of one field (cerberus's nullable first: None passes only where it may)."""
+    checks = [c for c in (_rule_check(r, v, rules) for r, v in rules.items()) if c is not None]
+    nullable = bool(rules.get("nullable", False))
+
+    def check(value: Any) -> bool:
+        if value is None:
+            return nullable
+        return all(c(value) for c in checks)
+    return check
+
+
+def _mapping_check(schema: dict[str, Any]) -> Check:
+    """A mapping's fields: every key known, every required one there (None counts as there, as
+    cerberus counts it), each value passing its rules."""
+    fields = {name: _rules_check(rules) for name, rules in schema.items()}
+    required = [name for name, rules in schema.items() if rules.get("required") is True]
+
+    def check(value: Any) -> bool:
+        for key, item in value.items():
+            field = fields.get(key)
+            if field is None or not field(item):
+                return False
+        return all(name in value for name in required)
+    return check
+
+
+@lru_cache(maxsize=1)
+def quick_check() -> Optional[Check]:
+    """The schema compiled into one check of a whole report, or None where it holds a rule the
+    compiler does not know."""
+    try:
+        return _mapping_check(_schema())
+    except (_Unknown, AttributeError, KeyError, TypeError, re.error):
+        return None
+
+
+def passes_schema(data: Any) -> bool:
+    """True only when cerberus would find no structural error in `data` (False: ask cerberus)."""
+    check = quick_check()
+    return check is not None and isinstance(data, dict) and check(data)
+
+
 def schema_problems(report: LoadedReport) -> list[Found]:
+    if passes_schema(report.data):
+        return []
     validator = _validator()
     _SCHEMA_ERRORS.leaves = []
     try:
