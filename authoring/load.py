@@ -14,6 +14,7 @@ from yaml.resolver import Resolver
 from authoring.decode import decode_text
 from authoring.domain import FieldPath, format_path
 from authoring.errors import AuthoringError, InputError, Place, Problem
+from authoring.load_events import build_from_events
 
 # A report YAML is ~30 KB; anything far larger is a mistake (or an attack), and refusing it early
 # keeps memory and time bounded.
@@ -126,14 +127,13 @@ _CParser: Any = _libyaml_parser()
 
 
 class _FastLoader(_Loader):
-    """_Loader (its composer, guards and constructor) reading events from libyaml's parser, which
-    is ten times faster than PyYAML's own. libyaml keeps its stack on the heap, and composing stays
-    in Python with _Loader's depth and alias guards, so [[[[…]]]] cannot crash it."""
+    """_Loader (its resolver and constructor) reading events from libyaml's parser, which is ten
+    times faster than PyYAML's own. libyaml keeps its stack on the heap, and the data is built in
+    Python (load_events.py) with the depth and alias guards, so [[[[…]]]] cannot crash it."""
 
     def __init__(self, text: str) -> None:  # noqa: D107 — no Reader/Scanner/Parser state needed
         self._events: Any = _CParser(text)
-        # The composer asks for an event several times a node: libyaml's own methods answer, not
-        # a Python method around each (about a third of composing a large report went there).
+        # libyaml's own methods answer, not a Python method around each.
         self.check_event = self._events.check_event  # type: ignore[method-assign]
         self.peek_event = self._events.peek_event  # type: ignore[method-assign]
         self.get_event = self._events.get_event  # type: ignore[method-assign]
@@ -150,7 +150,24 @@ class _FastLoader(_Loader):
 # Where libyaml and PyYAML disagree (found by fuzzing, tests/test_load_speed.py): tabs, CR and
 # Unicode line breaks, BOMs inside the text, ASCII `?` and `!` (flow keys, bare tags), `>#`, and a
 # last line without a newline (the end mark). Chinese prose uses the full-width ？ and ！ anyway.
-_LIBYAML_DIFFERS = re.compile("[\t\r\ufeff\x85\u2028\u2029?!]|[|>][-+0-9]*#")
+# As a pattern: [\t\r\ufeff\x85\u2028\u2029?!]|[|>][-+0-9]*# (tests/test_load_speed.py keeps it), found
+# without the regex engine, which took a quarter of loading a large report to find nothing.
+_DIFFERING_CHARACTERS = "\t\r\ufeff\x85\u2028\u2029?!"
+
+
+def _libyaml_differs(text: str) -> bool:
+    """Whether `text` holds something libyaml and PyYAML read differently (see above)."""
+    if any(c in text for c in _DIFFERING_CHARACTERS):
+        return True
+    at = text.find("#")
+    while at >= 0:
+        start = at
+        while start > 0 and text[start - 1] in "-+0123456789":
+            start -= 1
+        if start > 0 and text[start - 1] in "|>":
+            return True
+        at = text.find("#", at + 1)
+    return False
 
 
 def _parse_fast(text: str, file: str) -> Optional[tuple[Any, dict[FieldPath, tuple[int, int]], tuple[int, int], list[Problem]]]:
@@ -159,25 +176,18 @@ def _parse_fast(text: str, file: str) -> Optional[tuple[Any, dict[FieldPath, tup
     Anything unusual (an error, a duplicate key, text where the two parsers differ) returns None,
     and parse_yaml reads the file again with PyYAML's parser: every message comes from one parser.
     """
-    if _CParser is None or not text.endswith("\n") or _LIBYAML_DIFFERS.search(text):
+    if _CParser is None or not text.endswith("\n") or _libyaml_differs(text):
         return None
     loader = None
     try:
         loader = _FastLoader(text)
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        positions: dict[FieldPath, tuple[int, int]] = {}
-        problems: list[Problem] = []
-        data = _build(loader, root, (), positions, problems, file, 0)
+        built = build_from_events(loader, MAX_DEPTH)
     except Exception:  # noqa: BLE001 — any trouble: PyYAML's parser finds it and words it
         return None
     finally:
         if loader is not None:
             loader.dispose()
-    if problems:
-        return None
-    return data, positions, (root.end_mark.line + 1, 1), problems
+    return None if built is None else (*built, [])
 
 
 _YAML_PROBLEMS = {

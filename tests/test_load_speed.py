@@ -92,3 +92,18 @@ def test_shipped_tables_read_through_libyaml_as_pyyaml_reads_them(path: Path) ->
     from authoring.resources import load_yaml_file
 
     assert load_yaml_file(path) == yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+_DIFFERS = __import__("re").compile("[\t\r\ufeff\x85\u2028\u2029?!]|[|>][-+0-9]*#")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["#", "|", ">", "-", "+", "0", "9", "a", " ", "\n", "\t", "\r", "?", "!", "？",
+                                 "\ufeff", "\x85", "\u2028", "\u2029", "文", "||", "|-", ">+2"]), max_size=12).map("".join))
+def test_what_differs_is_found_as_the_pattern_finds_it(text: str) -> None:
+    assert load._libyaml_differs(text) == (_DIFFERS.search(text) is not None), repr(text)
+
+
+def test_the_examples_differ_nowhere() -> None:
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        assert not load._libyaml_differs(path.read_text(encoding="utf-8")), path
