@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -602,3 +603,21 @@ def test_a_level_word_has_no_style_for_is_refused_not_clamped(block, message) ->
         build_docx([block])
     assert str(err.value) == message
 
+
+
+@pytest.mark.parametrize("overrides", [None, {}, {"heading3_bold": True}, {"fonts": {"body": "仿宋"}},
+                                       {"fonts": {"body": "仿宋"}, "page": {"top_mm": 36}},
+                                       {"sizes": {"body": 16.0}}, {"fonts": {"body": None}}])
+def test_the_lean_base_found_by_a_layout_section_is_the_one_of_its_resolved_layout(overrides: Any) -> None:
+    """The writer finds the shared parts by the report's `layout:` section (docx/base.py's
+    lean_base_of): they must be those lean_base builds for the section resolved, so that the
+    same report gives the same bytes whichever way the base was found."""
+    from authoring.docx.base import LeanBase, lean_base_of
+
+    found = lean_base_of(overrides)
+    fresh = LeanBase(resolve_layout(overrides))
+    assert found.layout == resolve_layout(overrides)
+    assert found.parts == fresh.parts and (found.head, found.tail) == (fresh.head, fresh.tail)
+    assert lean_base_of(overrides) is found
+    assert build_docx(report_blocks(), layout=overrides, meta=META) == build_docx(
+        report_blocks(), layout=resolve_layout(overrides), meta=META)
