@@ -150,7 +150,7 @@ def cli() -> None:
 def _ignore_list(ignore: Iterable[str]) -> list[str]:
     """The --ignore values, or the reason they are refused (exit 2), as check words it."""
     from authoring.errors import AuthoringError
-    from authoring.rules import validate_ignore
+    from authoring.main import validate_ignore
 
     try:
         return validate_ignore(ignore)

@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from authoring.cli_print import EXIT_ERRORS, say
-from authoring.fonts import font_report
 from authoring import main
 
 
 def run_fonts(yaml_file: Optional[Path], write_fontconfig: bool) -> None:
     """The fonts report of a report YAML (or of the default layout); exit 1 when one is missing."""
-    layout = main.report_layout(yaml_file)
-    statuses = font_report(layout)
+    layout, statuses = main.fonts_report(yaml_file)
     missing = [s for s in statuses if not s.installed]
     for st in statuses:
         _say_status(st)

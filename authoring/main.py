@@ -1,16 +1,21 @@
-"""The library's entry layer: every job of the tool as one short pipeline of steps.
+"""The library's entry layer: every job as a short pipeline of steps that take and return data.
+Only this layer knows paths, suffixes and which reader a file needs (inputs.py reads the files,
+outputs.py and userfiles.py write them, re-exported here); the CLI and the web page call it, on
+files or on data in memory (read_document, check_document, import_document, compare_data …).
+A job's steps are loaded when it runs (all but load, validate and render are imported inside the
+jobs): a cold `authoring render` loads no reader, checker, importer, drafter or comparer.
+Every job, the function that runs it, and its pipeline:
 
-Steps take data and return data: load (YAML bytes → report), validate (report → problems),
-render (report → blocks), write (blocks → .docx or text bytes), read (document bytes → blocks),
-check (blocks → findings), import (blocks → YAML), draft (report → next year's), compare (two
-reports' data → what changed). Only this layer knows about paths, suffixes and which reader a
-file needs (inputs.py reads the files; outputs.py and userfiles.py write them, through
-fileio.py, and their functions are re-exported here). The CLI and the web page call this
-module: the functions taking paths work on files, the others on data in memory.
-
-The steps a job does not need are not loaded for it: everything but load, validate and render
-is imported inside the jobs that use it, so that a cold `authoring validate` or `render` does not
-load the reader, checker, importer, drafter or comparer (tens of milliseconds of every start).
+  render       build_report: build_blocks (load_report → validate) → refuse_unless_ready
+               → output_bytes (write, html, pdf) → save_rendered
+  render -d    batch.render_many: collect_reports → plan_outputs → build_report each, on -j cores
+  validate     validate_file: load_report → validate_report
+  check        check_paths, iter_checked → check_path: read_file → check_blocks (a YAML: check_yaml,
+               validate's verdict); -j: batch.check_many; -o: save_summary
+  import       import_file → import_report: read_file → import_blocks → save_yaml
+  init --from  init_from_file → init_from: load_report (a document: import_report) → draft_next_year → save_yaml
+  compare      compare_reports: load_report + verdict, or import_report, on each → compare
+  fonts        fonts_report: report_layout → font_report (and save_fontconfig)
 """
 from __future__ import annotations
 
@@ -20,10 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from authoring.blocks import Block, Title, blocks_to_text
-from authoring.errors import AuthoringError, InputError, NotReadyError, Problem
-from authoring.inputs import collect_paths, is_yaml, kind_of, read_document_file, read_reference_doc, read_report_file
+from authoring.errors import AuthoringError, InputError, NotReadyError, Place, Problem
+from authoring.inputs import (collect_paths, document_kind, is_yaml, kind_of, read_document_file, read_reference_doc,
+                             read_report_file)
 from authoring.load import LoadedReport, load_bytes, load_text
 from authoring.render import render_report
+from authoring.rules import validate_ignore  # what --ignore may name (the CLI's options too)
 from authoring.validate import check_yaml, validate_report, verdict
 
 # The files the jobs write (outputs.py) and keep in the user's folders (userfiles.py): main's API too.
@@ -35,6 +42,7 @@ if TYPE_CHECKING:
     from authoring.check import CheckReport
     from authoring.compare import Comparison
     from authoring.draft import Draft
+    from authoring.fonts import FontStatus
     from authoring.importer import ImportResult
     from authoring.read import ReadResult
 
@@ -246,8 +254,6 @@ def _rendered_yaml(raw: bytes, name: str) -> ReadResult:
 
 def _yaml_problems(raw: bytes, name: str, error: Exception) -> list[Problem]:
     """Why a report YAML could not be rendered: its validation errors, else the bare failure."""
-    from authoring.errors import Place
-
     try:
         problems = [x for x in validate_report(load_bytes(raw, name), content=False) if x.severity == "error"]
     except AuthoringError as e:
@@ -270,8 +276,6 @@ def check_document(raw: bytes, kind: str, name: str = "", ignore: Iterable[str] 
 def check_named(raw: bytes, name: str, ignore: Iterable[str] = ()) -> CheckReport:
     """One document's bytes whose kind its name tells (an uploaded file) → read → checked; a
     name no reader takes gives an unreadable report, as check_path gives for such a file."""
-    from authoring.inputs import document_kind
-
     if is_yaml(name):  # a report YAML gets validate's verdict, as check_path gives it
         return check_document(raw, "yaml", name, ignore)
     return _checked(lambda: read_document(raw, document_kind(name), name), name, kind_of(name), ignore)
@@ -306,8 +310,6 @@ def iter_checked(files: Sequence[PathLike], ignore: Iterable[str] = (), *, jobs:
     `jobs` processes (0: one per core). A caller that writes each report and lets it go (the
     CSV and JSON of `authoring check`) holds one report at a time, however many files there are.
     Raises AuthoringError (before reading anything) when `ignore` names no known rule."""
-    from authoring.check import validate_ignore
-
     rules = tuple(validate_ignore(ignore))  # now, not at the first report
     workers = max(1, min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(files)))
     if workers == 1:
@@ -330,9 +332,6 @@ def _checked(read: Callable[[], ReadResult], name: str, kind: str, ignore: Itera
         return check_blocks(blocks, source=name, ignore=ignore)
     except Exception as e:  # likewise a rule tripping over an unforeseen document
         return failed_report(name, kind, e)
-
-
-# -- the 依法治市办's summary ------------------------------------------------------------------
 
 
 def read_expected(path: PathLike) -> list[str]:
@@ -437,7 +436,6 @@ def _report_data(path: PathLike) -> dict[str, Any]:
         # and crashed on it. The YAML's own rules are what compare needs, not the rendered
         # report's: rendering each of two 2 MB reports was most of a 17 s compare.
         from authoring.rules import stops_render
-        from authoring.validate import verdict
 
         report = load_report(path)
         problems = verdict(report, content=False).problems
@@ -481,6 +479,14 @@ def import_file(path: PathLike, output: Optional[PathLike] = None, *, figures: b
     target = Path(output) if output else Path(path).with_suffix(".yaml")
     result = import_report(path, figures=figures, output=str(target))
     return result, Written(target, save_yaml(target, result.yaml_text, force=force))
+
+
+def fonts_report(path: Optional[PathLike] = None) -> tuple[dict[str, Any], list[FontStatus]]:
+    """`authoring fonts`: a report file's layout (report_layout) and whether this machine has each font."""
+    from authoring.fonts import font_report
+
+    layout = report_layout(path)
+    return layout, font_report(layout)
 
 
 def report_layout(path: Optional[PathLike] = None) -> dict[str, Any]:

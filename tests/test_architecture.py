@@ -87,6 +87,36 @@ def test_every_module_is_on_the_map() -> None:
     assert missing == [], f"docs/architecture.md does not name: {', '.join(missing)}"
 
 
+def test_the_map_names_no_module_that_is_gone() -> None:
+    """Each module has one row in the table, and every file the map names is there: a module
+    split, moved or removed takes its row and its mentions with it."""
+    text = MAP.read_text(encoding="utf-8")
+    rows = [path for _, path in re.findall(r"^\| (\w+) \| `([\w/]+)\.py` \|", text, re.M)]
+    assert sorted(p for p in set(rows) if rows.count(p) > 1) == [], "modules with two rows"
+    gone = sorted(name for name in set(re.findall(r"(?<![\w/<>*.])[\w/]+\.py\b", text))
+                  if not (PACKAGE / name).is_file() and not (ROOT / name).is_file())
+    assert gone == [], f"docs/architecture.md names files that are not there: {', '.join(gone)}"
+
+
+def _main_api() -> set[str]:
+    """What authoring.main offers: its public functions and the names it re-exports from
+    outputs.py and userfiles.py (the files the jobs write)."""
+    tree = ast.parse((PACKAGE / "main.py").read_text(encoding="utf-8"))
+    names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module in ("authoring.outputs", "authoring.userfiles"):
+            names |= {a.asname or a.name for a in node.names if a.name[0].islower() and a.name.upper() != a.name}
+    return names
+
+
+def test_the_map_lists_every_function_of_the_public_api() -> None:
+    """docs/architecture.md's tables of `authoring.main` name each of its functions, and only those."""
+    listed = set(re.findall(r"^\| `(\w+)\(", MAP.read_text(encoding="utf-8"), re.M))
+    api = _main_api()
+    assert sorted(api - listed) == [], "functions of authoring.main the map does not list"
+    assert sorted(listed - api) == [], "functions the map lists that authoring.main does not have"
+
+
 def test_the_modules_import_each_other_without_a_cycle(graph: dict[str, tuple[set[str], list[tuple[int, str]]]]) -> None:
     edges = {m: top for m, (top, _) in graph.items()}
     cycles: list[list[str]] = []
