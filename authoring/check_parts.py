@@ -3,11 +3,11 @@
 the 纲要 part one covers (areas.yaml)."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from authoring.blocks import Block
 from authoring.check_context import Context, heading_label, part_body, part_text, shorten
-from authoring.domain import part_labels
+from authoring.domain import FieldPath, part_labels
 from authoring.duties import duty_specs, fact_label
 from authoring.lines import normalize_text
 from authoring.parts import classify_heading, find_parts
@@ -82,23 +82,37 @@ def missing_duties(blocks: Sequence[Block], given: Iterable[str] = ()) -> list[d
 
 
 
-def duty_message(duty: dict[str, Any], source: str = "document", stated: str = "", unprinted: str = "") -> str:
+def duty_message(duty: dict[str, Any], source: str = "document", stated: str = "", unprinted: str = "",
+                 label: Optional[Callable[[FieldPath], str]] = None) -> str:
     """The `duties.missing` message for one duty: on a document it names the duty; on a report
     YAML (`source="yaml"`) it also names the fields to fill, or the fact `stated` that the YAML
     lists as said by the text (in_text) when the text does not say it, or the fact given that
-    part two as rendered does not show (`unprinted`)."""
+    part two as rendered does not show (`unprinted`). The fields are named by their YAML keys,
+    as beside a file's line; `label` names a field of first_responsible as the place showing
+    the message does instead (the workbench: its form's label, “行政机关负责人出庭应诉”)."""
     spec = rules_table()["rules"]["duties.missing"]
     if source != "yaml":
         return str(spec["message"]).format(duty=duty["name"])
-    if stated or unprinted:
-        fill = spec["fill_stated"].format(key=stated) if stated else spec["fill_unprinted"].format(key=unprinted)
-        return str(spec["yaml_message"]).format(duty=duty["name"], fill=fill)
+    keyed = spec.get("yaml_names") or {}
 
-    # The field's Chinese name only where the duty's name does not already say it.
-    keys = "或".join(f"first_responsible.{k}" + ("" if fact_label(k) in duty["name"] else f"（{fact_label(k)}）")
-                    for k in duty.get("facts") or [])
-    fill = spec["fill_facts"].format(keys=keys) if keys else spec["fill_text"]
-    return str(spec["yaml_message"]).format(duty=duty["name"], fill=fill)
+    def field(key: str) -> str:
+        return f"“{label(('first_responsible', key))}”" if label else str(keyed.get(key, key))
+
+    def fact(key: str) -> str:
+        # The field's Chinese name beside its key only where the duty's name does not already say it.
+        if label:
+            return field(key)
+        return f"first_responsible.{key}" + ("" if fact_label(key) in duty["name"] else f"（{fact_label(key)}）")
+
+    names = {k: field(k) for k in ("duties", "text", "in_text")}
+    if stated or unprinted:
+        fill = spec["fill_stated" if stated else "fill_unprinted"].format(key=field(stated or unprinted), **names)
+    else:
+        keys = "或".join(fact(k) for k in duty.get("facts") or [])
+        fill = spec["fill_facts" if keys else "fill_text"].format(keys=keys, **names)
+    message = str(spec["yaml_message"]).format(duty=duty["name"], fill=fill)
+    # A field named in quotes needs no space to stand apart from the Chinese around it.
+    return message.replace(" “", "“").replace("” ", "”") if label else message
 
 
 def duty_rules(ctx: Context) -> tuple[dict[str, bool], list[Finding]]:

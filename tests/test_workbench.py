@@ -168,6 +168,57 @@ def test_the_same_verdict_as_authoring_validate(client: TestClient, folder: Path
     assert page_lines == cli_lines and any("figures.licence" in ln for ln in page_lines)
 
 
+def test_the_duties_still_to_write_are_named_by_the_forms_labels_and_by_their_keys_on_the_command_line(
+        client: TestClient, folder: Path) -> None:
+    # One rule, two places: the page names the fields the clerk sees on the form; validate names
+    # the YAML's keys beside the line of the file (and keeps its words exactly).
+    duties = [p for p in _edit(client)["problems"] if p["message"].startswith("“第一责任人”部分未提及")]
+    assert [(p["where"], p["message"]) for p in duties] == [
+        ("二、第一责任人", "“第一责任人”部分未提及：述法（法治建设列入年终述职）；请填写“年终述法”，或在“履职情况”中写明"),
+        ("二、第一责任人", "“第一责任人”部分未提及：行政机关负责人出庭应诉；请填写“行政机关负责人出庭应诉”，或在“履职情况”中写明"),
+        ("二、第一责任人", "“第一责任人”部分未提及：重大行政决策合法性审核与集体讨论；请填写“重大行政决策”，或在“履职情况”中写明"),
+    ]
+    result = CliRunner().invoke(cli, ["validate", str(folder / "report.yaml")])
+    assert f"{folder / 'report.yaml'}:139:1: 警告：第一责任人（first_responsible）：“第一责任人”部分未提及：" \
+        "行政机关负责人出庭应诉；请填写 first_responsible.court，或在 duties 中写明" in result.output.splitlines()
+    # the page's line for the list of problems still carries the command line's own
+    assert duties[1]["text"].endswith("请填写 first_responsible.court，或在 duties 中写明")
+
+
+def test_a_fact_listed_as_stated_but_not_in_the_text_is_named_as_the_form_shows_it(client: TestClient) -> None:
+    out = _edit(client, {"op": "choices", "path": path_key(("first_responsible", "in_text")), "value": ["court"]})
+    said = [p for p in out["problems"] if p["anchor"] == path_key(("first_responsible", "in_text"))]
+    assert [p["message"] for p in said] == [
+        "“第一责任人”部分未提及：行政机关负责人出庭应诉；“已在正文中写明的事实”列有“行政机关负责人出庭应诉”，"
+        "报告中不会另写这一事实；请在正文中写明，或从“已在正文中写明的事实”中删去“行政机关负责人出庭应诉”"]
+
+
+def test_a_fact_a_template_leaves_out_is_named_as_the_form_shows_it(tmp_path: Path) -> None:
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    shipped = (ROOT / "templates" / "duties.j2").read_text(encoding="utf-8")
+    (mine / "duties.j2").write_text(shipped.replace('{"heading": "落实述法制度，压实法治责任", "facts": ["report_on_law"]},', ""),
+                                    encoding="utf-8")
+    shutil.copy(CHUXIONG, tmp_path / "report.yaml")
+    client = _client(tmp_path, tmp_path / "report.yaml", templates=mine)
+    out = _edit(client, {"op": "set", "path": path_key(("first_responsible", "report_on_law")), "value": True})
+    said = [p["message"] for p in out["problems"] if p["anchor"] == path_key(("first_responsible", "report_on_law"))]
+    assert said == ["“第一责任人”部分未提及：述法（法治建设列入年终述职）；已填写“年终述法”，但生成的报告“第一责任人”部分中没有这句话："
+                    "自定的模板（--templates）没有写出它，或正文开头误写的编号把它分到了别处；请检查模板或正文"]
+
+
+def test_every_message_of_the_duties_rule_has_the_forms_wording_without_a_yaml_key() -> None:
+    from authoring.duties import duty_specs
+    from authoring.web.pipeline import _duty_wordings
+
+    wordings = _duty_wordings()
+    # one for each case validate words (nothing given; a fact listed as stated; one not printed)
+    assert len(wordings) == sum(1 + 2 * len(d.get("facts") or []) for d in duty_specs())
+    for cli_words, page_words in wordings.items():
+        assert re.findall(r"[A-Za-z_]+", page_words) in ([], ["templates"]), page_words
+        assert page_words.split("；")[0] == cli_words.split("；")[0]  # the duty, as the rule names it
+
+
 def test_adding_moving_and_deleting_entries_rebuilds_the_form(client: TestClient) -> None:
     out = _edit(client, {"op": "insert", "path": path_key(("plans",)), "kind": "entry", "index": 1})
     # the new entry's 【待填】 is what is left to write (an error, issue 12); the draft is previewed

@@ -119,6 +119,18 @@ def test_a_mistake_shows_beside_its_field_and_the_list_jumps_to_it(browser: Any,
     assert "1 个错误" in browser.find_element(By.ID, "counts").text
 
 
+def test_the_duties_still_to_write_name_the_fields_the_clerk_sees(browser: Any, served: Background) -> None:
+    _open(browser, served)
+    said = "“第一责任人”部分未提及：行政机关负责人出庭应诉；请填写“行政机关负责人出庭应诉”，或在“履职情况”中写明"
+    items = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#problems li.warning")]
+    assert "警告　二、第一责任人：" + said in items
+    part = browser.find_element(By.CSS_SELECTOR, f"[data-path='{path_key(('first_responsible',))}']")  # beside the part
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", part)
+    assert said in part.text
+    shown = browser.find_element(By.ID, "problems").text + part.text
+    assert "first_responsible" not in shown and "duties" not in shown
+
+
 def test_save_writes_the_yaml_with_its_comments(browser: Any, served: Background) -> None:
     _open(browser, served)
     before = (served.folder / "report.yaml").read_text(encoding="utf-8")

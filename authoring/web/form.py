@@ -281,6 +281,11 @@ def rule_at(path: Path) -> dict[str, Any]:
     return node if isinstance(node, dict) else {}
 
 
+def field_label(path: Path) -> str:
+    """A field as the form labels it: its schema title (the key where the schema has none)."""
+    return str(rule_meta(rule_at(path)).get("title") or path[-1])
+
+
 def coerce(path: Path, raw: Any) -> Any:
     """A value typed into the field at `path`, read as the YAML file would read it: "917" is a
     number where the schema wants one, "2025-02-20" a date; text stays text. Anything that is

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as _html
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional, Sequence
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
@@ -44,6 +45,34 @@ def analyze(loaded: Optional[LoadedReport], load_error: Optional[AuthoringError]
         return Analysis(list(load_error.problems) if load_error else [])
     found = verdict(loaded, templates=templates)
     return Analysis(list(found.problems), list(found.blocks) if found.renderable else None, loaded)
+
+
+def form_wording(problem: Problem) -> str:
+    """A problem's message as the form names fields. duties.missing names the YAML's keys, which
+    the command line gives beside the file's line (请填写 first_responsible.court); the page
+    names them by the labels the clerk sees (请填写“行政机关负责人出庭应诉”). The rule words it
+    once: the message is the one duty_message wrote, asked again with the form's labels."""
+    if problem.rule != "duties.missing":
+        return problem.message
+    return _duty_wordings().get(problem.message, problem.message)
+
+
+@lru_cache(maxsize=1)
+def _duty_wordings() -> dict[str, str]:
+    """Every message duties.missing gives on a report YAML → the same with the form's labels."""
+    from authoring.check_parts import duty_message
+    from authoring.duties import duty_specs
+    from authoring.web.form import field_label
+
+    out: dict[str, str] = {}
+    for duty in duty_specs():
+        facts = duty.get("facts") or []
+        # validate's three cases: nothing given; a fact listed as said by the text; a fact given
+        # that part two as rendered does not show
+        for stated, unprinted in [("", ""), *((k, "") for k in facts), *(("", k) for k in facts)]:
+            said = duty_message(duty, "yaml", stated=stated, unprinted=unprinted)
+            out[said] = duty_message(duty, "yaml", stated=stated, unprinted=unprinted, label=field_label)
+    return out
 
 
 def preview_html(blocks: Sequence[Block], layout: Optional[dict[str, Any]]) -> str:

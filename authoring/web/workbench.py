@@ -186,7 +186,7 @@ class Workbench:
             out.append({
                 "where": places.get(at, ""),
                 "severity": p.severity,
-                "message": p.message,
+                "message": pipeline.form_wording(p),
                 "field": p.place.field,
                 "line": p.place.line,
                 "column": p.place.column,
