@@ -442,6 +442,23 @@ def test_the_yaml_tab_takes_text_and_names_the_line_of_a_mistake(client: TestCli
     assert "无法按表单显示" not in fixed["form"] and 'data-edit="set"' in fixed["form"]
 
 
+@pytest.mark.parametrize("typed", ["order: [[achievements], plans]", "order:\n    - - achievements"])
+def test_a_list_typed_inside_a_list_of_choices_is_shown_as_written(client: TestClient, typed: str) -> None:
+    # A slip of indentation in the YAML tab puts a list where a choice goes: the form shows the
+    # field as written, with the way to the YAML tab, and the validator says what is wrong.
+    text = CHUXIONG.read_text(encoding="utf-8").replace(
+        "  order: [achievements, first_responsible, shortcomings, plans]", "  " + typed, 1)
+    response = client.post("/api/yaml", json={"file": "report.yaml", "text": text})
+    assert response.status_code == 200, response.text
+    out = response.json()
+    from markupsafe import escape
+
+    key = escape(path_key(("layout", "order")))
+    assert f'<div class="field raw-field" data-path="{key}">' in out["form"]
+    assert f'data-goto-yaml="{key}">在“YAML”页中修改</button>' in out["form"]
+    assert [p["where"] for p in out["problems"] if p["severity"] == "error"][:1] == ["版式 › 部分顺序"]
+
+
 # -- delivering --------------------------------------------------------------------------------
 
 

@@ -191,6 +191,10 @@ def _list_field(f: Field, inner: Any, scopes: tuple[dict[str, Any], ...]) -> Fie
         f.kind = "entries"
         f.children = [_field(f.path + (i,), item, v, True, f"第 {i + 1} 项", scopes=scopes)
                       for i, v in enumerate(f.value or [])]
+    elif "allowed" in item and not all(isinstance(v, str) for v in f.value or []):
+        # A list in the list (typed in the YAML tab: order: [[plans]]) is no choice the boxes
+        # can tick: shown as written, to mend in the YAML tab, as the validator's problem says.
+        f.kind = "raw"
     elif "allowed" in item:
         f.kind = "choices"
         f.options = [(v, _choice_label(v, scopes)) for v in item["allowed"]]
