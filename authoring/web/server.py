@@ -136,4 +136,6 @@ class Background:
         self.server.should_exit = True
         self.thread.join(10)
         self.socket.close()
-        self.app.app.state.workbench.close()  # type: ignore[attr-defined]
+        wb = self.app.app.state.workbench  # type: ignore[attr-defined]
+        wb.workspace.flush()
+        wb.close()

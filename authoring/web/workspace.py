@@ -183,9 +183,13 @@ class OpenReport:
             self._recovery_timer.start()
 
     def write_recovery(self) -> None:
-        """Keep the unsaved text now (also called when the server stops)."""
+        """Keep the unsaved text now (also called when the server stops). A write pending for a
+        moment later is not needed any more: it would write the same text again, or, once the
+        page has saved, bring back a recovery file of changes already saved."""
         with self.lock:
-            self._recovery_timer = None
+            if self._recovery_timer is not None:
+                self._recovery_timer.cancel()
+                self._recovery_timer = None
             if not self.dirty:
                 self.drop_recovery()
                 return
