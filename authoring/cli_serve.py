@@ -28,6 +28,10 @@ def run_serve(yaml_file: Optional[Path], port: Optional[int], host: Optional[str
         say(f"工作台已启动：{url}", "green")
         say("（如果浏览器没有自动打开，请复制上面的完整地址到浏览器；按 Ctrl+C 停止）")
 
+    def failed(message: str) -> None:
+        say(message, "red", stderr=True)
+
+    config.on_error = failed
     server.run(config, open_browser=not no_browser, on_ready=ready)
     say("工作台已停止")
 

@@ -65,8 +65,8 @@ def write_report(exc: BaseException, argv: Sequence[str]) -> Optional[Path]:
     return None
 
 
-def _hint(exc: BaseException) -> str:
-    """What the clerk can do meanwhile, for the failures with a known cause."""
+def hint(exc: BaseException) -> str:
+    """What the clerk can do meanwhile, for the failures with a known cause (the workbench says it too)."""
     if isinstance(exc, ModuleNotFoundError):
         part = f"组件 {exc.name}" if exc.name else "一个组件"
         return f"程序缺少{part}，安装可能不完整：请重新安装 authoring（pip install --force-reinstall authoring）后再试。"
@@ -78,9 +78,9 @@ def _hint(exc: BaseException) -> str:
 def message(exc: BaseException, report: Optional[Path]) -> str:
     """The lines the clerk reads: what happened, where the details are, whom to send them to."""
     lines = [f"出错了：authoring 遇到了意外的内部错误（{type(exc).__name__}），命令没有完成；未完成的输出文件不会写出。"]
-    hint = _hint(exc)
-    if hint:
-        lines.append(hint)
+    advice = hint(exc)
+    if advice:
+        lines.append(advice)
     if report is not None:
         lines.append(f"详细信息已写入 {report}；请把这个文件发送给维护者。")
     else:

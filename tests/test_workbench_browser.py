@@ -350,3 +350,36 @@ def test_the_page_says_so_when_the_workbench_is_gone(browser: Any, tmp_path: Pat
     _type(browser, _field(browser, ("agency", "short_name")), "关闭后输入")
     _wait(browser, lambda d: "无法连接工作台" in d.find_element(By.ID, "toast").text, message="no word that the server is gone")
     assert browser.find_element(By.ID, "status").text == "未连接工作台：最近的修改没有收到"
+
+
+def test_a_failure_of_the_server_is_said_and_what_was_typed_is_saved_once_it_is_mended(
+        browser: Any, served: Background, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jinja2 import FileSystemLoader
+
+    monkeypatch.chdir(served.folder)  # where the report of the failure goes
+    before = (served.folder / "report.yaml").read_text(encoding="utf-8")
+    _open(browser, served)
+    browser.find_element(By.CSS_SELECTOR, "[data-tab='yaml']").click()
+    _wait(browser, lambda d: "short_name: 市综合行政执法局" in d.find_element(By.ID, "yaml").get_attribute("value"))
+    # The page templates gone from the installation: the YAML tab's answer (it renders the form) fails.
+    wb = served.app.app.state.workbench  # type: ignore[attr-defined]
+    kept = wb.env.loader
+    (served.folder / "empty").mkdir()
+    wb.env.loader = FileSystemLoader(str(served.folder / "empty"))
+    wb.env.cache.clear()
+    browser.execute_script("const box = document.getElementById('yaml');"
+                           "box.value = box.value.replace('short_name: 市综合行政执法局', 'short_name: 出错时输入的简称');"
+                           "box.dispatchEvent(new Event('input', {bubbles: true}));")
+    _wait(browser, lambda d: "工作台遇到了意外的内部错误（TemplateNotFound）" in d.find_element(By.ID, "toast").text,
+          message="the failure was not said")
+    assert "详细信息已写入" in browser.find_element(By.ID, "toast").text
+    assert browser.find_element(By.ID, "status").text == "工作台出错：最近的修改还只在本页中，没有暂存，也没有保存"
+    browser.find_element(By.ID, "save").click()
+    _wait(browser, lambda d: "所以没有保存" in d.find_element(By.ID, "toast").text, message="saved what the server did not take")
+    assert (served.folder / "report.yaml").read_text(encoding="utf-8") == before
+    # Mended (the clerk reinstalls): Save sends the text again, and the file has it.
+    wb.env.loader = kept
+    browser.find_element(By.ID, "save").click()
+    _wait(browser, lambda d: d.find_element(By.ID, "status").text == "已保存", message="not saved once mended")
+    assert (served.folder / "report.yaml").read_text(encoding="utf-8") == before.replace(
+        "short_name: 市综合行政执法局", "short_name: 出错时输入的简称")

@@ -9,6 +9,7 @@ routes_files, routes_check); this module is the table of addresses that reach th
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,7 +19,7 @@ from authoring.web import routes_check as check
 from authoring.web import routes_editor as editor
 from authoring.web import routes_files as files
 from authoring.web import routes_start as start
-from authoring.web.messages import refusal
+from authoring.web.messages import CatchAll, refusal
 from authoring.web.security import Guard
 from authoring.web.workbench import Config, Workbench
 
@@ -52,7 +53,9 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 
 def build_app(config: Config) -> Guard:
-    """The ASGI application, guarded by the run's secret and the Host/Origin checks."""
-    app = Starlette(routes=ROUTES, exception_handlers={AuthoringError: _refused})
+    """The ASGI application, guarded by the run's secret and the Host/Origin checks; a failure no
+    handler foresaw is answered in Chinese and told to config.on_error (CatchAll)."""
+    app = Starlette(routes=ROUTES, exception_handlers={AuthoringError: _refused},
+                    middleware=[Middleware(CatchAll, on_error=config.on_error)])
     app.state.workbench = Workbench(config)
     return Guard(app, token=config.token, port=config.port, host=config.host)

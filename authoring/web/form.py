@@ -72,7 +72,10 @@ def path_key(path: Sequence[Union[str, int]]) -> str:
 
 def parse_key(key: str) -> Path:
     """The page's name of a field back to its path."""
-    value = json.loads(key)
+    try:
+        value = json.loads(key)
+    except ValueError:
+        raise AuthoringError("字段路径无效", field=key) from None
     if not isinstance(value, list) or not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in value):
         raise AuthoringError("字段路径无效", field=key)
     return tuple(value)

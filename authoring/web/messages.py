@@ -1,13 +1,16 @@
 """What a request brings and what a refusal says, for every handler: a body read no further than
-its limit, JSON, an upload's file name, and an AuthoringError as the JSON the page shows."""
+its limit, JSON, an upload's file name, an AuthoringError as the JSON the page shows, and what the
+clerk is told of a failure nobody foresaw (CatchAll)."""
 from __future__ import annotations
 
+import html
 import os
-from typing import Any, Optional
+from pathlib import Path
+from typing import Any, Awaitable, Callable, MutableMapping, Optional
 from urllib.parse import unquote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from authoring.errors import AuthoringError, Problem
 
@@ -33,9 +36,12 @@ async def json_body(request: Request, limit: int = 4 * 1024 * 1024) -> Any:
     import json
 
     try:
-        return json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise AuthoringError("请求内容不是有效的 JSON") from None
+    if not isinstance(body, dict):  # every request the page sends is an object
+        raise AuthoringError("请求内容不是有效的 JSON 对象")
+    return body
 
 
 def file_name(header: Optional[str]) -> str:
@@ -53,3 +59,85 @@ def problems_of(exc: AuthoringError) -> list[dict[str, Any]]:
 def refusal(exc: AuthoringError, status: int = 400, **extra: Any) -> JSONResponse:
     """The reply to a request that was refused: not ok, and why."""
     return JSONResponse({"ok": False, "problems": problems_of(exc), **extra}, status_code=status)
+
+
+# -- what nobody expected --------------------------------------------------------------------------
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+def internal_message(exc: BaseException, report: Optional[Path]) -> str:
+    """What the clerk reads when a request failed in a way no handler foresaw: what happened, that
+    the workbench still runs and the page keeps what was typed, and where the details are."""
+    from authoring.crash import hint
+
+    lines = [f"工作台遇到了意外的内部错误（{type(exc).__name__}），这次操作没有完成；工作台仍在运行。"
+             "本页中输入的内容还在页面上，可以继续编辑后保存；不放心的话，先把刚输入的内容复制出来。"]
+    advice = hint(exc)
+    if advice:
+        lines.append(advice)
+    if report is not None:
+        lines.append(f"详细信息已写入 {report}；请把这个文件发送给维护者。")
+    else:
+        lines.append("详细信息无法写入文件（当前文件夹和临时文件夹都不可写）；请把本消息和刚才的操作告诉维护者。")
+    return "\n".join(lines)
+
+
+class CatchAll:
+    """ASGI middleware inside Starlette's own: an exception no handler caught becomes a Chinese
+    answer (JSON for the page's requests, a page for an address opened) instead of Starlette's
+    "Internal Server Error" and a traceback in the clerk's console window. The details go to one
+    report file per kind of failure (the same failure on every keystroke writes one file), and
+    `on_error` (authoring serve: a line in the console) is told; the server goes on serving."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]],
+                 on_error: Optional[Callable[[str], None]] = None) -> None:
+        self.app = app
+        self.on_error = on_error
+        self.reports: dict[tuple[str, str], Optional[Path]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: MutableMapping[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:  # noqa: BLE001 — the catch-all: no traceback ever reaches a clerk
+            text = internal_message(exc, self._report(exc, scope))
+            if self.on_error is not None:
+                self.on_error(text)
+            if started:
+                return  # the answer was already on its way: the page sees it cut short, and says so
+            await self._answer(scope, text)(scope, receive, send)
+
+    def _report(self, exc: Exception, scope: Scope) -> Optional[Path]:
+        import traceback
+
+        from authoring.crash import write_report
+
+        frames = traceback.extract_tb(exc.__traceback__)
+        key = (type(exc).__name__, f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "")
+        if key not in self.reports:
+            # the address without its query: the run's secret may be in it
+            self.reports[key] = write_report(exc, ["serve", f"（工作台的请求：{scope.get('method', '')} {scope.get('path', '')}）"])
+        return self.reports[key]
+
+    @staticmethod
+    def _answer(scope: Scope, text: str) -> Response:
+        if str(scope.get("path", "")).startswith("/api/"):
+            return JSONResponse({"ok": False, "internal": True, "problems": [
+                {"severity": "error", "message": text, "field": "", "line": None, "text": text}]}, status_code=500)
+        lines = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
+        body = ("<!doctype html><html lang=zh-CN><meta charset=utf-8><title>工作台出错</title>"
+                "<body style='font-family:sans-serif;margin:3em;max-width:46em;line-height:1.6'>"
+                f"<h1>工作台出错</h1>{lines}<p><a href=''>重新打开本页</a>　<a href='/?start=1'>返回首页</a></p></body></html>")
+        return HTMLResponse(body, status_code=500, headers={"cache-control": "no-store"})

@@ -52,6 +52,8 @@ async def _apply_edits(request: Request) -> Response:
     except AuthoringError as exc:
         return refusal(exc, 404)
     edits = body.get("edits") or []
+    if not isinstance(edits, list) or not all(isinstance(e, dict) for e in edits):
+        return refusal(AuthoringError("请求中的修改（edits）无效"))
     structural = False
     with report.lock:
         if report.doc is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -34,6 +34,9 @@ class Config:
     templates: Optional[Path] = None
     reference_doc: Optional[Path] = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Told the message of a request that failed in a way nobody foresaw (authoring serve: a line
+    # in the console window); the page gets it too.
+    on_error: Optional[Callable[[str], None]] = None
 
 
 class Workbench:
@@ -70,14 +73,26 @@ class Workbench:
 
     async def run_check(self, raw: bytes, name: str) -> Any:
         """Check one upload in a worker process: a batch of a hundred files keeps one core busy
-        and leaves the other to the page the clerk is typing in."""
+        and leaves the other to the page the clerk is typing in. A worker that died (killed, out
+        of memory) is replaced, and the file tried once more in the new one: otherwise every
+        file after it would fail too."""
         import asyncio
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, pipeline.check_upload, raw, name)
+        for _ in range(2):
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=1)
+            pool = self._pool
+            try:
+                return await loop.run_in_executor(pool, pipeline.check_upload, raw, name)
+            except BrokenProcessPool:
+                if self._pool is pool:  # the other file checked at the same time may have replaced it
+                    self._pool = None
+                pool.shutdown(wait=False)
+        raise AuthoringError("检查这个文件时，后台检查进程两次意外退出（可能是内存不足）；其他文件照常检查。"
+                             "请关闭其他程序后再拖入这个文件，或用命令 authoring check 单独检查它", file=name)
 
     def close(self) -> None:
         """Stop the worker process."""
@@ -112,6 +127,7 @@ class Workbench:
         return {
             "file": self.display_name(report.path),
             "dirty": report.dirty,
+            "unkept": report.unkept if report.dirty else None,
             "changed_on_disk": report.changed_on_disk(),
             "recovery": {"saved_at": str(recovery["saved_at"]).replace("T", " "),
                          "disk_changed": recovery["disk_changed"]} if recovery else None,

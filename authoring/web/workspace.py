@@ -71,6 +71,9 @@ class OpenReport:
         self.lock = threading.RLock()
         self._recovery_timer: Optional[threading.Timer] = None
         self.load_error: Optional[AuthoringError] = None
+        # Why the unsaved changes could not be kept in the recovery file (a full disk, a
+        # read-only folder): the page then says they live only in the page and this server.
+        self.unkept: Optional[str] = None
         self._read()
 
     # -- disk -------------------------------------------------------------------------------
@@ -178,9 +181,16 @@ class OpenReport:
         with self.lock:
             if self._recovery_timer is not None:
                 self._recovery_timer.cancel()
-            self._recovery_timer = threading.Timer(0.5, self.write_recovery)
+            self._recovery_timer = threading.Timer(0.5, self._recover_later)
             self._recovery_timer.daemon = True
             self._recovery_timer.start()
+
+    def _recover_later(self) -> None:
+        # The timer's thread: a failure here would print a traceback in the clerk's console.
+        try:
+            self.write_recovery()
+        except Exception as exc:  # noqa: BLE001 — said on the page instead (unkept)
+            self.unkept = f"暂存时出错（{type(exc).__name__}）"
 
     def write_recovery(self) -> None:
         """Keep the unsaved text now (also called when the server stops). A write pending for a
@@ -197,11 +207,15 @@ class OpenReport:
                       "saved_at": _dt.datetime.now().isoformat(timespec="seconds")}
             try:
                 write_atomic(self.recovery_path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
-            except AuthoringError:
-                pass  # a read-only folder: the page still holds the text, and says it is unsaved
+                self.unkept = None
+            except AuthoringError as exc:
+                # A full disk, a read-only folder: the page still holds the text, and says that
+                # it is kept nowhere else until it is saved.
+                self.unkept = exc.problems[0].message if exc.problems else str(exc)
 
     def drop_recovery(self) -> None:
         """Remove the recovery file (after a save, or when the changes are dropped)."""
+        self.unkept = None
         if self._recovery_timer is not None:
             self._recovery_timer.cancel()
             self._recovery_timer = None

@@ -20,8 +20,14 @@ const Workbench = (() => {
     }
     let body = null;
     const type = response.headers.get("content-type") || "";
-    if (type.includes("application/json")) body = await response.json();
-    else body = { ok: response.ok, problems: [{ severity: "error", text: (await response.text()).replace(/<[^>]+>/g, " ").trim() }] };
+    try {
+      if (type.includes("application/json")) body = await response.json();
+      else body = { ok: response.ok, problems: [{ severity: "error", text: (await response.text()).replace(/<[^>]+>/g, " ").trim() }] };
+    } catch (err) {
+      // The answer was cut short (the server failed while sending it): said as a failure of the
+      // server, so that the page keeps what was typed and sends it again.
+      body = { ok: false, internal: true, problems: [{ severity: "error", text: "工作台的回答不完整（处理这次操作时出错）；本页中输入的内容还在页面上，会随下一次修改再发送。请在工作台的窗口中查看错误信息。" }] };
+    }
     return { status: response.status, body };
   }
 

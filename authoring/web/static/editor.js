@@ -23,6 +23,9 @@
   let inflight = Promise.resolve();
   let lastText = null;          // the last focused text field, for “插入正文”
   let yamlTimer = null;
+  let yamlUnsent = false;       // the YAML tab's text the server has not taken yet
+  let yamlFailed = false;       // …because the server failed on it
+  let unsent = false;           // the last edits failed on the server: not saved until they are taken
 
   // -- sending edits -------------------------------------------------------------------------
 
@@ -42,13 +45,28 @@
   }
 
   function send(edits, extra) {
-    inflight = inflight.then(async () => {
+    inflight = inflight.catch(() => {}).then(async () => {
       const { status, body } = await api("/api/edit", Object.assign({ file, edits }, extra || {}));
       if (status === 0 || !body) { toast(problemText(body), "error"); setStatus("offline"); return; }
+      if (body.internal) { failed(edits, body); return; }
+      unsent = false;
       if (body.refused) toast(problemText({ problems: body.refused }), "error");
       apply(body);
     });
     return inflight;
+  }
+
+  function failed(edits, body) {
+    // The server failed on these edits in a way nobody foresaw: what was typed stays in the
+    // fields and goes again with the next edit (a value set twice is the same value; an entry
+    // added or moved is not sent twice), and nothing is saved before the server has taken it.
+    for (const e of edits) {
+      const key = e.op + e.path;
+      if ((e.op === "set" || e.op === "comment") && !pending.has(key)) pending.set(key, e);
+    }
+    unsent = true;
+    toast(problemText(body), "error");
+    setStatus("failed");
   }
 
   // -- applying what the server says ---------------------------------------------------------
@@ -299,7 +317,15 @@
   function setStatus(editing) {
     if (editing === "editing") { statusEl.textContent = "正在更新…"; statusEl.className = "status busy"; return; }
     if (editing === "offline") { statusEl.textContent = "未连接工作台：最近的修改没有收到"; statusEl.className = "status dirty"; return; }
-    if (state.dirty) { statusEl.textContent = "有未保存的修改（已暂存，关闭页面不会丢失）"; statusEl.className = "status dirty"; }
+    if (editing === "failed" || unsent || yamlFailed) {
+      statusEl.textContent = "工作台出错：最近的修改还只在本页中，没有暂存，也没有保存";
+      statusEl.className = "status dirty";
+      return;
+    }
+    if (state.dirty && state.unkept) {
+      statusEl.textContent = `有未保存的修改（未能暂存：${state.unkept}。关闭本页或工作台前请先保存）`;
+      statusEl.className = "status dirty";
+    } else if (state.dirty) { statusEl.textContent = "有未保存的修改（已暂存，关闭页面不会丢失）"; statusEl.className = "status dirty"; }
     else { statusEl.textContent = "已保存"; statusEl.className = "status saved"; }
   }
 
@@ -338,15 +364,17 @@
 
   async function restore(discard) {
     const { body } = await api("/api/restore", { file, discard });
+    if (!body || !body.ok) { toast(problemText(body), "error"); return; }
     hideBanner();
-    if (body) apply(body);
+    apply(body);
     toast(discard ? "已丢弃上次未保存的修改" : "已恢复上次未保存的修改（尚未保存到文件）");
   }
 
   async function reload() {
     const { body } = await api("/api/reload", { file });
+    if (!body || !body.ok) { toast(problemText(body), "error"); return; }
     hideBanner();
-    if (body) apply(body);
+    apply(body);
     toast("已重新载入文件");
   }
 
@@ -361,7 +389,11 @@
 
   async function save() {
     await flush();
-    if (yamlTimer) { clearTimeout(yamlTimer); await sendYaml(); }
+    if (yamlTimer || yamlUnsent) { clearTimeout(yamlTimer); await sendYaml(); }
+    if (unsent || yamlFailed) {
+      toast("工作台还没有收到最近的修改（见上一条消息），所以没有保存；修改仍在本页中。", "error");
+      return false;
+    }
     const { status, body } = await api("/api/save", { file });
     if (status === 409) { showConflict(); return false; }
     if (!body || !body.ok) { toast(problemText(body), "error"); return false; }
@@ -403,13 +435,18 @@
 
   function sendYaml() {
     yamlTimer = null;
-    inflight = inflight.then(async () => {
-      const { body } = await api("/api/yaml", { file, text: yamlBox.value });
-      if (body) { delete body.text; apply(body); }
+    inflight = inflight.catch(() => {}).then(async () => {
+      const { status, body } = await api("/api/yaml", { file, text: yamlBox.value });
+      if (status === 0 || !body) { toast(problemText(body), "error"); setStatus("offline"); return; }
+      if (body.internal) { yamlFailed = true; toast(problemText(body), "error"); setStatus("failed"); return; }
+      yamlUnsent = yamlFailed = false;
+      delete body.text;
+      apply(body);
     });
     return inflight;
   }
   yamlBox.addEventListener("input", () => {
+    yamlUnsent = true;
     clearTimeout(yamlTimer);
     setStatus("editing");
     yamlTimer = setTimeout(sendYaml, 500);
