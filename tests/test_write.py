@@ -621,3 +621,17 @@ def test_the_lean_base_found_by_a_layout_section_is_the_one_of_its_resolved_layo
     assert lean_base_of(overrides) is found
     assert build_docx(report_blocks(), layout=overrides, meta=META) == build_docx(
         report_blocks(), layout=resolve_layout(overrides), meta=META)
+
+
+def test_the_character_count_leaves_out_what_re_calls_white_space() -> None:
+    """docx/body.py counts the characters but white space with str.split, where it used
+    re.sub(r"\\s", ...): the two must agree on every code point."""
+    import sys
+
+    from authoring.docx.base import lean_base_of
+    from authoring.docx.body import Body
+
+    body = Body(lean_base_of(None))
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    body.texts = [every, "中 文\u3000字\t符\n", ""]
+    assert body.chars() == len(re.sub(r"\s", "", "".join(body.texts)))
