@@ -296,7 +296,29 @@ class _Unknown(Exception):
 
 def _type_check(names: Any) -> Check:
     kinds = [_TYPES[n] for n in ([names] if isinstance(names, str) else names)]  # KeyError: unknown
-    return lambda v: any(isinstance(v, inc) and not isinstance(v, exc) for inc, exc in kinds)
+    known: dict[type, bool] = {}  # isinstance of these classes and ABCs depends on the type alone
+
+    def check(value: Any) -> bool:
+        kind = type(value)
+        found = known.get(kind)
+        if found is None:
+            found = known[kind] = any(isinstance(value, inc) and not isinstance(value, exc) for inc, exc in kinds)
+        return found
+    return check
+
+
+_SHAPES: dict[type, str] = {}
+
+
+def _shape(value: Any) -> str:
+    """"list" for a sequence but text, "dict" for a mapping, else "": as cerberus's `schema` rule
+    tells them apart (by the type alone, so kept per type)."""
+    kind = type(value)
+    shape = _SHAPES.get(kind)
+    if shape is None:
+        shape = _SHAPES[kind] = ("list" if isinstance(value, Sequence) and not isinstance(value, str)
+                                 else "dict" if isinstance(value, Mapping) else "")
+    return shape
 
 
 def _bound(limit: Any, above: bool) -> Check:
@@ -329,9 +351,15 @@ def _nested(inner: Any) -> Check:
     items = _rules_check(inner) if fields is None else None
 
     def check(value: Any) -> bool:
-        if isinstance(value, Sequence) and not isinstance(value, str):
-            return items is not None and all(items(v) for v in value)
-        if isinstance(value, Mapping):
+        shape = _shape(value)
+        if shape == "list":
+            if items is None:
+                return False
+            for item in value:
+                if not items(item):
+                    return False
+            return True
+        if shape == "dict":
             return fields is not None and fields(value)
         return True
     return check
@@ -375,7 +403,10 @@ def _rules_check(rules: dict[str, Any]) -> Check:
     def check(value: Any) -> bool:
         if value is None:
             return nullable
-        return all(c(value) for c in checks)
+        for one in checks:
+            if not one(value):
+                return False
+        return True
     return check
 
 
