@@ -41,6 +41,7 @@ def _rx() -> dict[str, Any]:
     return {
         "numbering": [(n["level"], re.compile(n["pattern"])) for n in data["numbering"]],
         "any_number": _first_of([n["pattern"] for n in data["numbering"]]),
+        "may_number": _may_number([n["pattern"] for n in data["numbering"]]),
         "end": re.compile(run["sentence_end"]),
         "item_end": re.compile(run["item_end"]),
         "max_gap": int(data["max_heading_chars"]),
@@ -326,7 +327,8 @@ class _Sequence:
 # Where a heading number can start: the first characters of headings.yaml's numbering patterns
 # (一…十, （, a digit, ①…⑩). Found by the regex engine rather than by testing every character
 # of a line in Python (that loop was a tenth of `check` on text files).
-_NUMBER_START = re.compile(r"(?=[\d一二三四五六七八九十（" + _CIRCLED + "])")
+_START_CHARS = r"[\d一二三四五六七八九十（" + _CIRCLED + "]"
+_NUMBER_START = re.compile(f"(?={_START_CHARS})")
 
 
 def _numbers(norm: str) -> list[_Number]:
@@ -337,8 +339,13 @@ def _numbers(norm: str) -> list[_Number]:
     if first is not None:
         seq.take(first)  # a line may open anywhere in the sequence ("三、存在的问题……")
     any_number = _rx()["any_number"]
-    for m in _NUMBER_START.finditer(norm, 1):
-        pos = m.start()
+    # A report's line has a couple of hundred places where a number could start (every 一, （
+    # and digit) and seldom one where a numbering pattern matches: may_number finds, in one
+    # scan by the engine, the places where one may match, and only those are tried.
+    may = _rx()["may_number"]
+    places = (m.start() for m in may.finditer(norm, 1)) if may is not None else (
+        m.start() for m in _NUMBER_START.finditer(norm, 1))
+    for pos in places:
         if norm[pos - 1].isdigit():
             continue
         window = norm[pos:pos + 12]  # _number_at, inline: this runs for every candidate place
@@ -349,6 +356,109 @@ def _numbers(norm: str) -> list[_Number]:
             seq.take(n)
             out.append(n)
     return out
+
+
+def _may_number(patterns: list[str]) -> Optional[re.Pattern[str]]:
+    """A scan that stops at each place (a first character of _START_CHARS) where one of
+    `patterns` may match the 12 characters from there: the patterns with their assertions (^ $
+    \\b, look-arounds) taken out, which match wherever the patterns match, window or not. None
+    when a pattern has what makes that untrue (back-references, atomic groups, flags) or cannot
+    be read so."""
+    loose = [_without_assertions(p) for p in patterns]
+    if any(p is None for p in loose):
+        return None
+    try:
+        # One character of the class, then, from that character, any loosened pattern: the
+        # engine skips to the class's characters by itself (a look-ahead first is tried at every
+        # character).
+        return re.compile(_START_CHARS + "(?<=(?=" + "|".join(f"(?:{p})" for p in loose) + r")[\s\S])")
+    except re.error:
+        return None
+
+
+_ASSERTIONS = ("(?=", "(?!", "(?<=", "(?<!")
+_EMPTY = "(?:)"  # what an assertion becomes: matches where it stood, and takes a quantifier as it did
+
+
+def _without_assertions(pattern: str) -> Optional[str]:
+    """`pattern` with each zero-width assertion made an empty group (so that a quantifier after
+    one still has nothing to repeat: "x(?=a){2}" is "x(?:){2}", not "x{2}"), or None where that
+    would not be a pattern matching at least wherever `pattern` matches (or it cannot be read here)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            nxt = pattern[i + 1:i + 2]
+            if nxt.isdigit() or nxt in ("", "g"):
+                return None  # a back-reference (or an octal escape: not worth telling apart)
+            out.append(_EMPTY if nxt in ("b", "B", "A", "Z", "z") else pattern[i:i + 2])
+            i += 2
+        elif c == "[":
+            end = _class_end(pattern, i)
+            if end < 0:
+                return None
+            out.append(pattern[i:end])
+            i = end
+        elif c in "^$":
+            out.append(_EMPTY)
+            i += 1
+        elif pattern.startswith(_ASSERTIONS, i):
+            end = _group_end(pattern, i)
+            if end < 0:
+                return None
+            out.append(_EMPTY)
+            i = end
+        elif pattern.startswith("(?", i) and not pattern.startswith(("(?:", "(?P<"), i):
+            return None  # flags, an atomic group, a condition, a comment, (?P=name)
+        elif c in "*+?}" and pattern[i + 1:i + 2] == "+":
+            return None  # possessive
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index after the character class opening at `start`, or -1."""
+    i = start + 1
+    if pattern[i:i + 1] == "^":
+        i += 1
+    if pattern[i:i + 1] == "]":
+        i += 1
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+        elif pattern[i] == "[":
+            return -1  # a nested set (a future syntax)
+        elif pattern[i] == "]":
+            return i + 1
+        else:
+            i += 1
+    return -1
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index after the group opening at `start`, or -1."""
+    depth, i = 0, start
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(pattern, i)
+            if i < 0:
+                return -1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
 
 
 def split_run_together(text: str) -> Cut:

@@ -1,0 +1,113 @@
+"""The faster text reading (issue 17) against the code it replaced, kept here as the reference:
+the same heading numbers, the same pieces, the same blocks."""
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from hypothesis import given, settings, strategies as st
+
+from authoring import unflatten as U
+from authoring.lines import normalize_text
+
+
+# -- heading numbers: the places tried ----------------------------------------------------------
+
+
+def _numbers_tried_everywhere(norm: str) -> list[Any]:
+    """_numbers as it was before may_number: every place _NUMBER_START finds is tried."""
+    seq = U._Sequence()
+    out = []
+    first = U._number_at(norm, 0)
+    if first is not None:
+        seq.take(first)
+    for m in U._NUMBER_START.finditer(norm, 1):
+        pos = m.start()
+        if norm[pos - 1].isdigit():
+            continue
+        n = U._number_at(norm, pos)
+        if n is not None and seq.follows(n, norm):
+            seq.take(n)
+            out.append(n)
+    return out
+
+
+_NUMBER_TEXT = "一二三四五六七八九十（）、．.。；：1234567890①②⑩⑪²³ \u3000\t年工作是"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_NUMBER_TEXT, max_size=80))
+def test_heading_numbers_are_those_found_trying_every_place(text: str) -> None:
+    assert U._rx()["may_number"] is not None  # the data's patterns can be loosened
+    norm = normalize_text(text)
+    assert U._numbers(norm) == _numbers_tried_everywhere(norm)
+
+
+# Patterns as headings.yaml could hold them: atoms, every kind of assertion among them, each
+# atom with a quantifier or none ("x(?=a){2}" matches "xa": it must not become "x{2}").
+_ATOMS = ["^", "$", r"\b", r"\B", "(?![\\d])", "(?=[、.])", "(?<=一)", "(?<!二)", r"\d", "[一二]", "一", r"\s", "[、.]",
+          "（", "）", "(?:一|二)", "(?P<n>二)", ".", "|"]
+_QUANTIFIERS = ["", "", "?", "*", "+", "{2}", "{1,3}", "*?", "++"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_ATOMS), st.sampled_from(_QUANTIFIERS)).map("".join), min_size=1, max_size=4),
+       st.text(alphabet="一二（）、.1 ", max_size=8))
+def test_a_loosened_pattern_matches_wherever_the_pattern_matches_a_window(pieces: list[str], text: str) -> None:
+    pattern = "".join(pieces)
+    try:
+        exact = re.compile(pattern)
+    except re.error:
+        return
+    loose = U._without_assertions(pattern)
+    if loose is None:
+        assert re.search(r"[*+?}]\+", pattern), pattern  # only a possessive quantifier is declined here
+        return
+    try:
+        loosened = re.compile(loose)
+    except re.error:
+        return  # _may_number then declines (a compile error there gives None)
+    for pos in range(len(text) + 1):
+        for width in (12, 3, 1):
+            if exact.match(text[pos:pos + width]):
+                assert loosened.match(text, pos), (pattern, loose, text, pos)
+
+
+def _assert_loosened_covers(pattern: str, texts: list[str]) -> None:
+    exact, loosened = re.compile(pattern), re.compile(U._without_assertions(pattern) or "(?!)")
+    for text in texts:
+        for pos in range(len(text) + 1):
+            if exact.match(text[pos:pos + 12]):
+                assert loosened.match(text, pos), (pattern, text, pos)
+
+
+def test_every_assertion_quantified_or_not_after_an_atom_is_loosened_to_cover_it() -> None:
+    # Every short text over a few characters, every assertion after every atom with every
+    # quantifier Python allows there: what hypothesis's mix above reaches only by chance.
+    texts = ["".join(t) for n in range(4) for t in itertools.product("一、1 .", repeat=n)]
+    assertions = ["^", "$", r"\b", r"\B", "(?![\\d])", "(?=[、.])", "(?<=一)", "(?<!一)", "(?=1)"]
+    for atom, assertion, quantifier in itertools.product(["一", r"\d", "[、.]", "", r"\s?"], assertions,
+                                                         ["", "?", "*", "+", "{2}", "{1,3}", "*?"]):
+        for pattern in (atom + assertion + quantifier, assertion + quantifier + atom):
+            try:
+                re.compile(pattern)
+            except re.error:
+                continue  # "^*": nothing to repeat
+            _assert_loosened_covers(pattern, texts)
+
+
+def test_what_cannot_be_loosened_is_declined() -> None:
+    for pattern in [r"(一)\1", "(?P<a>一)(?P=a)", "(?>一+)一", "一++", "(?i)一", "(?#c)一", "[一", "(?=一"]:
+        assert U._without_assertions(pattern) is None or U._may_number([pattern]) is None, pattern
+    assert U._may_number(["[一", "一"]) is None
+    assert U._without_assertions(r"^[\^$]\$(?=x(?:y))\b一$") == r"(?:)[\^$]\$(?:)(?:)一(?:)"
+    assert U._without_assertions("x(?=a){2}") == "x(?:){2}"  # "xa" matches; "x{2}" would not
+
+
+def test_without_may_number_every_place_is_tried(monkeypatch: Any) -> None:
+    norm = normalize_text("一、工作情况（一）健全制度。（二）落实责任。二、存在问题1.学习不够。2.制度不全。")
+    found = U._numbers(norm)
+    monkeypatch.setitem(U._rx(), "may_number", None)
+    assert U._numbers(norm) == found == _numbers_tried_everywhere(norm)
+    assert len(found) == 5
