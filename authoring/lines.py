@@ -180,9 +180,12 @@ def is_agency_line(text: str) -> bool:
     )
 
 
+_WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
+
+
 def is_noise(text: str) -> bool:
     # A line with no letter, digit or CJK character ("|", "——", "***") carries nothing.
-    return not re.search(r"[\w\u4e00-\u9fff]", text)
+    return _WORD_CHAR.search(text) is None
 
 
 def is_body_start(text: str) -> bool:

@@ -156,7 +156,7 @@ def _content_items(items: list[_Item], chrome: list[str]) -> list[_Item]:
         if is_noise(t):
             chrome.append(t)
             continue
-        out.append(_Item(it.line, t, it.hint))
+        out.append(it if t == it.text else _Item(it.line, t, it.hint))
     return out
 
 
@@ -164,6 +164,8 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
     """Lines that hold several lines cut apart: chrome and the title at the start, the 落款 and
     chrome at the end, headings and paragraphs run together (authoring/unflatten.py)."""
     def apply(it: _Item, cut: unflatten.Cut) -> list[_Item]:
+        if cut.pieces == [it.text] and not (cut.chrome or cut.notes or cut.chrome_notes):
+            return [it]  # nothing cut (most lines): the item as it was
         chrome.extend(cut.chrome)
         cuts.extend((it.line, "chrome:" + note) for note in cut.chrome_notes)
         cuts.extend((it.line, note) for note in cut.notes)

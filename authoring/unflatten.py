@@ -42,6 +42,7 @@ def _rx() -> dict[str, Any]:
         "numbering": [(n["level"], re.compile(n["pattern"])) for n in data["numbering"]],
         "any_number": _first_of([n["pattern"] for n in data["numbering"]]),
         "may_number": _may_number([n["pattern"] for n in data["numbering"]]),
+        "up_to_level_one": _first_of(_up_to_level_one(data["numbering"])),
         "end": re.compile(run["sentence_end"]),
         "item_end": re.compile(run["item_end"]),
         "max_gap": int(data["max_heading_chars"]),
@@ -53,6 +54,9 @@ def _rx() -> dict[str, Any]:
         "addressee": re.compile(run["addressee"]),
         "tokens": [re.compile(p) for p in chrome["inline"]],
         "words": re.compile(rf"(?:{chrome['inline_words']})(?=\s|$)"),
+        # Where neither a token nor a word matches (most places asked: a line's first character),
+        # one match of them joined tells.
+        "any_chrome": _first_of(chrome["inline"] + [rf"(?:{chrome['inline_words']})(?=\s|$)"]),
         "tail_tokens": [re.compile(rf"(?:{p})\s*$") for p in chrome["inline"]],
         "tail_words": re.compile(rf"(?:^|(?<=\s))(?:{chrome['inline_words']})\s*$"),
         "footer": [re.compile(p) for p in chrome["tail"]],
@@ -66,6 +70,9 @@ def _rx() -> dict[str, Any]:
 def _chrome_at(text: str, pos: int) -> int:
     """The end of a chrome token starting at `pos`, or -1. A breadcrumb ends where the report's
     title starts inside it ("…>正文区城市管理局关于……的报告", spaces lost in the copy)."""
+    any_chrome = _rx()["any_chrome"]
+    if any_chrome is not None and any_chrome.match(text, pos) is None:
+        return -1
     for rx in _rx()["tokens"]:
         m = rx.match(text, pos)
         if m and m.end() > pos:
@@ -251,6 +258,13 @@ def _number_in(window: str, pos: int) -> Optional[_Number]:
         if m:
             return _Number(pos, pos + m.end(), level, _value(m.group()))
     return None
+
+
+def _up_to_level_one(numbering: list[dict[str, Any]]) -> list[str]:
+    """The numbering patterns up to the last of level 1: where none of them matches, the number
+    found (the first pattern in turn that matches) is not of level 1."""
+    last = max((i for i, n in enumerate(numbering) if n["level"] == 1), default=-1)
+    return [n["pattern"] for n in numbering[:last + 1]] or ["(?!)"]
 
 
 def _first_of(patterns: list[str]) -> Optional[re.Pattern[str]]:
@@ -465,6 +479,9 @@ def split_run_together(text: str) -> Cut:
     """A line holding several headings and paragraphs, cut before each heading number that
     continues the sequence, each part heading cut from a body run into it. Other lines: as they are."""
     norm = normalize_text(text)
+    may = _rx()["may_number"]
+    if may is not None and may.search(norm, 1) is None:
+        return Cut([text])  # no number after the first character: _numbers finds none (most lines)
     numbers = _numbers(norm)
     opens = _number_at(norm, 0) is not None
     if len(numbers) < (1 if opens else 2):
@@ -528,6 +545,9 @@ def split_part_heading(text: str, *, strict: bool) -> Optional[list[str]]:
     heading whose body runs straight on. `strict` (a line of its own, not run-together text) asks
     that the body start like one (headings.yaml body_opener). None when there is nothing to cut."""
     norm = normalize_text(text)
+    top = _rx()["up_to_level_one"]
+    if top is not None and top.match(norm[:12]) is None:
+        return None  # no part number (一、) opens the line: most lines, told by one match
     n = _number_at(norm, 0)
     if n is None or n.level != 1:
         return None

@@ -1,15 +1,23 @@
-"""The faster text reading (issue 17) against the code it replaced, kept here as the reference:
-the same heading numbers, the same pieces, the same blocks."""
+"""The faster text reading (issue 17) against the code it replaced, kept here as the reference,
+and each fast path against the general code behind it: the same heading numbers, the same
+pieces, the same blocks."""
 from __future__ import annotations
 
 import itertools
 import re
-from typing import Any
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from authoring import unflatten as U
 from authoring.lines import normalize_text
+from authoring.read import read_blocks
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import variants as V  # noqa: E402  (test helper beside this file)
 
 
 # -- heading numbers: the places tried ----------------------------------------------------------
@@ -111,3 +119,86 @@ def test_without_may_number_every_place_is_tried(monkeypatch: Any) -> None:
     monkeypatch.setitem(U._rx(), "may_number", None)
     assert U._numbers(norm) == found == _numbers_tried_everywhere(norm)
     assert len(found) == 5
+
+
+# -- a line that needs no cutting, told by one match ---------------------------------------------
+# Each fast path below is a filter in front of the general code: with the filter's expression
+# taken away (None, as when headings.yaml's patterns cannot be joined), the general code runs
+# alone, and that is the reference.
+
+_FILTERS = ("may_number", "any_chrome", "up_to_level_one")
+
+
+@contextmanager
+def _general() -> Iterator[None]:
+    """unflatten with every filter off: each line goes through the general code."""
+    rx = U._rx()
+    saved = {k: rx[k] for k in _FILTERS}
+    try:
+        rx.update(dict.fromkeys(_FILTERS))
+        yield
+    finally:
+        rx.update(saved)
+
+
+def _both(f: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+    fast = f(*args, **kwargs)
+    with _general():
+        general = f(*args, **kwargs)
+    return fast, general
+
+
+def test_the_filters_are_in_use() -> None:
+    assert all(U._rx()[k] is not None for k in _FILTERS)
+
+
+_CHROME_WORDS = ["当前位置：", "首页 > 政务公开 > ", "发布时间：2024-03-01 10:00", "来源：某局", "【打印本页】", "微信", "微博",
+                 "QQ空间", "上一页", "下一页", "第 1 页", "扫一扫在手机打开当前页", "分享到：", "12", " ", "某局关于2024年度法治政府建设情况的报告",
+                 "某市城市管理局：", "一、", "（二）", "3.", "（4）", "②", "存在问题", "下一步工作打算", "在看到成绩的同时，", "。", "工作",
+                 "2024年", "健全制度", "某市城市管理局2024年3月1日", "(一)", "1、", "十一、", "是"]
+
+
+@settings(max_examples=500, deadline=None)
+@example("一、（一）健全制度。")  # the only number after the first as near the start as it can be
+@example(" 二、存在问题在看到成绩的同时，三、")
+@example("微信 微博 2022年，一、工作")
+@given(st.lists(st.sampled_from(_CHROME_WORDS) | st.text(alphabet="一二（）、.1 年是。", max_size=4), max_size=12).map("".join))
+def test_each_line_is_cut_as_the_general_code_cuts_it(text: str) -> None:
+    for first in (True, False):
+        fast, general = _both(U.split_head, text, first=first)
+        assert fast == general
+    for f in (U.split_run_together, U.is_chrome_line, U.split_tail):
+        fast, general = _both(f, text)
+        assert fast == general, f
+    for strict in (True, False):
+        fast, general = _both(U.split_part_heading, text, strict=strict)
+        assert fast == general
+
+
+def _variants() -> list[str]:
+    out = []
+    for path in V.corpus_files():
+        text = path.read_text(encoding="utf-8")
+        out += [text, V.one_line(text), V.web_copy(text), V.add_chrome(text), V.ascii_brackets(text),
+                V.numbers_with_dun(text), V.demote_to_subsection(text)]
+    return out
+
+
+def test_the_corpus_reads_as_the_general_code_reads_it() -> None:
+    texts = _variants()
+    assert len(texts) >= 21
+    for text in texts:
+        raw = text.encode("utf-8")
+        fast, general = _both(read_blocks, raw, "text", "r.txt")
+        assert fast == general
+        for line in text.splitlines():
+            for f in (U.split_run_together, U.is_chrome_line, U.split_tail):
+                fast, general = _both(f, line)
+                assert fast == general, f
+    # A line is read stripped: indented (as Word's text export gives it) or not, the same blocks.
+    for text in texts[::3]:
+        indented = "".join(f"\u3000\u3000{line} \n" for line in text.splitlines())
+        plain, padded = read_blocks(text.encode(), "text", "r.txt"), read_blocks(indented.encode(), "text", "r.txt")
+        assert (padded.blocks, padded.chrome) == (plain.blocks, plain.chrome)
+    # and some of them were cut: the fast paths were not only ever declining
+    assert any(read_blocks(V.web_copy(t).encode(), "text", "r.txt").notes for t in texts)
