@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from authoring.blocks import Block, Heading, Paragraph
 from authoring.domain import part_keys
@@ -42,21 +42,33 @@ _NORMALISE = str.maketrans(
 _NORMALISE_PAIRS = tuple((chr(a), b) for a, b in _NORMALISE.items())
 
 
-def normalize_text(text: str) -> str:
-    """Text with ASCII brackets/punctuation made full-width and full-width digits made ASCII,
-    for recognition only (same length, so positions carry over to the original)."""
-    # The reader and the rules ask for the same line's normalised text many times (each pattern
-    # family, each rule): a line is normalised once and remembered. Only lines of a report's
-    # size are kept, and only the last few thousand, so memory stays flat over a batch.
-    return _normalized(text) if len(text) <= _MEMO_CHARS else _normalize(text)
+class _Normalized(dict[str, str]):
+    """The normalised text of the lines seen last. The reader and the rules ask for the same
+    line's normalised text many times (each pattern family, each rule, some 300 asks a report):
+    a line is normalised once and remembered. Looking it up is the dict's own subscript, in C
+    (a Python function in front of a cache cost more than the lookup: a tenth of the time a .txt
+    file's check spent in the reader). Only lines of a report's size are kept, and only the last
+    few thousand (the oldest goes first), so memory stays flat over a batch."""
+
+    def __missing__(self, text: str) -> str:
+        norm = _normalize(text)
+        if len(text) <= _MEMO_CHARS:
+            if len(self) >= _MEMO_LINES:
+                try:
+                    del self[next(iter(self))]
+                except (KeyError, RuntimeError, StopIteration):
+                    pass  # another thread took it out first: the size is kept the next time
+            self[text] = norm
+        return norm
 
 
 _MEMO_CHARS = 2000
+_MEMO_LINES = 4096
 
-
-@lru_cache(maxsize=4096)
-def _normalized(text: str) -> str:
-    return _normalize(text)
+# Text with ASCII brackets/punctuation made full-width and full-width digits made ASCII, for
+# recognition only (same length, so positions carry over to the original).
+_MEMO = _Normalized()
+normalize_text: Callable[[str], str] = _MEMO.__getitem__
 
 
 # Most lines of a report hold none of the characters mapped: one search of a character class

@@ -202,3 +202,21 @@ def test_the_corpus_reads_as_the_general_code_reads_it() -> None:
         assert (padded.blocks, padded.chrome) == (plain.blocks, plain.chrome)
     # and some of them were cut: the fast paths were not only ever declining
     assert any(read_blocks(V.web_copy(t).encode(), "text", "r.txt").notes for t in texts)
+
+
+# -- the normalised text remembered ----------------------------------------------------------------
+
+
+def test_the_normalised_lines_remembered_stay_few_and_short() -> None:
+    from authoring import lines as L
+
+    table = str.maketrans(L._NORMALISE)
+    for n in range(L._MEMO_LINES + 500):
+        text = f"(第{n}行),１２：．"
+        assert L.normalize_text(text) == text.translate(table)
+        assert len(L._MEMO) <= L._MEMO_LINES
+    assert "(第0行),１２：．" not in L._MEMO  # the oldest went first
+    assert f"(第{L._MEMO_LINES + 499}行),１２：．" in L._MEMO
+    long = "(一)" * (L._MEMO_CHARS // 3 + 1)
+    assert L.normalize_text(long) == long.translate(table) and long not in L._MEMO
+    assert L.normalize_text(long) == long.translate(table)  # and asked again, made again
