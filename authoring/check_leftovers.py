@@ -4,11 +4,15 @@ agency of the same kind."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Optional
 
 from authoring.blocks import Table
 from authoring.check_context import Context, params
+from authoring.lines import finditer_near, joined
 from authoring.resources import load_data
 from authoring.rules import Finding, make_finding
+
 
 def _canonical(name: str) -> str:
     for group in params()["agency_aliases"]:
@@ -33,13 +37,22 @@ def leftover_rules(ctx: Context) -> list[Finding]:
     return _placeholder_findings(ctx) + _agency_mismatch_findings(ctx) + _other_agency_findings(ctx)
 
 
+@lru_cache(maxsize=None)
+def _placeholders() -> tuple[list[re.Pattern[str]], Optional[re.Pattern[str]]]:
+    """The placeholder patterns, and the one expression any of them matching matches."""
+    patterns = load_data("placeholders.yaml")["placeholders"]
+    return [re.compile(p) for p in patterns], joined(patterns)
+
+
 def _placeholder_findings(ctx: Context) -> list[Finding]:
     """Text left for a clerk to replace (data/placeholders.yaml), once per text and block."""
     out: list[Finding] = []
-    pats = [re.compile(p) for p in load_data("placeholders.yaml")["placeholders"]]
+    pats, anyone = _placeholders()
     for i, text in enumerate(ctx.texts):
         if isinstance(ctx.blocks[i], Table):
             continue
+        if anyone is not None and anyone.search(text) is None:
+            continue  # most lines hold none: one scan (its first characters a set) says so, not ten
         reported: set[str] = set()
         covered: list[tuple[int, int]] = []  # "【待补充数字】" is one placeholder, not two
         for rx in pats:
@@ -89,12 +102,14 @@ def _other_agency_findings(ctx: Context) -> list[Finding]:
     rx = re.compile(rf"(?:^|(?<=[{params()['place_boundary']}]))"
                     rf"([^{params()['not_place_chars']}\W\d]{{2,4}}?){level}(?:{body_alt})")
     # Every match ends in the level and a body (区城市管理局): a line without one is not searched.
+    # In a line with one, the level stands 2 to 4 characters after a match's start (the place
+    # name's length): only the places before each level are tried, not every character.
     names = [level + x for x in bodies]
     reported = set()
     for i, norm in enumerate(ctx.norms):
         if not any(name in norm for name in names):
             continue
-        for m in rx.finditer(norm):
+        for m in finditer_near(rx, norm, level, 4, 2):
             other = m.group(1)
             if other.endswith(place) or place.endswith(other) or not_places.search(other):
                 continue

@@ -115,6 +115,18 @@ def count_near(rx: re.Pattern[str], text: str, mark: str, back: int, near: int =
     return sum(1 for _ in finditer_near(rx, text, mark, back, near))
 
 
+def joined(patterns: list[str]) -> Optional[re.Pattern[str]]:
+    """One expression matching where any of `patterns` matches, tried in their order (None when
+    they cannot be joined: a group referred to by number or name, a condition on a group, flags
+    of their own). A filter: where it finds nothing, none of the patterns would."""
+    if any(re.search(r"\\\d|\(\?P=|\(\?\(|\(\?[aiLmsux]", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:
+        return None
+
+
 @lru_cache(maxsize=None)
 def patterns() -> dict[str, Any]:
     data = load_data("headings.yaml")

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from authoring.facts import title_agency
-from authoring.lines import classify_heading, is_title_text, max_title_chars, normalize_text
+from authoring.lines import classify_heading, is_title_text, joined, max_title_chars, normalize_text
 from authoring.numerals import chinese_value
 from authoring.resources import load_data
 
@@ -40,9 +40,9 @@ def _rx() -> dict[str, Any]:
     closers = "|".join(sorted(map(re.escape, run["heading_closers"]), key=len, reverse=True))
     return {
         "numbering": [(n["level"], re.compile(n["pattern"])) for n in data["numbering"]],
-        "any_number": _first_of([n["pattern"] for n in data["numbering"]]),
+        "any_number": joined([n["pattern"] for n in data["numbering"]]),
         "may_number": _may_number([n["pattern"] for n in data["numbering"]]),
-        "up_to_level_one": _first_of(_up_to_level_one(data["numbering"])),
+        "up_to_level_one": joined(_up_to_level_one(data["numbering"])),
         "end": re.compile(run["sentence_end"]),
         "item_end": re.compile(run["item_end"]),
         "max_gap": int(data["max_heading_chars"]),
@@ -56,7 +56,7 @@ def _rx() -> dict[str, Any]:
         "words": re.compile(rf"(?:{chrome['inline_words']})(?=\s|$)"),
         # Where neither a token nor a word matches (most places asked: a line's first character),
         # one match of them joined tells.
-        "any_chrome": _first_of(chrome["inline"] + [rf"(?:{chrome['inline_words']})(?=\s|$)"]),
+        "any_chrome": joined(chrome["inline"] + [rf"(?:{chrome['inline_words']})(?=\s|$)"]),
         "tail_tokens": [re.compile(rf"(?:{p})\s*$") for p in chrome["inline"]],
         "tail_words": re.compile(rf"(?:^|(?<=\s))(?:{chrome['inline_words']})\s*$"),
         "footer": [re.compile(p) for p in chrome["tail"]],
@@ -265,17 +265,6 @@ def _up_to_level_one(numbering: list[dict[str, Any]]) -> list[str]:
     found (the first pattern in turn that matches) is not of level 1."""
     last = max((i for i, n in enumerate(numbering) if n["level"] == 1), default=-1)
     return [n["pattern"] for n in numbering[:last + 1]] or ["(?!)"]
-
-
-def _first_of(patterns: list[str]) -> Optional[re.Pattern[str]]:
-    """One expression matching where any of `patterns` matches (None when they cannot be joined:
-    a group referred to by number, flags of their own)."""
-    if any(re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]", p) for p in patterns):
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns))
-    except re.error:
-        return None
 
 
 @lru_cache(maxsize=4096)

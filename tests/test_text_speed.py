@@ -220,3 +220,26 @@ def test_the_normalised_lines_remembered_stay_few_and_short() -> None:
     long = "(一)" * (L._MEMO_CHARS // 3 + 1)
     assert L.normalize_text(long) == long.translate(table) and long not in L._MEMO
     assert L.normalize_text(long) == long.translate(table)  # and asked again, made again
+
+
+# -- patterns joined into one filter -----------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["TODO", "XX+", "【[^】]{0,12}】", "待填", "^一", "二$", "(?<=，)三", r"\d{2}", "(一|二)+"]),
+                min_size=1, max_size=5),
+       st.text(alphabet="TODOX【】待填一二三，12 ", max_size=12))
+def test_joined_patterns_find_something_where_one_of_them_does(patterns: list[str], text: str) -> None:
+    from authoring.lines import joined
+
+    one = joined(patterns)
+    assert one is not None
+    assert (one.search(text) is not None) == any(re.search(p, text) for p in patterns)
+    assert (one.match(text) is not None) == any(re.match(p, text) for p in patterns)
+
+
+def test_what_cannot_be_joined_is_not() -> None:
+    from authoring.lines import joined
+
+    for patterns in (["(a)?(?(1)b|c)", "x"], [r"(a)\1"], ["(?P<n>a)", "(?P<n>b)"], ["(?i)x", "y"], ["(?P<n>a)(?P=n)"]):
+        assert joined(patterns) is None, patterns
