@@ -224,10 +224,21 @@ def is_body_start(text: str) -> bool:
 def _heading_words() -> dict[str, Any]:
     data = load_data("headings.yaml")
     return {
-        "parts": {k: [re.compile(p) for p in v] for k, v in data["parts"].items()},
-        "exclude": {k: [re.compile(p) for p in v] for k, v in (data.get("exclude") or {}).items()},
+        "parts": {k: _finder(v) for k, v in data["parts"].items()},
+        "exclude": {k: _finder(v) for k, v in (data.get("exclude") or {}).items()},
         "year": re.compile(data["heading_year"]),
     }
+
+
+def _finder(patterns: list[str]) -> Callable[[str], Any]:
+    """Whether any of `patterns` is found in a heading (truthy or not): one search of them joined
+    (a heading is short; a Python generator over each pattern cost more than the searching), or
+    each on its own where they cannot be joined."""
+    one = joined(patterns)
+    if one is not None:
+        return one.search
+    each = [re.compile(p) for p in patterns]
+    return lambda norm: any(p.search(norm) for p in each)
 
 
 def classify_heading(text: str, year: Optional[int] = None, *, strict: bool = False) -> list[str]:
@@ -238,11 +249,11 @@ def classify_heading(text: str, year: Optional[int] = None, *, strict: bool = Fa
     exclude = _heading_words()["exclude"] if strict else {}
     # Part one is what a heading names when its wording names no other part.
     keys = [k for k in part_keys() if k != "achievements"
-            and any(p.search(norm) for p in pats[k]) and not any(x.search(norm) for x in exclude.get(k, []))]
+            and pats[k](norm) and not (k in exclude and exclude[k](norm))]
     if "first_responsible" in keys:
         # "主要负责人履行……职责情况" is part two even if it also says 情况 or 安排.
         return ["first_responsible"]
-    if not keys and any(p.search(norm) for p in pats["achievements"]):
+    if not keys and pats["achievements"](norm):
         keys = ["achievements"]
     m = _heading_words()["year"].search(norm)
     if year is not None and m and keys in (["achievements"], ["plans"]):

@@ -243,3 +243,63 @@ def test_what_cannot_be_joined_is_not() -> None:
 
     for patterns in (["(a)?(?(1)b|c)", "x"], [r"(a)\1"], ["(?P<n>a)", "(?P<n>b)"], ["(?i)x", "y"], ["(?P<n>a)(?P=n)"]):
         assert joined(patterns) is None, patterns
+
+
+# -- a heading's part words, one search a part ------------------------------------------------------
+
+
+def _classify_heading_each(text: str, year: Any = None, *, strict: bool = False) -> list[str]:
+    """lines.classify_heading as it was: every pattern of a part searched on its own."""
+    from authoring.domain import part_keys
+    from authoring.resources import load_data
+
+    data = load_data("headings.yaml")
+    norm = normalize_text(text)
+    pats = {k: [re.compile(p) for p in v] for k, v in data["parts"].items()}
+    exclude = {k: [re.compile(p) for p in v] for k, v in (data.get("exclude") or {}).items()} if strict else {}
+    keys = [k for k in part_keys() if k != "achievements"
+            and any(p.search(norm) for p in pats[k]) and not any(x.search(norm) for x in exclude.get(k, []))]
+    if "first_responsible" in keys:
+        return ["first_responsible"]
+    if not keys and any(p.search(norm) for p in pats["achievements"]):
+        keys = ["achievements"]
+    m = re.compile(data["heading_year"]).search(norm)
+    if year is not None and m and keys in (["achievements"], ["plans"]):
+        named = int(m.group(1))
+        if named == year + 1:
+            keys = ["plans"]
+        elif named == year and keys == ["plans"] and not re.search("下一|计划|打算", norm):
+            keys = ["achievements"]
+    return keys
+
+
+_HEADING_WORDS = ["第一责任人", "党政主要负责人", "主要领导", "履行", "职责", "一把手", "不足", "存在的", "问题", "困难", "和", "原因",
+                  "主要", "下一步", "下年度", "今后", "计划", "打算", "思路", "安排", "展望", "要点", "建议", "措施", "2025年", "重点",
+                  "其他", "需要", "报告", "说明", "事项", "情况", "举措", "成效", "做法", "工作", "开展", "推进", "进展", "基本",
+                  "法治政府建设", "成绩", "成果", "整改", "解决", "化解", "排查", "一、", "（二）", "2024年", "的", "及", "与", "(", "，"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_WORDS), max_size=6).map("".join), st.sampled_from([None, 2023, 2024]),
+       st.booleans())
+def test_a_heading_names_the_parts_it_named_pattern_by_pattern(text: str, year: Any, strict: bool) -> None:
+    from authoring.lines import classify_heading
+
+    assert classify_heading(text, year, strict=strict) == _classify_heading_each(text, year, strict=strict)
+
+
+def test_the_corpus_headings_name_the_parts_they_named_pattern_by_pattern() -> None:
+    from authoring.lines import classify_heading
+
+    lines = [line for text in _variants() for line in text.splitlines() if 0 < len(line.strip()) <= 60]
+    assert len(lines) > 100
+    for line in lines:
+        for year, strict in ((None, False), (2024, True), (2023, False)):
+            assert classify_heading(line, year, strict=strict) == _classify_heading_each(line, year, strict=strict)
+
+
+def test_parts_that_cannot_be_joined_are_searched_pattern_by_pattern() -> None:
+    from authoring import lines as L
+
+    finder = L._finder([r"(一)\1", "问题"])
+    assert finder("存在问题") and finder("一一") and not finder("一二")
