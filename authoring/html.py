@@ -432,6 +432,7 @@ def build_html(blocks: Sequence[Block], *, mode: str = "publication",
     printed, for the preview). meta: title and year; figures: the 图解 (publication only)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    _refuse_levels(blocks)
     resolved = _resolve(layout)
     meta = meta or {}
     title = str(meta.get("title") or next((b.text for b in blocks if isinstance(b, Title)), ""))
@@ -439,6 +440,16 @@ def build_html(blocks: Sequence[Block], *, mode: str = "publication",
     if mode == "pages":
         return _pages(blocks, resolved, title)
     return _publication(blocks, resolved, title, figures, meta.get("year"))
+
+
+def _refuse_levels(blocks: Sequence[Block]) -> None:
+    # GB/T 9704 has four heading levels (一、（一）1.（1）), as the .docx writer (docx/body.py)
+    # refuses any other: a fifth was drawn silently as the fourth here, a level 0 as the first.
+    for b in blocks:
+        if isinstance(b, Heading) and not 1 <= b.level <= 4:
+            raise ValueError(f"heading level must be in range 1-4, got {b.level}")
+        if isinstance(b, Paragraph) and not 0 <= b.level <= 4:
+            raise ValueError(f"paragraph level must be in range 0-4, got {b.level}")
 
 
 _STAMP = re.compile(rb'<meta name="authoring-hash" content="([0-9a-f]{64})">\n')

@@ -374,3 +374,17 @@ def test_tables_latin_words_and_dashes_break_pages_where_libreoffice_does(tmp_pa
     found = agreement(blocks, resolve_layout(None), tmp_path)
     assert found["pages"] == (4, 4)
     assert found["same_pages"] == 4, found
+
+
+@pytest.mark.parametrize("mode", ["publication", "pages"])
+@pytest.mark.parametrize("block, message", [
+    (Heading(7, "标题"), "heading level must be in range 1-4, got 7"),
+    (Heading(0, "标题"), "heading level must be in range 1-4, got 0"),
+    (Paragraph("正文", lead="小标题。", level=5), "paragraph level must be in range 0-4, got 5"),
+    (Paragraph("正文", level=-1), "paragraph level must be in range 0-4, got -1"),
+])
+def test_a_level_the_page_has_no_heading_for_is_refused_not_clamped(block: Block, message: str, mode: str) -> None:
+    # As the .docx writer refuses it (test_write): a level 7 heading was drawn as an h4 before.
+    with pytest.raises(ValueError) as err:
+        build_html([block], mode=mode)
+    assert str(err.value) == message
