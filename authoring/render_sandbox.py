@@ -8,6 +8,7 @@ import re
 import sys
 import threading
 import time
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from authoring.errors import AuthoringError
@@ -105,10 +106,16 @@ class SandboxGuards(_SandboxBase):
         # up as data first (a method printed "<built-in method items of dict at 0x…>").
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
+        if attribute in _plain_attributes().get(type(obj), ()):
+            return getattr(obj, attribute)  # what the sandbox's own lookup gives for these
         return super().getattr(obj, attribute)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         # Method calls (`s.upper()`, `s.split()`) and macros make values too: count them.
+        if type(__obj) in _safe_callables() or (type(__obj) is _BUILTIN_METHOD and type(__obj.__self__) is dict):
+            # Callables the sandbox always finds safe (nothing can mark a macro or a dict's
+            # method unsafe): Jinja's own call, without asking (a tenth of a render).
+            return _guard_size(__context.call(__obj, *args, **kwargs))
         return _guard_size(super().call(__context, __obj, *args, **kwargs))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -117,6 +124,30 @@ class SandboxGuards(_SandboxBase):
         if isinstance(obj, str) and attr in ("format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "join", "replace"):
             return False
         return super().is_safe_attribute(obj, attr, value)
+
+
+_BUILTIN_METHOD: Any = type({}.get)
+
+
+@lru_cache(maxsize=None)
+def _plain_attributes() -> dict[type, frozenset[str]]:
+    """Attributes whose sandboxed lookup is the plain one, by the exact type of the object (the
+    templates' `e.get(…)` and `loop.last`: half a render's attribute lookups). Only names whose
+    value cannot be a str.format the sandbox would wrap: dict's reading methods, the loop's counts
+    and flags (not previtem or nextitem, which are the loop's items). tests/test_sandbox.py checks
+    each against Jinja's own lookup."""
+    from jinja2.runtime import LoopContext
+
+    return {dict: frozenset(["get", "items", "keys", "values"]),
+            LoopContext: frozenset(["depth", "depth0", "first", "index", "index0", "last", "length",
+                                    "revindex", "revindex0"])}
+
+
+@lru_cache(maxsize=None)
+def _safe_callables() -> frozenset[type]:
+    from jinja2.runtime import Macro
+
+    return frozenset([Macro])
 
 
 def _refuse_outside(searchpath: Iterable[str], template: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -207,3 +207,60 @@ def test_compiled_templates_are_cached_per_version_of_the_sandbox(tmp_path: Path
     made_by = hashlib.sha1(Path(authoring.render.__file__).read_bytes()).hexdigest()[:12]
     names = [p.name for p in (tmp_path / "cache").rglob("*.cache")]
     assert names and all(n.startswith(f"__authoring_{made_by}_") for n in names)
+
+
+# -- the sandbox's shortcuts give what its own checks give ----------------------------------------------
+
+
+def _sandbox() -> Any:
+    from authoring.render import _make_environment, template_search_path
+
+    return _make_environment(template_search_path(None))
+
+
+def _loops() -> Iterator[Any]:
+    """Loop objects at every position of a loop of three (and of one, and of none left)."""
+    from jinja2.runtime import LoopContext
+
+    env = _sandbox()
+    for items, steps in [([1, 2, 3], 0), ([1, 2, 3], 1), ([1, 2, 3], 3), (["a"], 1), ([], 0)]:
+        loop = LoopContext(iter(items), env.undefined, None, 0)
+        for _ in range(steps):
+            next(loop)
+        yield items, steps, loop
+
+
+def test_the_plain_attributes_are_what_the_sandbox_would_give() -> None:
+    """render_sandbox looks these up without the sandbox's checks: each must come out exactly as
+    the sandbox's own lookup gives it (not refused, not wrapped), and none may be a loop item."""
+    from jinja2.runtime import LoopContext
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from authoring.render_sandbox import _plain_attributes
+
+    env = _sandbox()
+    table = _plain_attributes()
+    assert set(table) == {dict, LoopContext}
+    assert not {"previtem", "nextitem", "cycle", "changed"} & table[LoopContext]
+    data = {"a": 1, "b": [2]}
+    for name in table[dict]:
+        assert env.getattr(data, name) == ImmutableSandboxedEnvironment.getattr(env, data, name) == getattr(data, name)
+        assert env.getattr({name: "数据"}, name) == "数据"  # data first, as before
+    for name in table[LoopContext]:
+        for items, steps, _ in list(_loops()):
+            fresh = [next(loop for i, s, loop in _loops() if (i, s) == (items, steps)) for _ in range(3)]
+            general = ImmutableSandboxedEnvironment.getattr(env, fresh[0], name)
+            assert env.getattr(fresh[1], name) == general == getattr(fresh[2], name)
+            assert type(general) in (int, bool), (name, general)
+
+
+def test_the_callables_called_without_asking_are_ones_the_sandbox_finds_safe() -> None:
+    env = _sandbox()
+    macro = env.from_string("{% macro m(x, caller=None) %}<{{ x }}>{% endmacro %}").module.m
+    assert env.is_safe_callable(macro) and env.is_safe_callable({}.get) and env.is_safe_callable({}.items)
+    shown = env.from_string("{% macro m(x) %}<{{ x }}>{% endmacro %}{% macro w(x) %}<{{ x }}{{ caller() }}>"
+                            "{% endmacro %}{{ m(1) }}{{ d.get('k') }}{{ d.get('z', 2) }}{% call w(3) %}c{% endcall %}"
+                            ).render(d={"k": "v"})
+    assert shown == "<1>v2<3c>"
+    with pytest.raises(Exception, match="namespace"):  # nothing can mark a macro unsafe
+        env.from_string("{% macro m() %}{% endmacro %}{% set m.unsafe_callable = true %}").render()
