@@ -71,19 +71,27 @@ class _Builder:
 
     def mapping(self, event: Any, path: FieldPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        positions, get, resolve = self.positions, self.next, self.resolve
         while True:
-            key = self.next()
+            key = get()
             if type(key) is MappingEndEvent:
                 self.end = key.end_mark
                 return out
+            if depth >= self.max_depth:
+                raise _NotPlain  # its value would be past MAX_DEPTH
             if type(key) is not ScalarEvent or key.anchor is not None or key.tag is not None:
                 raise _NotPlain
             name = key.value  # a key is the text as written (load._build_mapping)
-            if name in out or self.resolve(ScalarNode, name, key.implicit) == _MERGE:
+            if name in out or resolve(ScalarNode, name, key.implicit) == _MERGE:
                 raise _NotPlain
             child = path + (name,)
-            self.positions[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
-            out[name] = self.node(self.next(), child, depth + 1)
+            mark = key.start_mark
+            positions[child] = (mark.line + 1, mark.column + 1)  # the value's own start never wins
+            value = get()
+            if type(value) is ScalarEvent and value.anchor is None and value.tag is None:
+                out[name] = self.scalar(value, child, depth + 1)  # most values: no call to node()
+            else:
+                out[name] = self.node(value, child, depth + 1)
 
 
 _BUILDERS = {ScalarEvent: _Builder.scalar, SequenceStartEvent: _Builder.sequence,

@@ -107,3 +107,19 @@ def test_what_differs_is_found_as_the_pattern_finds_it(text: str) -> None:
 def test_the_examples_differ_nowhere() -> None:
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         assert not load._libyaml_differs(path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize("depth", [load.MAX_DEPTH - 1, load.MAX_DEPTH, load.MAX_DEPTH + 1, load.MAX_DEPTH + 2])
+@pytest.mark.parametrize("leaf", ["x", "{}", "[]", "[x]", "{k: x}"])
+def test_the_fast_path_stops_where_the_depth_bound_does(depth: int, leaf: str) -> None:
+    """Mappings and lists nested to around MAX_DEPTH, ending in a scalar, an empty or a small
+    collection: where the fast path answers, PyYAML's path gives the same (an error past the
+    bound, which the fast path must leave to it)."""
+    for text in ("".join("  " * i + f"k{i}:\n" for i in range(depth)) + "  " * depth + f"leaf: {leaf}\n",
+                 "k: " + "[" * depth + leaf + "]" * depth + "\n"):
+        fast = load._parse_fast(text, "f.yaml")
+        pure = _pure(text)
+        if fast is not None:
+            assert fast == pure
+        else:
+            assert isinstance(pure, tuple)
