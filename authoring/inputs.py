@@ -36,9 +36,15 @@ REFUSED_SUFFIXES = {
 }
 
 
+def _path(path: PathLike) -> Path:
+    # A Path as it is (they cannot change), not a copy made of it: a check asks for a file's
+    # suffix three times and its path once more, and each copy parsed the path again.
+    return path if isinstance(path, Path) else Path(path)
+
+
 def kind_of(path: PathLike) -> str:
     """The document kind of a file by its suffix ("docx", "text", "yaml", …), or ""."""
-    return SUFFIXES.get(Path(path).suffix.lower(), "")
+    return SUFFIXES.get(_path(path).suffix.lower(), "")
 
 
 def is_yaml(path: PathLike) -> bool:
@@ -80,7 +86,7 @@ def read_report_file(path: PathLike) -> bytes:
 def read_document_file(path: PathLike) -> tuple[bytes, str]:
     """The bytes and kind of a report document (Word, text, Markdown, web page or YAML), refused
     with the file named when it is missing, a folder, of a kind no reader takes, or empty."""
-    p = Path(path)
+    p = _path(path)
     name = str(path)
     if not p.exists():
         raise InputError("文件不存在", file=name)
@@ -114,7 +120,7 @@ def _unreadable(exc: OSError, name: str) -> InputError:
 def document_kind(name: PathLike) -> str:
     """The kind of a report document by its file name (a path, or an uploaded file's name);
     refused, naming the file, when no reader takes it (.doc, .pdf … are named)."""
-    suffix = Path(name).suffix.lower()
+    suffix = _path(name).suffix.lower()
     if suffix in REFUSED_SUFFIXES:
         raise InputError(REFUSED_SUFFIXES[suffix], file=str(name))
     kind = SUFFIXES.get(suffix)

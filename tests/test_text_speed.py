@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from authoring import unflatten as U
@@ -303,3 +304,26 @@ def test_parts_that_cannot_be_joined_are_searched_pattern_by_pattern() -> None:
 
     finder = L._finder([r"(一)\1", "问题"])
     assert finder("存在问题") and finder("一一") and not finder("一二")
+
+
+# -- a file's kind from its Path, without copying it ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["a.txt", "A.TXT", "a.tar.txt", "a.", ".txt", "a", "目录.d/报告.Docx", "a.doc", "a.pdf",
+                                  "a.yml", "a.txt/", "./a.md"])
+def test_a_path_and_its_text_are_of_one_kind(tmp_path: Path, name: str) -> None:
+    from authoring.errors import InputError
+    from authoring.inputs import document_kind, is_yaml, kind_of, read_document_file
+
+    def outcome(f: Any, arg: Any) -> Any:
+        try:
+            return f(arg)
+        except InputError as e:
+            return str(e)
+
+    target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not name.endswith("/"):
+        target.write_bytes("一、工作".encode())
+    for f in (kind_of, is_yaml, document_kind, read_document_file):
+        assert outcome(f, target) == outcome(f, str(target)) == outcome(f, Path(str(target))), (f, name)
