@@ -327,3 +327,16 @@ def test_a_path_and_its_text_are_of_one_kind(tmp_path: Path, name: str) -> None:
         target.write_bytes("一、工作".encode())
     for f in (kind_of, is_yaml, document_kind, read_document_file):
         assert outcome(f, target) == outcome(f, str(target)) == outcome(f, Path(str(target))), (f, name)
+
+
+def test_blank_lines_not_made_items_read_as_when_they_were() -> None:
+    from authoring.read import _Item, build_blocks
+
+    for text in _variants()[::2]:
+        spaced = "".join(f"{line}\n\n \u3000\t\n\u2028" for line in text.splitlines())
+        read = read_blocks(spaced.encode(), "text", "r.txt")
+        cuts: list[Any] = []
+        every = [_Item(i, line) for i, line in enumerate(spaced.splitlines(), start=1)]
+        blocks, chrome = build_blocks(every, cuts)
+        assert (read.blocks, read.chrome, [(n.place.line, n.message) for n in read.notes]) == (blocks, chrome, [
+            (line, message.removeprefix("chrome:")) for line, message in cuts])
