@@ -15,6 +15,7 @@ python-docx's oxml/ separates XML from the document model:
 - reader, lists: a .docx → paragraphs, tables and layout facts; Word's list numbers
 - fast, opc, stylespart: the same reading without python-docx's object model (check at scale):
   fast the body, styles and layout facts, opc the package walk, stylespart the XML parts parsed
+- layoutfacts: the page and font facts both readers compare (lengths, fonts, sizes, roles)
 
 One way to write XML per job:
 

@@ -26,6 +26,7 @@ from typing import Any, Callable, Optional
 
 from authoring.blocks import Block, Table
 from authoring.docx.container import inflate_docx_container
+from authoring.docx import layoutfacts
 from authoring.docx.lists import ListNumbers
 from authoring.docx.opc import (CT_SETTINGS, CT_STYLES, RT_NUMBERING, RT_SETTINGS, RT_STYLES, Declined, Part,
                                 load_package)
@@ -270,30 +271,30 @@ class _Element:
 # -- layout ---------------------------------------------------------------------------------------
 
 
-def docx_layout(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, Any]:
+def docx_layout(doc: FastDocument, blocks: list[Block]) -> dict[str, Any]:
     """reader.docx_layout of the same document: page, fonts, footer. Raises Declined where
     python-docx would raise (the general path then says why)."""
     sectprs = doc.root.xpath("./w:body/w:p/w:pPr/w:sectPr | ./w:body/w:sectPr", namespaces={"w": W})
     if not sectprs:
         raise Declined("no section")
     sec = sectprs[0]
-    return {"page": _page(sec, reader), "fonts": _fonts(doc, blocks, reader), "footer": _footer(doc, sec)}
+    return {"page": _page(sec), "fonts": _fonts(doc, blocks), "footer": _footer(doc, sec)}
 
 
-def _page(sec: Any, reader: Any) -> dict[str, Any]:
+def _page(sec: Any) -> dict[str, Any]:
     def attr(child: str, name: str, kind: Callable[[str], int]) -> Any:
         el = sec.find(f"{_W}{child}")
         value = el.get(f"{_W}{name}") if el is not None else None
         return None if value is None else kind(value)
 
     return {
-        "width_mm": reader._mm(attr("pgSz", "w", _twips)),
-        "height_mm": reader._mm(attr("pgSz", "h", _twips)),
-        "top_mm": reader._mm(attr("pgMar", "top", _signed_twips)),
-        "bottom_mm": reader._mm(attr("pgMar", "bottom", _signed_twips)),
-        "left_mm": reader._mm(attr("pgMar", "left", _twips)),
-        "right_mm": reader._mm(attr("pgMar", "right", _twips)),
-        "footer_mm": reader._mm(attr("pgMar", "footer", _twips)),
+        "width_mm": layoutfacts.mm(attr("pgSz", "w", _twips)),
+        "height_mm": layoutfacts.mm(attr("pgSz", "h", _twips)),
+        "top_mm": layoutfacts.mm(attr("pgMar", "top", _signed_twips)),
+        "bottom_mm": layoutfacts.mm(attr("pgMar", "bottom", _signed_twips)),
+        "left_mm": layoutfacts.mm(attr("pgMar", "left", _twips)),
+        "right_mm": layoutfacts.mm(attr("pgMar", "right", _twips)),
+        "footer_mm": layoutfacts.mm(attr("pgMar", "footer", _twips)),
     }
 
 
@@ -320,8 +321,8 @@ def _signed_twips(value: str) -> int:
     return int(int(round(float(value))) * _EMU_PER_TWIP)
 
 
-def _fonts(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, dict[str, Any]]:
-    roles = reader._roles(blocks)
+def _fonts(doc: FastDocument, blocks: list[Block]) -> dict[str, dict[str, Any]]:
+    role_of = layoutfacts.roles(blocks)
     rpr_default = doc.styles_element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
     styles = doc.style_table
     counts: dict[str, dict[tuple[Optional[str], Optional[float]], list[int]]] = {}
@@ -331,7 +332,7 @@ def _fonts(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, dic
         if element.tag != _P:
             continue
         number += 1
-        role = roles.get(number)
+        role = role_of.get(number)
         if role is None:
             continue
         run = next((r for r in element.iterchildren(f"{_W}r") if _has_text(r)), None)
@@ -339,8 +340,8 @@ def _fonts(doc: FastDocument, blocks: list[Block], reader: Any) -> dict[str, dic
             continue
         style = styles.paragraph_style(element)
         rpr = run.find(f"{_W}rPr")
-        key = (_effective(rpr, style, styles, rpr_default, reader._east_asia, chained),
-               _effective(rpr, style, styles, rpr_default, reader._size, chained))
+        key = (_effective(rpr, style, styles, rpr_default, layoutfacts.east_asia, chained),
+               _effective(rpr, style, styles, rpr_default, layoutfacts.size, chained))
         counts.setdefault(role, {}).setdefault(key, []).append(number)
     fonts: dict[str, dict[str, Any]] = {}
     for role, by_key in counts.items():

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from typing import Any, Optional
 
-from authoring.blocks import Block, Heading, Paragraph, Table, Title
+from authoring.blocks import Block, Table
 from authoring.docx import fast
 from authoring.docx.container import check_docx_container
+from authoring.docx.layoutfacts import east_asia as _east_asia, mm as _mm, roles as _roles, size as _size
 from authoring.docx.lists import ListNumbers, open_without_broken_numbering
 from authoring.docx.schema import MC, W
 from authoring.errors import InputError
@@ -180,30 +180,6 @@ def style_hint(style: str) -> str:
     return ""
 
 
-def _mm(length: Any) -> Optional[float]:
-    return None if length is None else round(length / 36000, 1)  # EMU → mm
-
-
-def _east_asia(rpr: Any) -> Optional[str]:
-    if rpr is None:
-        return None
-    fonts = rpr.find(f"{_W}rFonts")
-    if fonts is None:
-        return None
-    value = fonts.get(f"{_W}eastAsia")
-    if value:
-        return str(value)
-    theme = fonts.get(f"{_W}eastAsiaTheme")
-    return f"主题字体（{theme}）" if theme else None
-
-
-def _size(rpr: Any) -> Optional[float]:
-    if rpr is None:
-        return None
-    sz = rpr.find(f"{_W}sz")
-    return None if sz is None else int(sz.get(f"{_W}val")) / 2
-
-
 def _style_chain(style: Any) -> list[Any]:
     # A style met again ends the chain. python-docx makes a new style object at every step, so
     # the element (kept alive by the chain, hence one Python object per node) is what is
@@ -239,7 +215,7 @@ def docx_layout(document: Any, blocks: list[Block]) -> dict[str, Any]:
     """Page, font and footer facts of a Word document that the GB/T 9704 layout rules compare
     (of a python-docx document, or of a fast.FastDocument: fast.Declined where it cannot tell)."""
     if isinstance(document, fast.FastDocument):
-        return fast.docx_layout(document, blocks, sys.modules[__name__])
+        return fast.docx_layout(document, blocks)
     sec = document.sections[0]
     return {"page": _page_facts(sec), "fonts": _font_facts(document, blocks), "footer": _footer_facts(document, sec)}
 
@@ -254,21 +230,6 @@ def _page_facts(sec: Any) -> dict[str, Any]:
         "right_mm": _mm(sec.right_margin),
         "footer_mm": _mm(sec.footer_distance),
     }
-
-
-def _roles(blocks: list[Block]) -> dict[int, str]:
-    """Word paragraph number → what its text is (title, heading1, heading2, body)."""
-    roles: dict[int, str] = {}
-    for b in blocks:
-        if b.line is None:
-            continue
-        if isinstance(b, Title):
-            roles[b.line] = "title"
-        elif isinstance(b, Heading) and b.level in (1, 2):
-            roles[b.line] = f"heading{b.level}"
-        elif isinstance(b, Paragraph):
-            roles[b.line] = f"heading{b.level}" if b.lead and b.level in (1, 2) else "body"
-    return roles
 
 
 def _font_facts(document: Any, blocks: list[Block]) -> dict[str, dict[str, Any]]:
