@@ -175,9 +175,7 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
     out: list[_Item] = []
     at_head = True
     # After the last numbered line the page footer starts: the tail patterns deal with it.
-    numbered = [n for n, it in enumerate(items)
-                if it.table is None and unflatten.opens_numbered(normalize_text(it.text))]
-    footer = numbered[-1] if numbered else len(items)
+    footer = _last_numbered(items, len(items))
     for n, it in enumerate(items):
         if it.table is not None:
             out.append(it)
@@ -195,6 +193,16 @@ def _unflatten(items: list[_Item], chrome: list[str], cuts: list[tuple[Optional[
     if last is not None:
         out[last:last + 1] = apply(out[last], unflatten.split_tail(out[last].text))
     return [piece for it in out for piece in _split_heading_line(it, cuts, unflatten)]
+
+
+def _last_numbered(items: list[_Item], none: int) -> int:
+    """The index of the last line that opens with a heading number, or `none`: looked for from
+    the end (the last numbered line is near it), not by testing every line."""
+    for n in range(len(items) - 1, -1, -1):
+        it = items[n]
+        if it.table is None and unflatten.opens_numbered(normalize_text(it.text)):
+            return n
+    return none
 
 
 def _head_cut(it: _Item, cut: Any) -> Any:
@@ -236,10 +244,7 @@ def _drop_tail(body: list[_Item], chrome: list[str]) -> list[_Item]:
     """The body without the page footer: from the first footer marker after the last numbered
     heading, everything goes; then a trailing run of links."""
     pat = patterns()
-    last_heading = -1
-    for i, it in enumerate(body):
-        if it.table is None and unflatten.opens_numbered(normalize_text(it.text)):
-            last_heading = i
+    last_heading = _last_numbered(body, -1)
     cut = len(body)
     for i in range(last_heading + 1, len(body)):
         it = body[i]

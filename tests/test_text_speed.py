@@ -340,3 +340,15 @@ def test_blank_lines_not_made_items_read_as_when_they_were() -> None:
         blocks, chrome = build_blocks(every, cuts)
         assert (read.blocks, read.chrome, [(n.place.line, n.message) for n in read.notes]) == (blocks, chrome, [
             (line, message.removeprefix("chrome:")) for line, message in cuts])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["一、工作", "（二）落实", "3.学习", "（4）", "②", "正文。", "来源：某局", "", "2024年", "TABLE"]),
+                max_size=12))
+def test_the_last_numbered_line_is_the_last_one_the_forward_walk_found(texts: list[str]) -> None:
+    from authoring.blocks import Table
+    from authoring.read import _Item, _last_numbered
+
+    items = [_Item(n, table=Table([["a"]])) if t == "TABLE" else _Item(n, t) for n, t in enumerate(texts)]
+    numbered = [n for n, it in enumerate(items) if it.table is None and U.opens_numbered(normalize_text(it.text))]
+    assert _last_numbered(items, -7) == (numbered[-1] if numbered else -7)
