@@ -15,6 +15,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from authoring import unflatten as U
 from authoring.lines import normalize_text
+from authoring.loosen import without_assertions
 from authoring.read import read_blocks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -69,7 +70,7 @@ def test_a_loosened_pattern_matches_wherever_the_pattern_matches_a_window(pieces
         exact = re.compile(pattern)
     except re.error:
         return
-    loose = U._without_assertions(pattern)
+    loose = without_assertions(pattern)
     if loose is None:
         assert re.search(r"[*+?}]\+", pattern), pattern  # only a possessive quantifier is declined here
         return
@@ -84,7 +85,7 @@ def test_a_loosened_pattern_matches_wherever_the_pattern_matches_a_window(pieces
 
 
 def _assert_loosened_covers(pattern: str, texts: list[str]) -> None:
-    exact, loosened = re.compile(pattern), re.compile(U._without_assertions(pattern) or "(?!)")
+    exact, loosened = re.compile(pattern), re.compile(without_assertions(pattern) or "(?!)")
     for text in texts:
         for pos in range(len(text) + 1):
             if exact.match(text[pos:pos + 12]):
@@ -108,10 +109,10 @@ def test_every_assertion_quantified_or_not_after_an_atom_is_loosened_to_cover_it
 
 def test_what_cannot_be_loosened_is_declined() -> None:
     for pattern in [r"(一)\1", "(?P<a>一)(?P=a)", "(?>一+)一", "一++", "(?i)一", "(?#c)一", "[一", "(?=一"]:
-        assert U._without_assertions(pattern) is None or U._may_number([pattern]) is None, pattern
+        assert without_assertions(pattern) is None or U._may_number([pattern]) is None, pattern
     assert U._may_number(["[一", "一"]) is None
-    assert U._without_assertions(r"^[\^$]\$(?=x(?:y))\b一$") == r"(?:)[\^$]\$(?:)(?:)一(?:)"
-    assert U._without_assertions("x(?=a){2}") == "x(?:){2}"  # "xa" matches; "x{2}" would not
+    assert without_assertions(r"^[\^$]\$(?=x(?:y))\b一$") == r"(?:)[\^$]\$(?:)(?:)一(?:)"
+    assert without_assertions("x(?=a){2}") == "x(?:){2}"  # "xa" matches; "x{2}" would not
 
 
 def test_without_may_number_every_place_is_tried(monkeypatch: Any) -> None:
