@@ -99,6 +99,13 @@
     const start = active && active.selectionStart;
     const scroll = formPane.scrollTop;
     formPane.innerHTML = html;
+    // What was typed since this form was made (still waiting to be sent) stays in its field.
+    for (const e of pending.values()) {
+      if (e.op !== "set") continue;
+      const el = formPane.querySelector(`[data-edit="set"][data-path="${cssEscape(e.path)}"]`);
+      if (el && el.type === "checkbox") el.checked = e.value === true;
+      else if (el && typeof e.value === "string") el.value = e.value;
+    }
     formPane.scrollTop = scroll;
     growAll();
     if (key) {
@@ -110,13 +117,25 @@
     }
   }
 
+  let previewLoading = false;
+  let previewNext = null;
+
   function showPreview(html) {
+    // Until the pages' first document has loaded, the frame holds an empty one that the load
+    // then replaces: a newer preview written into it would be lost, so it waits for the load.
+    if (previewLoading) { previewNext = html; return; }
     const doc = preview.contentDocument;
     const y = doc && doc.scrollingElement ? doc.scrollingElement.scrollTop : 0;
     if (!doc || !doc.body || !preview.dataset.ready) {
-      preview.srcdoc = html;
+      previewLoading = true;
       preview.dataset.ready = "1";
-      preview.onload = () => { fitPreview(); listenToPreview(); };
+      preview.onload = () => {
+        previewLoading = false;
+        fitPreview();
+        listenToPreview();
+        if (previewNext !== null) { const next = previewNext; previewNext = null; showPreview(next); }
+      };
+      preview.srcdoc = html;
       return;
     }
     const parsed = new DOMParser().parseFromString(html, "text/html");
@@ -506,9 +525,18 @@
     if (btn.dataset.index !== undefined) edit.index = Number(btn.dataset.index);
     if (btn.dataset.remove) edit.remove = true;
     await flush();
-    await send([edit], { form: true });
+    await reshape(send([edit], { form: true }));
     if (op === "insert" || op === "add" || op === "heading") focusNew(btn.dataset.path, op);
   });
+
+  async function reshape(request) {
+    // While the server rebuilds the form (an entry added, moved or deleted), the fields on the
+    // page still have their old places: typing into one would reach whatever the server now
+    // has at that place. The form waits, faded, until its new shape is back.
+    formPane.inert = true;
+    formPane.classList.add("reshaping");
+    try { await request; } finally { formPane.inert = false; formPane.classList.remove("reshaping"); }
+  }
 
   function focusNew(path, op) {
     // After adding, the cursor goes to the new field.
@@ -542,7 +570,7 @@
     const value = row.querySelector(".new-figure-value").value;
     const comment = row.querySelector(".new-figure-comment").value;
     await flush();
-    await send([{ op: "figure", path: btn.dataset.addFigure, name, value, comment }], { form: true });
+    await reshape(send([{ op: "figure", path: btn.dataset.addFigure, name, value, comment }], { form: true }));
   }
 
   function moveChoice(btn) {
@@ -556,7 +584,7 @@
 
   function sendChoices(box) {
     const values = Array.from(box.querySelectorAll("li")).filter((li) => li.querySelector("input").checked).map((li) => li.dataset.value);
-    flush().then(() => send([{ op: "choices", path: box.dataset.editChoices, value: values }], { form: true }));
+    flush().then(() => reshape(send([{ op: "choices", path: box.dataset.editChoices, value: values }], { form: true })));
   }
 
   // -- text areas that fit their text --------------------------------------------------------
