@@ -324,7 +324,10 @@
 
   // -- the file's state ----------------------------------------------------------------------
 
+  let stateSeen = 0;  // how many states the page has taken (a poll answered after a newer one is old news)
+
   function setState(s) {
+    stateSeen++;
     state = s;
     if (s.file && s.file !== file) { file = s.file; main.dataset.file = file; }
     setStatus();
@@ -423,7 +426,10 @@
 
   async function poll() {
     if (document.hidden) return;
+    const asked = stateSeen;
     const { status, body } = await api("/api/state?file=" + encodeURIComponent(file));
+    // Asked before a save or an edit that answered first: what it says is older than the page.
+    if (asked !== stateSeen) return;
     if (status === 200 && body) {
       state = Object.assign(state, body);
       setStatus();
