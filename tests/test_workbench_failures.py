@@ -210,3 +210,47 @@ def test_a_damaged_upload_is_refused_or_read_in_chinese(folder: Path, damaged: P
     assert checked.status_code == 200 and checked.json()["ok"], checked.text
     assert not list(folder.glob("authoring-错误报告-*"))
     _workbench(client).close()
+
+
+def _sockets(pid: int | str, skip: tuple[str, ...] = ()) -> set[str]:
+    """The sockets a process holds open (Linux: /proc/<pid>/fd)."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        if fd.name in skip:
+            continue
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith("socket:"):
+            found.add(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads the open files of a process from /proc (Linux)")
+def test_the_checking_process_holds_none_of_the_servers_connections(tmp_path: Path) -> None:
+    # A worker forked from the server held a copy of the connection of the upload that started
+    # it: when the server closed that connection (idle for 5 s), it stayed open, and the
+    # browser's next page, sent on it, never came back.
+    import http.client
+    import multiprocessing
+
+    from authoring.web.server import Background
+
+    shutil.copy(CHUXIONG, tmp_path / "report.yaml")
+    served = Background(tmp_path)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
+        connection.request("POST", "/api/check?batch=s", body=(tmp_path / "report.yaml").read_bytes(),
+                           headers={"x-filename": "report.yaml", "x-authoring-token": served.config.token})
+        response = connection.getresponse()
+        assert response.status == 200 and json.loads(response.read())["ok"]
+        workers = multiprocessing.active_children()
+        assert workers
+        ours = _sockets("self")
+        assert ours  # the server's listening socket and the connection above
+        for worker in workers:
+            assert _sockets(worker.pid, skip=("0", "1", "2")) & ours == set()
+        connection.close()
+    finally:
+        served.stop()

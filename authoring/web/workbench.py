@@ -75,15 +75,19 @@ class Workbench:
         """Check one upload in a worker process: a batch of a hundred files keeps one core busy
         and leaves the other to the page the clerk is typing in. A worker that died (killed, out
         of memory) is replaced, and the file tried once more in the new one: otherwise every
-        file after it would fail too."""
+        file after it would fail too. The worker is a fresh process (spawned, as on Windows),
+        not a fork of the server: a fork holds a copy of every connection open at that moment,
+        so a connection the server then closed stayed open, and the browser's next page sent on
+        it never came (the page hung after 检查 until the browser gave up)."""
         import asyncio
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
         loop = asyncio.get_running_loop()
         for _ in range(2):
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=1)
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             pool = self._pool
             try:
                 return await loop.run_in_executor(pool, pipeline.check_upload, raw, name)
