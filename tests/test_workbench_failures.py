@@ -84,7 +84,9 @@ def test_a_failure_nobody_foresaw_is_said_in_chinese_and_the_server_goes_on(fold
     assert told == [message, message]  # authoring serve prints it in its window
     # An address opened in the browser gets a page that says the same.
     page = client.get("/edit", params={"file": "report.yaml"})
-    assert page.status_code == 500 and "工作台遇到了意外的内部错误" in page.text and "返回首页" in page.text
+    assert page.status_code == 500 and "打开这个页面时，工作台遇到了意外的内部错误（TemplateNotFound）；工作台仍在运行。" \
+        "报告文件和暂存的修改都没有改动" in page.text and ">返回首页</a>" in page.text
+    assert told[-1] in page.text.replace("</p><p>", "\n")
     assert "Traceback" not in capfd.readouterr().err
     # The server goes on, and what the clerk did is not lost: both entries are in the text it
     # holds, and in the recovery file a new run would offer back.

@@ -68,13 +68,18 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-def internal_message(exc: BaseException, report: Optional[Path]) -> str:
+def internal_message(exc: BaseException, report: Optional[Path], *, page: bool = False) -> str:
     """What the clerk reads when a request failed in a way no handler foresaw: what happened, that
-    the workbench still runs and the page keeps what was typed, and where the details are."""
+    the workbench still runs, that what was typed is kept (the page's request) or the files are
+    as they were (a page opened), and where the details are."""
     from authoring.crash import hint
 
-    lines = [f"工作台遇到了意外的内部错误（{type(exc).__name__}），这次操作没有完成；工作台仍在运行。"
-             "本页中输入的内容还在页面上，可以继续编辑后保存；不放心的话，先把刚输入的内容复制出来。"]
+    if page:
+        lines = [f"打开这个页面时，工作台遇到了意外的内部错误（{type(exc).__name__}）；工作台仍在运行。"
+                 "报告文件和暂存的修改都没有改动：请点“重新打开本页”再试，或返回首页打开其他报告。"]
+    else:
+        lines = [f"工作台遇到了意外的内部错误（{type(exc).__name__}），这次操作没有完成；工作台仍在运行。"
+                 "本页中输入的内容还在页面上，可以继续编辑后保存；不放心的话，先把刚输入的内容复制出来。"]
     advice = hint(exc)
     if advice:
         lines.append(advice)
@@ -112,12 +117,13 @@ class CatchAll:
         try:
             await self.app(scope, receive, sending)
         except Exception as exc:  # noqa: BLE001 — the catch-all: no traceback ever reaches a clerk
-            text = internal_message(exc, self._report(exc, scope))
+            page = not str(scope.get("path", "")).startswith("/api/")
+            text = internal_message(exc, self._report(exc, scope), page=page)
             if self.on_error is not None:
                 self.on_error(text)
             if started:
                 return  # the answer was already on its way: the page sees it cut short, and says so
-            await self._answer(scope, text)(scope, receive, send)
+            await self._answer(page, text)(scope, receive, send)
 
     def _report(self, exc: Exception, scope: Scope) -> Optional[Path]:
         import traceback
@@ -132,8 +138,8 @@ class CatchAll:
         return self.reports[key]
 
     @staticmethod
-    def _answer(scope: Scope, text: str) -> Response:
-        if str(scope.get("path", "")).startswith("/api/"):
+    def _answer(page: bool, text: str) -> Response:
+        if not page:
             return JSONResponse({"ok": False, "internal": True, "problems": [
                 {"severity": "error", "message": text, "field": "", "line": None, "text": text}]}, status_code=500)
         lines = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
