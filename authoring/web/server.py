@@ -89,7 +89,10 @@ def run(config: Config, *, open_browser: bool = True, on_ready: Optional[Callabl
             if on_ready is not None:
                 on_ready(url)
             if open_browser:
-                webbrowser.open(url)
+                try:
+                    webbrowser.open(url)
+                except Exception:  # noqa: BLE001 — a thread's traceback in the console; the address is printed
+                    pass
 
     threading.Thread(target=announce, daemon=True).start()
     try:
