@@ -159,10 +159,13 @@ def test_a_full_disk_loses_no_typing_and_says_what_to_do(small_disk: Path) -> No
     assert out.status_code == 200 and out.json()["state"]["dirty"] is True
     _workbench(client).workspace.flush()  # the recovery file, as a moment after the edit
     state = client.get("/api/state", params={"file": "report.yaml"}).json()
-    assert state["unkept"] == "磁盘空间不足，文件未写入（原有文件未改动）。请清理磁盘空间后重试，或用 -o 保存到其他磁盘"
+    assert state["unkept"] == "磁盘空间不足"  # the page: 有未保存的修改（未能暂存：磁盘空间不足。…请先保存）
     saved = client.post("/api/save", json={"file": "report.yaml"})
     assert saved.status_code == 500 and saved.json()["ok"] is False
-    assert saved.json()["problems"][0]["message"].startswith("磁盘空间不足，文件未写入（原有文件未改动）")
+    said = [p["message"] for p in saved.json()["problems"]]
+    assert said[0].startswith("磁盘空间不足，文件未写入（原有文件未改动）")
+    assert said[1].startswith("本页的修改都还在工作台中，没有丢失：排除上面的问题后再点“保存”")
+    assert saved.json()["problems"][1]["text"].startswith(f"{small_disk / 'report.yaml'}: 提示：本页的修改")
     assert (small_disk / "report.yaml").read_bytes() == before
     # The clerk makes room; the server has kept the typing all along.
     filler.unlink()

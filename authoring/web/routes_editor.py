@@ -10,7 +10,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from authoring.errors import AuthoringError
+from authoring.errors import AuthoringError, Place, Problem
 from authoring.web import pipeline
 from authoring.web.edits import apply_edit
 from authoring.web.messages import json_body, problems_of, refusal
@@ -112,6 +112,10 @@ async def api_save(request: Request) -> Response:
         except Conflict as exc:
             return refusal(exc, 409, conflict=True)
         except AuthoringError as exc:
+            # what to do here, where the writer's message says it for the command line (-o)
+            exc.problems.append(Problem("本页的修改都还在工作台中，没有丢失：排除上面的问题后再点“保存”；"
+                                        "也可以先把修改另存到别处：在“YAML”页中全选、复制，粘贴到记事本保存",
+                                        Place(str(report.path)), "info"))
             return refusal(exc, 500)
         return JSONResponse({"ok": True, "state": wb.state(report)})
 

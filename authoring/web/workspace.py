@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from authoring.decode import decode_text
-from authoring.errors import AuthoringError, InputError, OutputError
+from authoring.errors import AuthoringError, InputError, OutputError, reason
 from authoring.fileio import write_atomic
 from authoring.load import MAX_BYTES
 from authoring.yamledit import YamlDocument
@@ -210,8 +210,10 @@ class OpenReport:
                 self.unkept = None
             except AuthoringError as exc:
                 # A full disk, a read-only folder: the page still holds the text, and says that
-                # it is kept nowhere else until it is saved.
-                self.unkept = exc.problems[0].message if exc.problems else str(exc)
+                # it is kept nowhere else until it is saved; the system's reason, without the
+                # command line's advice (-o) that the writer's message ends with.
+                cause = exc.__cause__
+                self.unkept = reason(cause) if isinstance(cause, OSError) else (exc.problems[0].message if exc.problems else str(exc))
 
     def drop_recovery(self) -> None:
         """Remove the recovery file (after a save, or when the changes are dropped)."""
