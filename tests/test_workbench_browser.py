@@ -416,3 +416,42 @@ def test_typing_while_an_entry_moves_reaches_no_other_entry(browser: Any, served
     _wait(browser, lambda d: d.find_element(By.ID, "status").text == "已保存", message="not saved")
     saved = yaml.safe_load((served.folder / "report.yaml").read_text(encoding="utf-8"))["plans"]
     assert saved[2]["text"].startswith(plans[3]["text"]) and saved[3]["text"] == plans[2]["text"]
+
+
+def test_a_full_disk_is_said_and_the_typing_is_saved_once_there_is_room(browser: Any, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("a full disk is made with a small tmpfs: needs Linux and root (CI runs as root)")
+    monkeypatch.chdir(tmp_path)
+    try:
+        shutil.copy(CHUXIONG, disk / "report.yaml")
+        server = Background(disk, disk / "report.yaml")
+        try:
+            _open(browser, server)
+            with open(disk / "filler", "wb", buffering=0) as filler:
+                try:
+                    while True:
+                        filler.write(b"\0" * 4096)
+                except OSError:
+                    pass
+            _type(browser, _field(browser, ("agency", "short_name")), "磁盘满时输入")
+            _wait(browser, lambda d: "未能暂存：磁盘空间不足" in d.find_element(By.ID, "status").text,
+                  message="the page did not say that the typing is kept nowhere else")
+            browser.find_element(By.ID, "save").click()
+            _wait(browser, lambda d: "本页的修改都还在工作台中，没有丢失" in d.find_element(By.ID, "toast").text,
+                  message="the failed save did not say what to do")
+            assert "磁盘空间不足" in browser.find_element(By.ID, "toast").text
+            (disk / "filler").unlink()
+            browser.find_element(By.ID, "save").click()
+            _wait(browser, lambda d: d.find_element(By.ID, "status").text == "已保存", message="not saved once there was room")
+            assert "  short_name: 磁盘满时输入" in (disk / "report.yaml").read_text(encoding="utf-8")
+        finally:
+            server.stop()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
