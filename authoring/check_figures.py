@@ -38,8 +38,27 @@ def _patterns() -> dict[str, Any]:
         "whole": re.compile(r"共(?:计|有)?[^0-9，。；：]{0,12}?" + _NUM + rf"\s*({p['units']})"),
         "item": _NUM + r"\s*({u})",
         "rates": re.compile(rf"({p['completion_rates']})[^0-9。；]{{0,6}}100(?:\.0+)?\s*%"),
-        "percent": re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%"),
+        # Without the look-behind of _NUM, which the engine tried at every character of a line
+        # holding a %: _percents checks the character before each match by hand.
+        "percent": re.compile(r"(\d+(?:\.\d+)?)\s*%"),
     }
+
+
+_DIGIT_OR_DOT = re.compile(r"[\d.]")
+
+
+def _percents(rx: re.Pattern[str], norm: str) -> Iterable[re.Match[str]]:
+    """What `(?<![\\d.])` + rx's finditer gives: a match that starts after a digit or a dot is
+    not one, and the next try starts a character after it (as the look-behind, failing there,
+    would have the engine try the next place); a kept match's end is where the next try starts."""
+    pos, search, before = 0, rx.search, _DIGIT_OR_DOT.match
+    while (m := search(norm, pos)) is not None:
+        start = m.start()
+        if start and before(norm, start - 1):
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def figure_rules(ctx: Context) -> list[Finding]:
@@ -74,7 +93,7 @@ def figure_rules(ctx: Context) -> list[Finding]:
 
 def _over_100(ctx: Context, i: int, norm: str, orig: str, rx: dict[str, Any]) -> list[Finding]:
     out: list[Finding] = []
-    for m in rx["percent"].finditer(norm):
+    for m in _percents(rx["percent"], norm):
         if float(m.group(1)) <= 100:
             continue
         # The clause the percentage belongs to (looked for within 60 characters: a rate word is near).

@@ -51,6 +51,21 @@ def test_trying_near_a_mark_finds_what_finditer_finds(text: str, case: tuple[str
     assert count_near(rx, text, mark, back, near) == len(list(rx.finditer(text)))
 
 
+# Marks side by side and spaces around them, where one match's end could meet the next's start.
+_PACKED = st.lists(st.sampled_from(list("中“”》）)《（(,;:?!./ \t\n") + ["中 , 中", "中 ,", ", 中", "中: //"]),
+                   max_size=30).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(_TEXT, _PACKED), st.sampled_from(hygiene._HALF_WIDTH))
+def test_a_mark_counted_from_the_mark_counts_what_finditer_finds(text: str, case: Any) -> None:
+    mark, _wide, pattern, _back = case
+    counted = re.compile(hygiene._COUNTED[mark])
+    assert len(counted.findall(text)) == len(list(re.compile(pattern).finditer(text)))
+    # Each counted match starts at a mark: the engine looks only there.
+    assert all(text.startswith(mark[0], m.start()) for m in counted.finditer(text))
+
+
 def test_the_hygiene_rules_say_where_the_mark_stands() -> None:
     """The table hygiene tries near a mark, read back: the mark of a half-width finding is
     the one its pattern needs, 年 is 4 characters after a year's start, 号 3 to 7 after a date's."""
@@ -338,3 +353,42 @@ def _other_agency_findings(ctx: Context) -> list[Finding]:
                 out.append(make_finding("leftovers.other_agency", ctx.line(i), ctx.under[i],
                                         found=found, agency=ctx.agency))
     return out
+
+
+# -- a number typed into a heading: one joined try before the patterns -----------------------------
+
+def _typed_number(text: str) -> str:
+    """hygiene.typed_number as it was (each pattern tried in turn)."""
+    norm = normalize_text(text)
+    for _level, rx in hygiene._numbering():
+        found = rx.match(norm)
+        if found:
+            break
+    else:
+        found = hygiene._POINT.match(norm)
+    if not found or not text[found.end():].strip():
+        return ""
+    return text[: found.end()]
+
+
+_NUMBER_PIECES = list("一二三十是、．.（）() 1２0①⑩，。；\t") + ["一、", "（二）", "(三)", "12.", "3、", "（ 4 ）", "十一是", "一是",
+                                                        "1.5", "强化学习", "中"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=8).map("".join))
+def test_a_typed_number_is_found_as_each_pattern_in_turn_found_it(text: str) -> None:
+    assert hygiene._any_number() is not None  # the patterns join: the quick try is in use
+    assert hygiene.typed_number(text) == _typed_number(text)
+
+
+_PERCENT_TEXT = st.lists(st.sampled_from(list("0123456789.%％ 中，١٣") + ["12.5%", "1.2.5%", "100 %", "..5%", "3.%"]),
+                         max_size=20).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PERCENT_TEXT)
+def test_percentages_found_without_the_look_behind_are_the_ones_it_found(text: str) -> None:
+    reference = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
+    found = check_figures._percents(check_figures._patterns()["percent"], text)
+    assert _found(found) == _found(reference.finditer(text))
