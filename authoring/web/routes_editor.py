@@ -59,16 +59,18 @@ async def _apply_edits(request: Request) -> Response:
         if report.doc is None:
             return refusal(AuthoringError("文件现在无法解析，请先在“YAML”页中改正"), 409)
         refused: list[dict[str, Any]] = []
-        for e in edits:
-            if e.get("op") not in ("set", "comment"):
-                structural = True
-            try:
-                apply_edit(report.doc, e)
-            except AuthoringError as exc:
-                # This edit was refused (the others still count); the page gets the form
-                # back as the file is, and says so.
-                refused += problems_of(exc)
-        report.changed()
+        try:
+            for e in edits:
+                if e.get("op") not in ("set", "comment"):
+                    structural = True
+                try:
+                    apply_edit(report.doc, e)
+                except AuthoringError as exc:
+                    # This edit was refused (the others still count); the page gets the form
+                    # back as the file is, and says so.
+                    refused += problems_of(exc)
+        finally:
+            report.changed()  # kept in the recovery file, even as far as an edit that failed unforeseen
         out = wb.update(report, with_form=structural or bool(refused) or bool(body.get("form")),
                         same_shape=not structural and not refused)
         if refused:
