@@ -39,6 +39,7 @@ _STYLE_TYPES = {"paragraph", "character", "table", "numbering"}
 _ON_OFF = {"1": True, "0": False, "true": True, "false": False, "on": True, "off": False}
 # A paragraph's content python-docx's Run.text turns into non-blank text.
 _RUN_TEXT = (f"{_W}t", f"{_W}noBreakHyphen")
+_RPR = f"{_W}rPr"
 
 
 class FastDocument:
@@ -63,6 +64,9 @@ class FastDocument:
             raise Declined("settings part missing or odd")
         self.settings_element = settings.element
         self.style_table = _StyleTable(self.styles_element)
+        # Each body paragraph's style element, in order, once document_items has read them all
+        # (the layout facts look at the same paragraphs' styles again).
+        self.paragraph_styles: Optional[list[Any]] = None
 
     def _styles_named(self) -> set[str]:
         """The style ids the document's paragraphs and its numbering name (all that the fast
@@ -219,6 +223,7 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
     numbers = ListNumbers(_ListSource(doc), (doc.style_table.by_id, doc.style_table.list_default))
     styles = doc.style_table
     hints: dict[Any, str] = {}  # by style element: most paragraphs share a few styles
+    paragraph_styles: list[Any] = []
     number = 0
     for element in doc.body.iterchildren():
         tag = element.tag
@@ -230,6 +235,7 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
                 raise Declined("a p of another namespace")
             number += 1
             style = styles.paragraph_style(element)
+            paragraph_styles.append(style)
             hint = hints.get(style)
             if hint is None:
                 hint = hints[style] = style_hint(style_name(style) or "")
@@ -242,6 +248,7 @@ def document_items(doc: FastDocument, paragraph_text: Callable[[Any], str],
             # The reader's own table_rows, as the python-docx path reads them: row.cells built
             # its grid from w:gridSpan as written ("2000000" took a minute, "abc" raised).
             items.append((number + 1, "", "", Table(table_rows(element), True, number + 1)))
+    doc.paragraph_styles = paragraph_styles
     return items
 
 
@@ -325,6 +332,8 @@ def _fonts(doc: FastDocument, blocks: list[Block]) -> dict[str, dict[str, Any]]:
     role_of = layoutfacts.roles(blocks)
     rpr_default = doc.styles_element.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
     styles = doc.style_table
+    known = doc.paragraph_styles  # the body's paragraphs in order, as counted here
+    east_asia, size_of = layoutfacts.east_asia, layoutfacts.size
     counts: dict[str, dict[tuple[Optional[str], Optional[float]], list[int]]] = {}
     chained: dict[tuple[Any, Any], Any] = {}
     number = 0
@@ -338,11 +347,17 @@ def _fonts(doc: FastDocument, blocks: list[Block]) -> dict[str, dict[str, Any]]:
         run = next((r for r in element.iterchildren(f"{_W}r") if _has_text(r)), None)
         if run is None:
             continue
-        style = styles.paragraph_style(element)
-        rpr = run.find(f"{_W}rPr")
-        key = (_effective(rpr, style, styles, rpr_default, layoutfacts.east_asia, chained),
-               _effective(rpr, style, styles, rpr_default, layoutfacts.size, chained))
-        counts.setdefault(role, {}).setdefault(key, []).append(number)
+        style = known[number - 1] if known is not None else styles.paragraph_style(element)
+        rpr = run.find(_RPR)
+        # Word's order (reader._effective): the run's own properties, then the paragraph style
+        # and those it is based on (the same for every paragraph of the style: found once).
+        font = east_asia(rpr)
+        if font is None:
+            font = _inherited(style, styles, rpr_default, east_asia, chained)
+        pt = size_of(rpr)
+        if pt is None:
+            pt = _inherited(style, styles, rpr_default, size_of, chained)
+        counts.setdefault(role, {}).setdefault((font, pt), []).append(number)
     fonts: dict[str, dict[str, Any]] = {}
     for role, by_key in counts.items():
         (font, size), numbers = max(by_key.items(), key=lambda kv: len(kv[1]))
@@ -358,13 +373,10 @@ def _has_text(run: Any) -> bool:
     return False
 
 
-def _effective(rpr: Any, style: Any, styles: _StyleTable, defaults: Any, getter: Callable[[Any], Any],
+def _inherited(style: Any, styles: _StyleTable, defaults: Any, getter: Callable[[Any], Any],
                chained: dict[tuple[Any, Any], Any]) -> Optional[Any]:
-    # Word's order (reader._effective): the run's own properties, then the paragraph style and
-    # those it is based on (the same for every paragraph of the style: found once), the defaults.
-    value = getter(rpr)
-    if value is not None:
-        return value
+    # What a run without the property of its own gets: the paragraph style's and those it is
+    # based on, else the document's defaults (memoised by style and property in `chained`).
     key = (style, getter)
     if key not in chained:
         found = None
