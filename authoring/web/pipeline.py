@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.errors import AuthoringError, Problem
 from authoring.load import LoadedReport
-from authoring.validate import verdict
+from authoring.main import verdict  # validate's verdict on data in memory, as main runs it
 
 
 @dataclass
@@ -251,11 +251,11 @@ def next_year(loaded: LoadedReport, output: str) -> Any:
 
 def plans_checklist(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """Last year's plans and where this year's report answers each (`authoring compare`)."""
-    from authoring.compare import compare
+    from authoring.main import compare_data
     from authoring.plans import STATUS_LABELS
 
     try:
-        result = compare(old, new)
+        result = compare_data(old, new)
     except AuthoringError:
         return []
     return [{"plan": m.plan, "status": m.status, "label": STATUS_LABELS.get(m.status, m.status),
