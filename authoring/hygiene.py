@@ -160,8 +160,6 @@ _COUNTED = {
     "()": _HALF_WIDTH[-1][2],
 }
 _ELLIPSIS = r"(?<!\.)\.{3,6}(?!\.)|。{3,}|(?<!…)…(?!…)|…{3,}"
-# What every ellipsis the pattern finds starts with.
-_ELLIPSIS_STARTS = ("...", "。。。", "…")
 # Four digits before 年 (the look-ahead): the 年 stands 4 characters after the match's start.
 _MIXED_YEAR = r"(?<![\d〇○零一二三四五六七八九OoＯ０-９])([〇○零一二三四五六七八九OoＯ0-9０-９]{4})(?=年)"
 # X月Y号: the 号 is 3 to 7 characters after the match's start.
@@ -207,7 +205,8 @@ def punctuation_rules(ctx: "_Context") -> list[Finding]:
             out.append(make_finding("punctuation.half_width", ctx.line(i), ctx.under[i], mark=mark, wide=wide,
                                     found=_excerpt(ctx.texts[i], m.start(), m.end()), more=more))
     for i, text in texts:
-        dots = _compiled(_ELLIPSIS).search(text) if any(s in text for s in _ELLIPSIS_STARTS) else None
+        maybe = "..." in text or "。。。" in text or "…" in text  # what every ellipsis _ELLIPSIS finds starts with
+        dots = _compiled(_ELLIPSIS).search(text) if maybe else None
         if dots:
             m = dots
             out.append(make_finding("punctuation.ellipsis", ctx.line(i), ctx.under[i], found=m.group(0),

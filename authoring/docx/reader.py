@@ -119,6 +119,7 @@ _SKIP_SUBTREES = {
     f"{{{MC}}}Fallback",  # duplicate of the Choice
 }
 _T, _TAB = f"{_W}t", f"{_W}tab"
+_WALKED = (_T, _TAB, *_SKIP_SUBTREES)
 
 
 def paragraph_text(element: Any) -> str:
@@ -128,10 +129,20 @@ def paragraph_text(element: Any) -> str:
     tracked insertions (`w:ins`), smart tags and content controls: a report still under review
     would lose words.
     """
-    if next(element.iterdescendants(*_SKIP_SUBTREES), None) is None:
-        # Nothing to leave out (most paragraphs): the same walk, done by lxml.
-        return "".join(" " if el.tag == _TAB else (el.text or "") for el in element.iterdescendants(_T, _TAB))
+    # Most paragraphs have nothing to leave out: the text and tabs in the order lxml walks them,
+    # the walk left for the one below at the first element to leave out.
     out: list[str] = []
+    for el in element.iterdescendants(*_WALKED):
+        tag = el.tag
+        if tag == _T:
+            out.append(el.text or "")
+        elif tag == _TAB:
+            out.append(" ")
+        else:
+            break
+    else:
+        return "".join(out)
+    out = []
     stack = [iter(element)]
     while stack:
         child = next(stack[-1], None)
