@@ -77,15 +77,21 @@ def hint(exc: BaseException) -> str:
 
 def message(exc: BaseException, report: Optional[Path]) -> str:
     """The lines the clerk reads: what happened, where the details are, whom to send them to."""
-    lines = [f"出错了：authoring 遇到了意外的内部错误（{type(exc).__name__}），命令没有完成；未完成的输出文件不会写出。"]
+    first = f"出错了：authoring 遇到了意外的内部错误（{type(exc).__name__}），命令没有完成；未完成的输出文件不会写出。"
+    return "\n".join([first, *advice_lines(exc, report, "所运行的命令发送给")])
+
+
+def advice_lines(exc: BaseException, report: Optional[Path], without_report: str) -> list[str]:
+    """After what happened (the command's words, or the workbench's): what to do about `exc`
+    where it is known, and where its details are — or, when no report could be written, to pass
+    on this message and `without_report` (“所运行的命令发送给”, “刚才的操作告诉”) the maintainer."""
     advice = hint(exc)
-    if advice:
-        lines.append(advice)
+    lines = [advice] if advice else []
     if report is not None:
         lines.append(f"详细信息已写入 {report}；请把这个文件发送给维护者。")
     else:
-        lines.append("详细信息无法写入文件（当前文件夹和临时文件夹都不可写）；请把本消息和所运行的命令发送给维护者。")
-    return "\n".join(lines)
+        lines.append(f"详细信息无法写入文件（当前文件夹和临时文件夹都不可写）；请把本消息和{without_report}维护者。")
+    return lines
 
 
 def handle(exc: BaseException, argv: Optional[Sequence[str]] = None) -> str:

@@ -259,3 +259,20 @@ def test_the_checking_process_holds_none_of_the_servers_connections(tmp_path: Pa
         connection.close()
     finally:
         served.stop()
+
+
+def test_the_workbench_says_where_the_details_are_or_that_none_could_be_written(tmp_path: Path) -> None:
+    from authoring.web.messages import internal_message
+
+    report = tmp_path / "authoring-错误报告.txt"
+    assert internal_message(MemoryError(), report, page=True).splitlines() == [
+        "打开这个页面时，工作台遇到了意外的内部错误（MemoryError）；工作台仍在运行。"
+        "报告文件和暂存的修改都没有改动：请点“重新打开本页”再试，或返回首页打开其他报告。",
+        "内存不足：输入的文件可能过大，请关闭其他程序后再试，或把文件拆小。",
+        f"详细信息已写入 {report}；请把这个文件发送给维护者。",
+    ]
+    assert internal_message(ValueError("x"), None).splitlines() == [
+        "工作台遇到了意外的内部错误（ValueError），这次操作没有完成；工作台仍在运行。"
+        "本页中输入的内容还在页面上，可以继续编辑后保存；不放心的话，先把刚输入的内容复制出来。",
+        "详细信息无法写入文件（当前文件夹和临时文件夹都不可写）；请把本消息和刚才的操作告诉维护者。",
+    ]

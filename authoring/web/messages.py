@@ -72,7 +72,7 @@ def internal_message(exc: BaseException, report: Optional[Path], *, page: bool =
     """What the clerk reads when a request failed in a way no handler foresaw: what happened, that
     the workbench still runs, that what was typed is kept (the page's request) or the files are
     as they were (a page opened), and where the details are."""
-    from authoring.crash import hint
+    from authoring.crash import advice_lines
 
     if page:
         lines = [f"打开这个页面时，工作台遇到了意外的内部错误（{type(exc).__name__}）；工作台仍在运行。"
@@ -80,14 +80,7 @@ def internal_message(exc: BaseException, report: Optional[Path], *, page: bool =
     else:
         lines = [f"工作台遇到了意外的内部错误（{type(exc).__name__}），这次操作没有完成；工作台仍在运行。"
                  "本页中输入的内容还在页面上，可以继续编辑后保存；不放心的话，先把刚输入的内容复制出来。"]
-    advice = hint(exc)
-    if advice:
-        lines.append(advice)
-    if report is not None:
-        lines.append(f"详细信息已写入 {report}；请把这个文件发送给维护者。")
-    else:
-        lines.append("详细信息无法写入文件（当前文件夹和临时文件夹都不可写）；请把本消息和刚才的操作告诉维护者。")
-    return "\n".join(lines)
+    return "\n".join(lines + advice_lines(exc, report, "刚才的操作告诉"))
 
 
 class CatchAll:
