@@ -4,14 +4,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, block_text
 from authoring.domain import part_keys, part_label
 from authoring.errors import InputError, Place, Problem
 from authoring.facts import find_agency, find_year, parse_date
 from authoring.importtext import (
+    KEYS,
     Entries,
+    Names,
     block_level,
     clip,
     entry_or_text,
@@ -83,12 +85,15 @@ def _review_warnings(read: ReadResult) -> list[Problem]:
     return out
 
 
-def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[str] = None) -> ImportResult:
+def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[str] = None,
+                  names: Names = KEYS) -> ImportResult:
     """A report document read into blocks → its parts (the checker's recognition) → the YAML data
-    and its commented text (`output`: where it will be written, for the $schema path)."""
+    and its commented text (`output`: where it will be written, for the $schema path). The
+    warnings name fields as `names` does (the YAML's keys unless the workbench names them by its
+    form's labels); the YAML's comments beside the fields always by the keys."""
     name = read.path
     parts = find_parts(read.blocks)
-    builder = _Builder(read.blocks, parts, name)
+    builder = _Builder(read.blocks, parts, name, names)
     data = builder.run()
     warnings = list(read.warnings) + [Problem(n.message, n.place, "warning", "import-read") for n in read.notes]
     # Chrome cut out of a line is told with its line (in read.notes); whole lines are listed here.
@@ -100,7 +105,7 @@ def import_blocks(read: ReadResult, figures: bool = False, *, output: Optional[s
             f"已略去 {len(lines)} 行网页栏目等非正文内容：{shown}", Place(name), "warning", "import-chrome"
         ))
     warnings += _review_warnings(read)
-    builder.warnings += lift_facts(data, builder.notes, builder.blocks, name, figures)
+    builder.warnings += lift_facts(data, builder.notes, builder.blocks, name, figures, names)
     if figures:
         lift_figures(data, builder.notes)
     warnings += builder.warnings
@@ -143,7 +148,8 @@ class _Placed:
 class _Builder:
     """Walks the blocks once, placing each in the report's structure, and notes what it could not."""
 
-    def __init__(self, blocks: Sequence[Block], parts: Any, file: str) -> None:
+    def __init__(self, blocks: Sequence[Block], parts: Any, file: str, names: Names = KEYS) -> None:
+        self.names = names
         self.blocks = list(blocks)
         self.parts = parts
         self.file = file
@@ -154,10 +160,13 @@ class _Builder:
         self.order: list[str] = []
         self.how: dict[str, str] = {}
 
-    def warn(self, message: str, line: Optional[int], rule: str, note_at: Optional[FieldPath] = None) -> None:
-        self.warnings.append(Problem(message, Place(self.file, line), "warning", rule))
+    def warn(self, message: Union[str, Callable[[Names], str]], line: Optional[int], rule: str,
+             note_at: Optional[FieldPath] = None) -> None:
+        """A warning; a message that names fields is worded by `self.names`, its note in the YAML by the keys."""
+        said = self.names.text(message(self.names)) if callable(message) else message
+        self.warnings.append(Problem(said, Place(self.file, line), "warning", rule))
         if note_at is not None:
-            self.notes[note_at] = "请核对：" + message
+            self.notes[note_at] = "请核对：" + (message(KEYS) if callable(message) else message)
 
     def run(self) -> dict[str, Any]:
         """The report data: frame, parts, opening, identity, first-responsible facts, the rest."""
@@ -212,7 +221,8 @@ class _Builder:
         """The agency as check names it (facts.find_agency), with the opening's shorter name."""
         name, seen = find_agency(self.blocks)
         if not name:
-            self.warn("未能从标题、开头段或落款识别单位名称，请在 agency.name 填写单位全称", None, "import-agency",
+            self.warn(lambda n: f"未能从标题、开头段或落款识别单位名称，请在 {n('agency', 'name')} 填写单位全称", None,
+                      "import-agency",
                       ("agency", "name"))
             return {"name": _gaps()["agency"]}
         subject = next(((n, line) for where, n, line in seen if where == "开头"), None)
@@ -228,7 +238,7 @@ class _Builder:
         """The report year as check reads it (facts.find_year); a guess is said, naming its line."""
         found = find_year(self.blocks)
         if found is None:
-            self.warn("未能从标题、正文或落款识别报告年度，请填写 year", None, "import-year", ("year",))
+            self.warn(lambda n: f"未能从标题、正文或落款识别报告年度，请填写 {n('year')}", None, "import-year", ("year",))
             return None
         if not found.certain:
             why = {"正文": f"正文中最常提到的年份（如“{found.example}”）", "落款日期": f"落款日期“{found.example}”",
@@ -254,16 +264,16 @@ class _Builder:
 
     def place_inline(self, span: Any) -> None:
         self.warn(
-            f"第一责任人只在一句话中提到（“{clip(span.heading, 30)}”），没有单列一部分；"
-            f"原文留在原处，first_responsible.duties 已填“{_gaps()['first_responsible']}”，需要补写",
+            lambda n: f"第一责任人只在一句话中提到（“{clip(span.heading, 30)}”），没有单列一部分；"
+            f"原文留在原处，{n('first_responsible', 'duties')} 已填“{_gaps()['first_responsible']}”，需要补写",
             span.line, "import-first-responsible-inline", ("first_responsible",),
         )
         self.placed[span.key] = _Placed({"duties": [_gaps()["first_responsible"]]}, "inline", "", span.line)
 
     def place_shared(self, span: Any, other: Any) -> None:
         self.warn(
-            f"“{span.heading}”一节同时是{_label(other.key)}和{_label(span.key)}，内容已全部放入"
-            f" {other.key}；请把属于{_label(span.key)}的内容移到 {span.key}",
+            lambda n: f"“{span.heading}”一节同时是{_label(other.key)}和{_label(span.key)}，内容已全部放入"
+            f" {n(other.key)}；请把属于{_label(span.key)}的内容移到 {n(span.key)}",
             span.line, "import-shared-part", (span.key,),
         )
         self.placed[span.key] = _Placed(self.gap(span.key, "shared"), "shared", "", span.line)
@@ -302,8 +312,8 @@ class _Builder:
             elif key in self.parts.missing:
                 self.placed[key] = _Placed(self.gap(key, "missing"), "missing")
                 data[key] = self.placed[key].value
-                self.warn(f"原文没有找到“{_label(key)}”部分，已填“{_gaps()['missing']}”；生成的是草稿，validate 会提醒补写",
-                          None, "import-missing-part", (key,))
+                self.warn(lambda n: f"原文没有找到“{_label(key)}”部分，已填“{_gaps()['missing']}”；"
+                          f"生成的是草稿，{n.step('validate')} 会提醒补写", None, "import-missing-part", (key,))
 
     def put_first_responsible(self, data: dict[str, Any]) -> None:
         """Part two's leader, lifted from the text (the 第一责任人 facts are lifted from the
@@ -397,8 +407,9 @@ class _Builder:
             walk.add(self.blocks[i])
         bare = [line for line, entry in walk.heads if set(entry) == {"heading"}]
         if bare:
-            self.warn(f"第 {bare[0]} 行起有 {len(bare)} 项只有一句标题、没有正文，已作为正文导入"
-                      "（生成时不带“（一）”这样的编号）；如需编号，请为各项补写 text", bare[0], "import-bare-heading")
+            self.warn(lambda n: f"第 {bare[0]} 行起有 {len(bare)} 项只有一句标题、没有正文，已作为正文导入"
+                      f"（生成时不带“（一）”这样的编号）；如需编号，请为各项补写 {n.leaf('achievements', 0, 'text')}", bare[0],
+                      "import-bare-heading")
         return walk.leads, [entry_or_text(finish_entry(e)) for e in walk.entries]
 
     def leader(self) -> str:
@@ -425,7 +436,7 @@ class _Builder:
         if sig.date:
             date = parse_date(sig.date)
             if date is None:
-                self.warn(f"落款日期“{sig.date}”无法识别，已略去；请在 signature.date 按 2025-02-20 的形式填写",
+                self.warn(lambda n: f"落款日期“{sig.date}”无法识别，已略去；请在 {n('signature', 'date')} 按 2025-02-20 的形式填写",
                           sig.line, "import-date", ("signature",))
             else:
                 out["date"] = date
@@ -442,13 +453,13 @@ class _Builder:
                 continue
             if run:
                 out.append({"heading": heading, "text": join_text(*(block_text(self.blocks[j]) for j in run))})
-                self.warn(f"第 {self.blocks[run[0]].line} 行起 {len(run)} 段未能归入任何部分，已放入 other，请核对",
+                self.warn(lambda n: f"第 {self.blocks[run[0]].line} 行起 {len(run)} 段未能归入任何部分，已放入 {n('other')}，请核对",
                           self.blocks[run[0]].line, "import-unplaced")
                 run = []
             if i < len(self.blocks) and not self.used[i]:
                 table = self.blocks[i]
                 out.append({"heading": heading, "table": [list(r) for r in table.rows]})  # type: ignore[union-attr]
-                self.warn("有一个表格未能归入任何部分，已放入 other，请核对", table.line, "import-unplaced")
+                self.warn(lambda n: f"有一个表格未能归入任何部分，已放入 {n('other')}，请核对", table.line, "import-unplaced")
             if i < len(self.blocks):
                 self.used[i] = True
         return out

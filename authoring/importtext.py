@@ -5,11 +5,47 @@ template over figures; text read from a document never is template code)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional
 
 from authoring.blocks import Block, Heading, Paragraph, Table, block_text
+from authoring.domain import FieldPath
 from authoring.markup import literal_prose
 from authoring.numerals import chinese_number
+
+
+_MARK = "\x1f"  # around a name in quotes while a message is built; no document text holds it
+
+
+@dataclass(frozen=True)
+class Names:
+    """How an import message names a field of the report and a step: by the YAML's key and the
+    command, as the command line prints them beside the file's line (agency.name, validate), or,
+    given `label`, as the place showing the message names them, in quotes (the workbench: its
+    form's “单位全称”, and `steps`' words for a command). The wording lives once, in the message."""
+
+    label: Optional[Callable[[FieldPath], str]] = None
+    steps: Mapping[str, str] = field(default_factory=dict)
+
+    def __call__(self, *path: Any) -> str:
+        if self.label is None:
+            return ".".join(str(p) for p in path)
+        return f"{_MARK}“{self.label(tuple(path))}”{_MARK}"
+
+    def leaf(self, *path: Any) -> str:
+        """A field named by the key it ends in on the command line (text), by its label in the page."""
+        return str(path[-1]) if self.label is None else self(*path)
+
+    def step(self, command: str) -> str:
+        """A command as the place showing the message names it (`validate`, or the page's 问题列表)."""
+        return f"{_MARK}{self.steps[command]}{_MARK}" if command in self.steps else command
+
+    def text(self, message: str) -> str:
+        """The message finished: a name in quotes needs no space to stand apart from the Chinese."""
+        return re.sub(f" ?{_MARK} ?", "", message) if self.label is not None or self.steps else message
+
+
+KEYS = Names()  # the command line's: the YAML's keys
 
 
 def block_level(b: Block) -> int:

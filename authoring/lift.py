@@ -13,7 +13,7 @@ from authoring.blocks import Block, block_text
 from authoring.domain import part_keys
 from authoring.duties import default_names, fact_fields, fact_keys, fact_label, fact_patterns
 from authoring.errors import Place, Problem
-from authoring.importtext import clip, tidy_punctuation
+from authoring.importtext import KEYS, Names, clip, tidy_punctuation
 from authoring.markup import LITERAL_BRACE
 from authoring.resources import load_data
 from authoring.yamlout import FieldPath
@@ -135,11 +135,12 @@ class _Figures:
 # -- the 第一责任人 facts -------------------------------------------------------------------------
 
 def lift_facts(data: dict[str, Any], notes: dict[FieldPath, str], blocks: Sequence[Block], file: str,
-               figures: bool) -> list[Problem]:
+               figures: bool, names: Names = KEYS) -> list[Problem]:
     """Facts of part two recognised in the prose (data/import.yaml) → first_responsible.<fact>,
     listed in `in_text`: the sentence stays where it was, and the fact is not rendered again.
     Returns a warning for each fact (at the line of its sentence in `blocks`); `notes` get the
-    YAML's comments beside them. With `figures`, a number lifted is a figure too."""
+    YAML's comments beside them. With `figures`, a number lifted is a figure too. The warnings name
+    the fields as `names` does (the YAML's keys, or the workbench's form labels)."""
     fr = data.get("first_responsible")
     if not isinstance(fr, dict):
         return []
@@ -150,9 +151,9 @@ def lift_facts(data: dict[str, Any], notes: dict[FieldPath, str], blocks: Sequen
     for key in found:
         quote, line = quotes[key]
         what = "，".join(lifted[key])
-        warnings.append(Problem(
-            f"从原文“{clip(quote, 40)}”识别出第一责任人履职事实 first_responsible.{key}：{what}；"
-            "原句保留在正文中，并已列入 in_text，生成时不会重复；请核对",
+        warnings.append(Problem(names.text(
+            f"从原文“{clip(quote, 40)}”识别出第一责任人履职事实 {names('first_responsible', key)}：{what}；"
+            f"原句保留在正文中，并已列入 {names.leaf('first_responsible', 'in_text')}，生成时不会重复；请核对"),
             Place(file, line), "warning", "import-fact",
         ))
         notes[("first_responsible", key)] = f"请核对：导入时从原文“{clip(quote, 40)}”识别（原句留在正文中）"

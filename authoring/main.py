@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from authoring.compare import Comparison
     from authoring.draft import Draft
     from authoring.fonts import FontStatus
-    from authoring.importer import ImportResult
+    from authoring.importer import ImportResult, Names
     from authoring.read import ReadResult
 
 PathLike = Union[str, Path]
@@ -357,13 +357,13 @@ def missing_reports(reports: Sequence[CheckReport], expected: Sequence[str]) -> 
 
 
 def import_document(raw: bytes, kind: str, name: str = "", *, figures: bool = False,
-                    output: Optional[str] = None) -> ImportResult:
-    """One document's bytes of `kind` → read → its parts → report YAML data and text."""
-    from authoring.importer import import_blocks, refuse_yaml
+                    output: Optional[str] = None, names: Optional[Names] = None) -> ImportResult:
+    """One document's bytes of `kind` → read → its parts → report YAML data and text (`names`: importer.Names)."""
+    from authoring.importer import KEYS, import_blocks, refuse_yaml
 
     if kind == "yaml":
         raise refuse_yaml(name)
-    return import_blocks(read_document(raw, kind, name), figures, output=output)
+    return import_blocks(read_document(raw, kind, name), figures, output=output, names=names or KEYS)
 
 
 def import_report(path: PathLike, figures: bool = False, *, output: Optional[str] = None) -> ImportResult:

@@ -234,11 +234,16 @@ def summary_bytes(reports: Sequence[Any], fmt: str) -> bytes:
 
 
 def import_upload(raw: bytes, name: str, *, figures: bool, output: str) -> Any:
-    """Last year's Word, text or web report (its bytes) → report YAML: `authoring import`."""
+    """Last year's Word, text or web report (its bytes) → report YAML: `authoring import`, its
+    warnings naming the fields by the form's labels (“单位全称”, not agency.name) and the checking
+    by the page's problems list (not validate); the YAML's comments keep the keys."""
+    from authoring.importtext import Names
     from authoring.inputs import document_kind
     from authoring.main import import_document
+    from authoring.web.form import field_label
 
-    return import_document(raw, document_kind(name), name, figures=figures, output=output)
+    names = Names(field_label, {"validate": "问题列表"})
+    return import_document(raw, document_kind(name), name, figures=figures, output=output, names=names)
 
 
 def next_year(loaded: LoadedReport, output: str) -> Any:

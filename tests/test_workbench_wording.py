@@ -1,0 +1,125 @@
+"""What the workbench's page says, in the clerk's words: the fields its form labels (“成文日期”,
+not signature.date) and what to do in the page (not a command-line option), while the command
+line keeps its exact words (their tests are test_import.py, test_cli.py, test_fileio.py)."""
+from __future__ import annotations
+
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx is what Debian has
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+from authoring.main import import_document
+from authoring.web.app import Config, build_app
+from authoring.web.security import Folders, cookie_name
+
+ROOT = Path(__file__).resolve().parents[1]
+PORT = 8797
+TOKEN = "secret-token-for-wording-tests"
+
+# What a clerk's page must not say: a YAML path or key, a command, an option of the command line.
+CLI_WORDS = re.compile(r"[a-z_]+\.[a-z_]+|\b(?:in_text|other|year|text|validate|render|authoring)\b|--\w|(?<!\w)-o\b")
+
+# Last year's report as a clerk might have it: no year, no part two or plans, a heading with no
+# text, a 第一责任人 fact in the prose, a date no one can read.
+LAST_YEAR = """关于法治政府建设情况的报告
+
+一、主要举措和成效
+（一）加强学法
+（二）规范执法
+全年行政机关负责人出庭应诉率100%。
+二、存在的不足和原因
+执法队伍力量不足。
+
+某某市某某局
+2025年二月三十五日
+"""
+
+
+def _client(folder: Path) -> TestClient:
+    client = TestClient(build_app(Config(Folders([folder]), TOKEN, PORT, "127.0.0.1", None)),
+                        base_url=f"http://127.0.0.1:{PORT}")
+    client.cookies.set(cookie_name(PORT), TOKEN)
+    return client
+
+
+class _Note(HTMLParser):
+    """The items of the note the editor opens with (导入说明, 起草下一年度)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[str] = []
+        self._depth = 0  # inside <details class="note">
+        self._item: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "details" and ("class", "note") in attrs:
+            self._depth = 1
+        elif self._depth and tag == "li":
+            self._item = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li" and self._item is not None:
+            self.items.append("".join(self._item))
+            self._item = None
+        elif tag == "details":
+            self._depth = 0
+
+    def handle_data(self, data: str) -> None:
+        if self._item is not None:
+            self._item.append(data)
+
+
+def _imported(client: TestClient, raw: bytes, name: str) -> tuple[dict[str, Any], list[str]]:
+    out = client.post("/api/import", content=raw, headers={"x-filename": quote(name)}).json()
+    parser = _Note()
+    parser.feed(client.get(out["url"]).text)
+    return out, parser.items
+
+
+def test_the_import_note_names_the_forms_fields_and_the_yaml_keeps_the_command_lines_words(tmp_path: Path) -> None:
+    raw = LAST_YEAR.encode("utf-8")
+    out, items = _imported(_client(tmp_path), raw, "去年的报告.txt")
+    assert items[1:-1] == [
+        "未能从标题、正文或落款识别报告年度，请填写“年度”",
+        "原文没有开头段；生成时会按年度和会议自动补写一段，请核对",
+        "原文没有找到“第一责任人”部分，已填“【待补：原文没有这一部分】”；生成的是草稿，问题列表会提醒补写",
+        "原文没有找到“下一年度主要安排”部分，已填“【待补：原文没有这一部分】”；生成的是草稿，问题列表会提醒补写",
+        "未能从原文识别主要负责人的职务，已填“主要负责人”；请核对",
+        "第 4 行起有 1 项只有一句标题、没有正文，已作为正文导入（生成时不带“（一）”这样的编号）；如需编号，请为各项补写“正文”",
+        "从原文“出庭应诉率100%”识别出第一责任人履职事实“行政机关负责人出庭应诉”：负责人出庭应诉率（%）100；"
+        "原句保留在正文中，并已列入“已在正文中写明的事实”，生成时不会重复；请核对",
+        "落款日期“2025年二月三十五日”无法识别，已略去；请在“成文日期”按 2025-02-20 的形式填写",
+    ]
+    # The command line says the same with the YAML's keys, and the file the page wrote is the one
+    # `authoring import` writes: its comments sit beside the keys they name.
+    cli = import_document(raw, "text", "去年的报告.txt", output=str(tmp_path / out["file"]))
+    assert [p.message for p in cli.warnings][0] == "未能从标题、正文或落款识别报告年度，请填写 year"
+    assert [p.message for p in cli.warnings][-1] == \
+        "落款日期“2025年二月三十五日”无法识别，已略去；请在 signature.date 按 2025-02-20 的形式填写"
+    assert "first_responsible.court：负责人出庭应诉率（%）100；原句保留在正文中，并已列入 in_text，" in cli.warnings[-2].message
+    assert (tmp_path / out["file"]).read_text(encoding="utf-8") == cli.yaml_text
+
+
+def test_an_agency_not_found_and_a_part_two_in_one_sentence_are_named_as_the_form_labels_them(tmp_path: Path) -> None:
+    raw = (ROOT / "tests" / "import_cases" / "inline-part-two.txt").read_bytes()
+    _out, items = _imported(_client(tmp_path), raw, "inline-part-two.txt")
+    inline = [i for i in items if i.startswith("第一责任人只在一句话中提到")]
+    assert len(inline) == 1 and inline[0].endswith(
+        "没有单列一部分；原文留在原处，“履职情况”已填“【待补：第一责任人履职情况】”，需要补写")
+    _out, items = _imported(_client(tmp_path), "一、主要举措和成效\n（一）加强学法\n学法5次。\n".encode(), "无名.txt")
+    assert "未能从标题、开头段或落款识别单位名称，请在“单位全称”填写单位全称" in items
+
+
+@pytest.mark.parametrize("source", sorted((ROOT / "tests" / "import_cases").glob("*.txt")), ids=lambda p: p.name)
+def test_no_import_note_names_a_yaml_key_or_a_command(tmp_path: Path, source: Path) -> None:
+    _out, items = _imported(_client(tmp_path), source.read_bytes(), source.name)
+    assert len(items) > 2
+    assert [i for i in items[1:] if CLI_WORDS.search(i)] == []  # items[0] names the file imported
