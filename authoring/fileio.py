@@ -23,6 +23,16 @@ def _fail(path: PathLike, message: str) -> OutputError:
     return OutputError(message, file=str(path))
 
 
+class WriteFailed(OutputError):
+    """An output not written: `why` says what happened, then the command line's way out (-o …);
+    `kind` lets a place with other ways out say its own instead (the workbench: web/messages.py)."""
+
+    def __init__(self, path: PathLike, why: str, advice: str, kind: str) -> None:
+        super().__init__(why + advice, file=str(path))
+        self.why = why
+        self.kind = kind
+
+
 class OverwriteRefused(OutputError):
     """An output not written over a file someone edited since (or one this tool did not make);
     `why` says which, without the command line's advice (the workbench offers buttons)."""
@@ -35,21 +45,23 @@ class OverwriteRefused(OutputError):
 def _explain(path: PathLike, exc: OSError, *, replacing: bool) -> OutputError:
     """Turn an OSError into a message a clerk can act on."""
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return _fail(path, "磁盘空间不足，文件未写入（原有文件未改动）。请清理磁盘空间后重试，"
-                           "或用 -o 保存到其他磁盘")
+        return WriteFailed(path, "磁盘空间不足，文件未写入（原有文件未改动）。",
+                           "请清理磁盘空间后重试，或用 -o 保存到其他磁盘", "no-space")
     if isinstance(exc, IsADirectoryError):
-        return _fail(path, "这是一个文件夹，不是文件。请用 -o 指定要保存的文件名，如 -o 报告.docx")
+        return WriteFailed(path, "这是一个文件夹，不是文件。", "请用 -o 指定要保存的文件名，如 -o 报告.docx", "folder")
     if isinstance(exc, FileNotFoundError):
-        return _fail(path, f"文件夹“{Path(path).parent}”不存在。请先创建该文件夹，或用 -o 保存到已有的文件夹")
+        return WriteFailed(path, f"文件夹“{Path(path).parent}”不存在。", "请先创建该文件夹，或用 -o 保存到已有的文件夹",
+                           "no-folder")
     if isinstance(exc, PermissionError):
         if replacing:
             # On Windows, replacing a file that Word or WPS has open fails exactly like this.
-            return _fail(path, "文件被占用或没有写权限，请先在 Word/WPS 中关闭该文件，"
-                               "或用 -o 另存为其他文件名")
-        return _fail(path, "没有在该文件夹中写文件的权限。请用 -o 保存到有权限的文件夹（如“文档”或桌面）")
+            return WriteFailed(path, "文件被占用或没有写权限，", "请先在 Word/WPS 中关闭该文件，或用 -o 另存为其他文件名",
+                               "busy")
+        return WriteFailed(path, "没有在该文件夹中写文件的权限。", "请用 -o 保存到有权限的文件夹（如“文档”或桌面）",
+                           "no-permission")
     if exc.errno == errno.EROFS:
-        return _fail(path, "该位置是只读的。请用 -o 保存到可写的文件夹")
-    return _fail(path, f"无法写入（{reason(exc)}），原有文件未改动。请检查路径，或用 -o 保存到其他位置")
+        return WriteFailed(path, "该位置是只读的。", "请用 -o 保存到可写的文件夹", "read-only")
+    return WriteFailed(path, f"无法写入（{reason(exc)}），原有文件未改动。", "请检查路径，或用 -o 保存到其他位置", "other")
 
 
 def write_atomic(path: PathLike, data: bytes) -> None:
@@ -168,7 +180,7 @@ def _backup(path: Path) -> Path:
                 continue
             return dest
     except OSError as exc:
-        raise _fail(path, f"无法备份原文件（{reason(exc)}），没有覆盖。请用 -o 另存为其他文件名") from exc
+        raise WriteFailed(path, f"无法备份原文件（{reason(exc)}），没有覆盖。", "请用 -o 另存为其他文件名", "backup") from exc
     finally:
         try:
             os.unlink(tmp)

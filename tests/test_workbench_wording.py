@@ -123,3 +123,67 @@ def test_no_import_note_names_a_yaml_key_or_a_command(tmp_path: Path, source: Pa
     _out, items = _imported(_client(tmp_path), source.read_bytes(), source.name)
     assert len(items) > 2
     assert [i for i in items[1:] if CLI_WORDS.search(i)] == []  # items[0] names the file imported
+
+
+# -- a file not written: what to do in the page, not the command line's -o ---------------------------
+
+def test_a_new_report_in_a_folder_that_does_not_exist_says_what_to_do_in_the_page(tmp_path: Path) -> None:
+    out = _client(tmp_path).post("/api/new", json={"agency": "某某市某某局", "year": 2024, "name": "子文件夹/报告.yaml"})
+    assert out.status_code == 400 and out.json()["ok"] is False
+    said = [(p["severity"], p["message"]) for p in out.json()["problems"]]
+    assert said == [
+        ("error", f"文件夹“{tmp_path / '子文件夹'}”不存在。请先在资源管理器中创建该文件夹，再重试"),
+        ("info", "文件名也可以只写名字（如 report-2024.yaml），报告就保存在工作台的文件夹中"),
+    ]
+    assert not (tmp_path / "子文件夹").exists()
+    # The command line keeps its words for the same failure.
+    from authoring.fileio import write_atomic
+    from authoring.errors import OutputError
+
+    with pytest.raises(OutputError) as cli:
+        write_atomic(tmp_path / "子文件夹" / "报告.yaml", b"x")
+    assert cli.value.problems[0].message == \
+        f"文件夹“{tmp_path / '子文件夹'}”不存在。请先创建该文件夹，或用 -o 保存到已有的文件夹"
+
+
+def test_a_save_word_holds_says_close_it_in_word_and_keeps_the_typing(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+    import shutil
+
+    shutil.copy(ROOT / "examples" / "chuxiong-zhzf-2024.yaml", tmp_path / "report.yaml")
+    before = (tmp_path / "report.yaml").read_bytes()
+    client = _client(tmp_path)
+    from authoring.web.form import path_key
+
+    client.post("/api/edit", json={"file": "report.yaml", "edits": [
+        {"op": "set", "path": path_key(("agency", "short_name")), "value": "保存不了时输入的简称"}]})
+    replace = os.replace
+
+    def held(src: Any, dst: Any) -> None:  # Windows: replacing a file Word has open fails like this
+        if str(dst).endswith("report.yaml"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dst))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", held)
+    saved = client.post("/api/save", json={"file": "report.yaml"})
+    assert saved.status_code == 500
+    said = [p["message"] for p in saved.json()["problems"]]
+    assert said[0] == "文件被占用或没有写权限，请先在 Word/WPS 中关闭该文件，再重试"
+    assert said[1].startswith("本页的修改都还在工作台中，没有丢失")
+    assert not [p for p in saved.json()["problems"] if CLI_WORDS.search(p["message"])]
+    assert (tmp_path / "report.yaml").read_bytes() == before
+    monkeypatch.setattr(os, "replace", replace)
+    assert client.post("/api/save", json={"file": "report.yaml"}).json()["ok"]
+    assert "保存不了时输入的简称" in (tmp_path / "report.yaml").read_text(encoding="utf-8")
+
+
+def test_every_write_failure_has_the_pages_way_out_and_the_command_line_keeps_its_own() -> None:
+    from authoring.fileio import WriteFailed
+    from authoring.web.messages import PAGE_ADVICE, problems_of
+
+    for kind, advice in PAGE_ADVICE.items():
+        exc = WriteFailed("报告.docx", "没有写入。", "请用 -o 另存为其他文件名", kind)
+        assert str(exc) == "报告.docx: 没有写入。请用 -o 另存为其他文件名"
+        assert problems_of(exc)[0]["message"] == "没有写入。" + advice and not CLI_WORDS.search(advice)

@@ -50,10 +50,37 @@ def file_name(header: Optional[str]) -> str:
     return os.path.basename(name.replace("\\", "/")) or "上传的文件"
 
 
+# What to do in the page when a file was not written (fileio.WriteFailed's kind): the command
+# line's way out (-o another name, another folder) is not the page's.
+PAGE_ADVICE = {
+    "no-space": "请清理磁盘空间后重试",
+    "folder": "请换一个文件名",
+    "no-folder": "请先在资源管理器中创建该文件夹，再重试",
+    "busy": "请先在 Word/WPS 中关闭该文件，再重试",
+    "no-permission": "请在资源管理器中检查该文件夹的权限（右键 › 属性 › 安全），或请管理员开通写权限后重试",
+    "read-only": "请把报告复制到可写的文件夹（如“文档”或桌面），再从那里打开工作台",
+    "other": "请检查该文件夹后重试",
+    "backup": "请改为两份都保留（另存为新文件）",
+}
+
+
 def problems_of(exc: AuthoringError) -> list[dict[str, Any]]:
-    """An error's problems as the page lists them."""
-    return [{"severity": p.severity, "message": p.message, "field": p.place.field, "line": p.place.line,
-             "text": str(p)} for p in (exc.problems or [Problem(str(exc))])]
+    """An error's problems as the page lists them; a file not written says what to do in the page."""
+    out = []
+    for p in exc.problems or [Problem(str(exc))]:
+        p = _in_page_words(exc, p)
+        out.append({"severity": p.severity, "message": p.message, "field": p.place.field, "line": p.place.line,
+                    "text": str(p)})
+    return out
+
+
+def _in_page_words(exc: AuthoringError, p: Problem) -> Problem:
+    """A file not written, said with the page's way out instead of the command line's (-o …)."""
+    from authoring.fileio import WriteFailed
+
+    if isinstance(exc, WriteFailed) and exc.problems and p is exc.problems[0] and exc.kind in PAGE_ADVICE:
+        return Problem(exc.why + PAGE_ADVICE[exc.kind], p.place, p.severity, p.rule)
+    return p
 
 
 def refusal(exc: AuthoringError, status: int = 400, **extra: Any) -> JSONResponse:

@@ -9,7 +9,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from authoring.errors import AuthoringError
+from authoring.errors import AuthoringError, Place, Problem
+from authoring.fileio import WriteFailed
 from authoring.web import form as forms
 from authoring.web import pipeline
 from authoring.web.messages import file_name, json_body, read_limited, refusal
@@ -43,7 +44,13 @@ async def api_new(request: Request) -> Response:
     if not isinstance(year, int) or isinstance(year, bool):
         return refusal(AuthoringError("请填写报告年度（四位数字）", field="year"))
     text = forms.blank_report(agency, year, str(target))
-    write_new(target, text)
+    try:
+        write_new(target, text)
+    except WriteFailed as exc:
+        if exc.kind == "no-folder":  # a folder typed into the name: the name alone will do
+            exc.problems.append(Problem("文件名也可以只写名字（如 report-2024.yaml），报告就保存在工作台的文件夹中",
+                                        Place(str(target)), "info"))
+        raise
     shown = wb.display_name(target)
     return JSONResponse({"ok": True, "file": shown, "url": f"/edit?file={quote(shown)}"})
 
