@@ -455,3 +455,31 @@ def test_a_full_disk_is_said_and_the_typing_is_saved_once_there_is_room(browser:
             server.stop()
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_the_import_note_and_a_failed_new_report_speak_the_pages_words(browser: Any, served: Background,
+                                                                       tmp_path: Path) -> None:
+    # Last year's report with no year and a date no one can read: the note names the form's fields.
+    source = tmp_path / "去年的报告.txt"
+    source.write_text("关于法治政府建设情况的报告\n\n一、主要举措和成效\n（一）规范执法\n"
+                      "全年行政机关负责人出庭应诉率100%。\n二、存在的不足和原因\n执法力量不足。\n\n"
+                      "某某市某某局\n2025年二月三十五日\n", encoding="utf-8")
+    browser.get(served.url)
+    browser.get(f"http://127.0.0.1:{served.port}/?start=1")
+    browser.find_element(By.ID, "import-file").send_keys(str(source))
+    _wait(browser, lambda d: "/edit?file=" in d.current_url and d.find_elements(By.CSS_SELECTOR, "details.note li"),
+          seconds=30, message="the imported report did not open with its note")
+    items = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "details.note li")]
+    assert "未能从标题、正文或落款识别报告年度，请填写“年度”" in items
+    assert "落款日期“2025年二月三十五日”无法识别，已略去；请在“成文日期”按 2025-02-20 的形式填写" in items
+    assert any("识别出第一责任人履职事实“行政机关负责人出庭应诉”" in i and "已列入“已在正文中写明的事实”" in i for i in items)
+    assert not [i for i in items[1:] if "signature" in i or "in_text" in i or "first_responsible" in i]
+    # A new report named into a folder that does not exist: what to do here, not -o.
+    browser.get(f"http://127.0.0.1:{served.port}/?start=1")
+    browser.find_element(By.ID, "new-agency").send_keys("某某市某某局")
+    browser.find_element(By.ID, "new-name").send_keys("没有的文件夹/报告.yaml")
+    browser.find_element(By.CSS_SELECTOR, "#new-form button[type=submit]").click()
+    _wait(browser, lambda d: "不存在" in d.find_element(By.ID, "toast").text, message="no word of the missing folder")
+    said = browser.find_element(By.ID, "toast").text
+    assert "请先在资源管理器中创建该文件夹，再重试" in said and "文件名也可以只写名字" in said
+    assert "用 -o" not in said and not (served.folder / "没有的文件夹").exists()

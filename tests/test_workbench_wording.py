@@ -187,3 +187,47 @@ def test_every_write_failure_has_the_pages_way_out_and_the_command_line_keeps_it
         exc = WriteFailed("报告.docx", "没有写入。", "请用 -o 另存为其他文件名", kind)
         assert str(exc) == "报告.docx: 没有写入。请用 -o 另存为其他文件名"
         assert problems_of(exc)[0]["message"] == "没有写入。" + advice and not CLI_WORDS.search(advice)
+
+
+# -- the pages and the refusals: no command, no YAML key ----------------------------------------
+
+class _Shown(HTMLParser):
+    """What a page shows a clerk: its text outside scripts and styles, and the tips of its controls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in ("script", "style", "textarea")  # the YAML tab holds the file itself
+        self.shown += [v for k, v in attrs if k in ("title", "placeholder", "aria-label") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style", "textarea")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.shown.append(data.strip())
+
+
+@pytest.mark.parametrize("address", ["/?start=1", "/edit?file=report.yaml", "/check"])
+def test_no_page_tells_the_clerk_to_run_a_command(tmp_path: Path, address: str) -> None:
+    import shutil
+
+    shutil.copy(ROOT / "examples" / "chuxiong-zhzf-2024.yaml", tmp_path / "report.yaml")
+    parser = _Shown()
+    parser.feed(_client(tmp_path).get(address).text)
+    assert len(parser.shown) > 5
+    assert [s for s in parser.shown if re.search(r"authoring |(?<!\w)--?[a-z]", s)] == []
+
+
+def test_a_refusal_names_the_year_as_the_form_does(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    texts = [[p["text"] for p in client.post("/api/new", json=body).json()["problems"]]
+             for body in ({"agency": "某某局", "year": "二〇二四"}, {"agency": "某某局", "year": 24})]
+    assert texts == [["请填写报告年度（四位数字）"], ["年度：年度应为四位数字的年份（2000—2100），实际是 24"]]
+    (tmp_path / "无年度.yaml").write_text("agency:\n  name: 某某市某某局\n", encoding="utf-8")
+    out = client.post("/api/next-year", json={"file": "无年度.yaml"})
+    assert out.status_code == 400
+    assert [p["text"] for p in out.json()["problems"]] == ["需要先在“年度”中填写四位数字的年份（如 2024），才能起草下一年度"]

@@ -70,8 +70,21 @@ def problems_of(exc: AuthoringError) -> list[dict[str, Any]]:
     for p in exc.problems or [Problem(str(exc))]:
         p = _in_page_words(exc, p)
         out.append({"severity": p.severity, "message": p.message, "field": p.place.field, "line": p.place.line,
-                    "text": str(p)})
+                    "text": page_line(p)})
     return out
+
+
+def page_line(p: Problem) -> str:
+    """A refusal's line as the page shows it: the file and line as the command line names them, the
+    field by the form's label (not year, nor the command line's <输入> for no file at all)."""
+    from authoring.web.form import field_label
+
+    named = field_label(p.place.path) if p.place.path else p.place.label
+    if named.isascii():  # a YAML key or an option: the form has no such name
+        named = ""
+    where = p.place.prefix() + ": " if p.place.file else ""
+    label = {"warning": "警告：", "info": "提示："}.get(p.severity, "")
+    return f"{where}{label}{named + '：' if named else ''}{p.message}"
 
 
 def _in_page_words(exc: AuthoringError, p: Problem) -> Problem:

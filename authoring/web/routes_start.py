@@ -96,7 +96,7 @@ async def api_next_year(request: Request) -> Response:
         year = loaded.data.get("year")
         target = report.path.with_name(f"report-{year + 1}.yaml") if isinstance(year, int) else None
     if target is None or not isinstance(year, int):
-        return refusal(AuthoringError("需要年度（year: 2024 这样的四位数字）才能起草下一年度", field="year"))
+        return refusal(AuthoringError("需要先在“年度”中填写四位数字的年份（如 2024），才能起草下一年度"))
     if target.exists():
         return refusal(AuthoringError(f"已有 {target.name}；请直接打开它，或先把它改名", file=target.name), 409)
     draft = pipeline.next_year(loaded, str(target))
