@@ -231,3 +231,24 @@ def test_a_refusal_names_the_year_as_the_form_does(tmp_path: Path) -> None:
     out = client.post("/api/next-year", json={"file": "无年度.yaml"})
     assert out.status_code == 400
     assert [p["text"] for p in out.json()["problems"]] == ["需要先在“年度”中填写四位数字的年份（如 2024），才能起草下一年度"]
+
+
+def test_an_entry_with_only_a_heading_names_the_fields_to_fill_as_the_form_does(tmp_path: Path) -> None:
+    import yaml
+
+    from authoring.main import load_report, validate_report
+
+    data = yaml.safe_load((ROOT / "examples" / "chuxiong-zhzf-2024.yaml").read_text(encoding="utf-8"))
+    data["plans"].append({"heading": "只写了标题的安排"})
+    data["first_responsible"]["duties"].append({"heading": "只写了标题的履职"})
+    (tmp_path / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    client = _client(tmp_path)
+    client.get("/edit", params={"file": "report.yaml"})
+    problems = client.post("/api/edit", json={"file": "report.yaml", "edits": []}).json()["problems"]
+    empty = [(p["where"], p["message"]) for p in problems if p["message"].startswith("这一项只有标题")]
+    duty, plan = len(data["first_responsible"]["duties"]), len(data["plans"])
+    assert empty == [(f"二、第一责任人 › 履职情况 › 第 {duty} 项", "这一项只有标题，没有内容；请填写“正文”"),
+                     (f"四、下一年度主要安排 › 第 {plan} 项", "这一项只有标题，没有内容；请填写“正文”或“分项”")]
+    # validate says it with the YAML's keys, beside the file's line
+    said = [p.message for p in validate_report(load_report(tmp_path / "report.yaml")) if p.rule == "yaml.entry_empty"]
+    assert said == ["这一项只有标题，没有内容；请填写 text（正文）", "这一项只有标题，没有内容；请填写 text（正文）或 items（分项）"]

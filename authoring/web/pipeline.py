@@ -52,9 +52,27 @@ def form_wording(problem: Problem) -> str:
     the command line gives beside the file's line (请填写 first_responsible.court); the page
     names them by the labels the clerk sees (请填写“行政机关负责人出庭应诉”). The rule words it
     once: the message is the one duty_message wrote, asked again with the form's labels."""
+    if problem.rule == "yaml.entry_empty":
+        return _entry_wording(problem)
     if problem.rule != "duties.missing":
         return problem.message
     return _duty_wordings().get(problem.message, problem.message)
+
+
+def _entry_wording(problem: Problem) -> str:
+    """yaml.entry_empty's fields to fill as the form labels them (请填写“正文”或“分项”), not as
+    the YAML names them (text（正文）或 items（分项）): the rule's wording, filled by the entry's path."""
+    from authoring.rules import rules_table
+    from authoring.web.form import field_label
+
+    template = str(rules_table()["rules"]["yaml.entry_empty"]["message"])
+    path = problem.place.path
+    keys = ("text",) if path[:1] == ("first_responsible",) else ("text", "items")
+    said = problem.message.removeprefix(template.split("{fill}")[0])
+    if not path or said == problem.message or any(k not in said for k in keys):
+        return problem.message  # not the message this wording knows: the validator's words
+    fill = "或".join(f"“{field_label(path + (k,))}”" for k in keys)
+    return template.format(fill=fill).replace(" “", "“")
 
 
 @lru_cache(maxsize=1)
