@@ -252,3 +252,18 @@ def test_an_entry_with_only_a_heading_names_the_fields_to_fill_as_the_form_does(
     # validate says it with the YAML's keys, beside the file's line
     said = [p.message for p in validate_report(load_report(tmp_path / "report.yaml")) if p.rule == "yaml.entry_empty"]
     assert said == ["这一项只有标题，没有内容；请填写 text（正文）", "这一项只有标题，没有内容；请填写 text（正文）或 items（分项）"]
+
+
+def test_a_report_yaml_given_to_import_is_sent_to_open_not_to_validate(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(ROOT / "examples" / "chuxiong-zhzf-2024.yaml", tmp_path / "去年.yaml")
+    client = _client(tmp_path)
+    uploaded = client.post("/api/import", content=(tmp_path / "去年.yaml").read_bytes(),
+                           headers={"x-filename": quote("去年.yaml")})
+    named = client.post("/api/import", params={"path": "去年.yaml"}, json={})
+    for out in (uploaded, named):
+        assert out.status_code == 400
+        assert [p["message"] for p in out.json()["problems"]] == [
+            "这已经是 YAML 报告，不需要导入；把它放进工作台的文件夹，在“打开报告”中打开即可"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["去年.yaml"]

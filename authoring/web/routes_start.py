@@ -60,15 +60,16 @@ async def api_import(request: Request) -> Response:
     wb = workbench_of(request)
     config = wb.config
     given = request.query_params.get("path")
-    if given:
-        # A file already in one of the folders, named instead of uploaded.
+    source = config.folders.resolve(given) if given else None  # a file already in one of the folders
+    name = source.name if source else file_name(request.headers.get("x-filename"))
+    if name.lower().endswith((".yaml", ".yml")):  # the command line's refusal says validate / render
+        return refusal(AuthoringError("这已经是 YAML 报告，不需要导入；把它放进工作台的文件夹，在“打开报告”中打开即可",
+                                      file=name))
+    if source:
         from authoring.inputs import read_document_file
 
-        source = config.folders.resolve(given)
         raw, _kind = read_document_file(source)
-        name = source.name
     else:
-        name = file_name(request.headers.get("x-filename"))
         raw = await read_limited(request, pipeline.upload_limit(name))
     stem = name.rsplit(".", 1)[0] or "导入的报告"
     target = free_name(config.folders.home, stem, ".yaml")
