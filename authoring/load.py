@@ -447,7 +447,7 @@ def _loaded(text: str, name: str, encoding: str, notes: list[Problem], strict: b
     if not isinstance(data, dict):
         raise AuthoringError(
             "文件的最外层应是“字段: 内容”的形式（agency、year、achievements……），"
-            f"实际是{_type_name(data)}；请参照 examples/ 中的示例",
+            f"实际是{_type_name(data)}；可以用 authoring init --agency 单位名称 --year 年度 生成一份模板，照它的样子填写",
             file=name,
             line=1,
             column=1,

@@ -202,7 +202,7 @@ def _schema_message(error: Any, path: FieldPath) -> str:
     code = error.code
     if code == cerberus.errors.REQUIRED_FIELD.code:
         if len(path) == 1 and path[0] in part_keys():
-            return "缺少必填部分；请按 examples/ 中的示例补上这一部分"
+            return "缺少必填部分；每份报告都必须有这一部分，请补上"
         return f"缺少必填项“{path[-1]}”；请补上"
     if code == cerberus.errors.UNKNOWN_FIELD.code:
         allowed = sorted((_schema_at(path[:-1]) or {}).keys())

@@ -552,9 +552,9 @@ def test_yaml_that_cannot_be_rendered_gets_the_validators_verdict(tmp_path: Path
     assert not r.unreadable and exit_code([r]) == 1
     assert [(f.rule, f.line, f.message) for f in r.findings] == [
         ("yaml.schema", 4, "至少需要 1 项，请补充"),
-        ("yaml.schema", 5, "缺少必填部分；请按 examples/ 中的示例补上这一部分"),
-        ("yaml.schema", 5, "缺少必填部分；请按 examples/ 中的示例补上这一部分"),
-        ("yaml.schema", 5, "缺少必填部分；请按 examples/ 中的示例补上这一部分"),
+        ("yaml.schema", 5, "缺少必填部分；每份报告都必须有这一部分，请补上"),
+        ("yaml.schema", 5, "缺少必填部分；每份报告都必须有这一部分，请补上"),
+        ("yaml.schema", 5, "缺少必填部分；每份报告都必须有这一部分，请补上"),
         ("yaml.unchecked", None, "以上错误改正后才能生成报告，报告内容（各部分、占位符、数据、标题编号、成文日期等）届时再检查"),
     ]
     assert [f.heading for f in r.findings][:2] == ["主要举措和成效（achievements）", "第一责任人（first_responsible）"]

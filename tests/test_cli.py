@@ -134,9 +134,9 @@ def test_validate_lists_every_error_and_exits_1(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"{path}:4:1: 主要举措和成效（achievements）：至少需要 1 项，请补充",
-        f"{path}:5:1: 第一责任人（first_responsible）：缺少必填部分；请按 examples/ 中的示例补上这一部分",
-        f"{path}:5:1: 下一年度主要安排（plans）：缺少必填部分；请按 examples/ 中的示例补上这一部分",
-        f"{path}:5:1: 存在的不足和原因（shortcomings）：缺少必填部分；请按 examples/ 中的示例补上这一部分",
+        f"{path}:5:1: 第一责任人（first_responsible）：缺少必填部分；每份报告都必须有这一部分，请补上",
+        f"{path}:5:1: 下一年度主要安排（plans）：缺少必填部分；每份报告都必须有这一部分，请补上",
+        f"{path}:5:1: 存在的不足和原因（shortcomings）：缺少必填部分；每份报告都必须有这一部分，请补上",
         f"{path}: 提示：以上错误改正后才能生成报告，报告内容（各部分、占位符、数据、标题编号、成文日期等）届时再检查",
         "发现 4 个错误、1 条提示",
     ]

@@ -120,7 +120,7 @@ def test_every_problem_at_once_with_place_and_part_name(tmp_path: Path) -> None:
         f"{p}:9:5: 主要举措和成效（achievements[1].text）：引用了未定义的数据 figures.licence；是否想写“licenses”？",
         f"{p}:10:5: 主要举措和成效（achievements[2]）：这一项只有标题，没有内容；请填写 text（正文）或 items（分项）",
         f"{p}:11:1: 存在的不足和原因（shortcomings）：应为列表（每项以“- ”开头），实际是文字“有问题”",
-        f"{p}:14:1: 第一责任人（first_responsible）：缺少必填部分；请按 examples/ 中的示例补上这一部分",
+        f"{p}:14:1: 第一责任人（first_responsible）：缺少必填部分；每份报告都必须有这一部分，请补上",
         # The placeholder XX is content: found on the rendered report once these are fixed.
         f"{p}: 提示：以上错误改正后才能生成报告，报告内容（各部分、占位符、数据、标题编号、成文日期等）届时再检查",
     ]
