@@ -11,32 +11,20 @@ import shutil
 import signal
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import quote
 
 import pytest
 
-with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx is what Debian has
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-from authoring.web.app import Config, build_app
 from authoring.web.form import path_key
-from authoring.web.security import Folders, cookie_name
+from workbenchclient import TOKEN, TestClient, workbench_client  # test helper beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 CHUXIONG = ROOT / "examples" / "chuxiong-zhzf-2024.yaml"
-PORT = 8799
-TOKEN = "secret-token-for-tests"
 
 
-def _client(folder: Path, report: Path | None = None, **kw: Any) -> TestClient:
-    config = Config(Folders([folder]), TOKEN, PORT, "127.0.0.1", report, **kw)
-    client = TestClient(build_app(config), base_url=f"http://127.0.0.1:{PORT}")
-    client.cookies.set(cookie_name(PORT), TOKEN)
-    return client
+_client = workbench_client
 
 
 def _workbench(client: TestClient) -> Any:

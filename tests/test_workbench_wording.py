@@ -4,7 +4,6 @@ line keeps its exact words (their tests are test_import.py, test_cli.py, test_fi
 from __future__ import annotations
 
 import re
-import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -12,13 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
-with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2; httpx is what Debian has
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
 from authoring.main import import_document
-from authoring.web.app import Config, build_app
-from authoring.web.security import Folders, cookie_name
+from workbenchclient import TestClient, workbench_client  # test helper beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8797
@@ -44,10 +38,7 @@ LAST_YEAR = """关于法治政府建设情况的报告
 
 
 def _client(folder: Path) -> TestClient:
-    client = TestClient(build_app(Config(Folders([folder]), TOKEN, PORT, "127.0.0.1", None)),
-                        base_url=f"http://127.0.0.1:{PORT}")
-    client.cookies.set(cookie_name(PORT), TOKEN)
-    return client
+    return workbench_client(folder, port=PORT, token=TOKEN)
 
 
 class _Note(HTMLParser):
