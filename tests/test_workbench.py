@@ -66,6 +66,17 @@ def test_the_secret_in_the_address_becomes_a_cookie_and_leaves_the_address(folde
     assert client.get("/", headers={"x-authoring-token": TOKEN}).status_code == 200
 
 
+def test_the_secret_in_the_address_of_any_page_becomes_a_cookie(folder: Path) -> None:
+    # An address such as /check?token=… (a bookmark, a colleague's note) opened the page but
+    # not its styles and scripts, which were refused without the cookie.
+    client = TestClient(build_app(Config(Folders([folder]), TOKEN, PORT)), base_url=f"http://127.0.0.1:{PORT}")
+    response = client.get(f"/check?token={TOKEN}", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/check"
+    assert client.get("/check").status_code == 200
+    assert client.get("/static/app.css").status_code == 200
+
+
 @pytest.mark.parametrize("host", ["evil.example:8799", "127.0.0.1:80", "localhost.evil.example:8799", "127.0.0.1"])
 def test_another_host_is_refused_before_the_secret_is_looked_at(client: TestClient, host: str) -> None:
     response = client.get("/edit?file=report.yaml", headers={"host": host})

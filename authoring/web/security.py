@@ -71,8 +71,10 @@ class Guard:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         given = (query.get("token") or [""])[0]
         if given and secrets.compare_digest(given, self.token):
-            if scope["method"] == "GET" and scope["path"] == "/":
-                # Put the secret in a cookie and take it out of the address bar (and history).
+            if scope["method"] == "GET":
+                # Put the secret in a cookie and take it out of the address bar (and history), on
+                # whichever page the address opens: a page served here without the cookie would
+                # be refused its own styles and scripts.
                 await _redirect_with_cookie(send, _without_token(scope), cookie_name(self.port), self.token)
                 return
         elif not (self._header_ok(headers) or self._cookie_ok(headers)):
