@@ -97,6 +97,16 @@ def block_text(block: Block) -> str:
     return block.text
 
 
+def refuse_impossible_level(block: Block) -> None:
+    """Raise ValueError for a level no writer can draw: GB/T 9704 has four heading levels
+    (一、（一）1.（1）), and a paragraph's run-in heading is one of them or none (0). Both writers
+    ask this, so that neither draws a fifth as the fourth."""
+    if isinstance(block, Heading) and not 1 <= block.level <= 4:
+        raise ValueError(f"heading level must be in range 1-4, got {block.level}")
+    if isinstance(block, Paragraph) and not 0 <= block.level <= 4:
+        raise ValueError(f"paragraph level must be in range 0-4, got {block.level}")
+
+
 def dump_blocks(blocks: list[Block]) -> str:
     """A stable, human-readable text dump of blocks, used for golden files and debugging."""
     out: list[str] = []

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
 from . import __version__
-from .blocks import Block, Heading, Paragraph, Signature, Table, Title
+from .blocks import Block, Heading, Paragraph, Signature, Table, Title, refuse_impossible_level
 from .docx.layout import resolve_layout
 from .domain import format_path
 from .measure import (
@@ -105,7 +105,7 @@ def _attrs(block: Block, index: int, **extra: str) -> str:
     out = [f'data-block="{index}"', f'data-kind="{_KIND[type(block)]}"']
     level = getattr(block, "level", 0)
     if isinstance(block, Heading) or (isinstance(block, Paragraph) and block.lead and level):
-        out.append(f'data-level="{min(max(int(level), 1), 4)}"')
+        out.append(f'data-level="{int(level)}"')
     # The blocks carry the YAML field they were rendered from as `source` (a path).
     where = getattr(block, "field", None) or getattr(block, "source", None)
     if where:
@@ -144,7 +144,7 @@ def _publication(blocks: Sequence[Block], layout: Mapping[str, Any], title: str,
                        f'font-family:{_q(font_stack(layout, "title"))};font-size:1.375em;'
                        f'font-weight:normal;line-height:1.6;">{lines}</h1>')
         elif isinstance(b, Heading):
-            level = min(max(b.level, 1), 4)
+            level = b.level
             out.append(f'<{_TAGS[level]} {_attrs(b, i)} style="{para}font-size:1em;'
                        f'{_bold(layout, level)}font-family:{_q(_lead_font(layout, level))};">'
                        f"{_esc(b.full_text)}</{_TAGS[level]}>")
@@ -178,7 +178,7 @@ def _q(stack: str) -> str:
 def _paragraph_html(b: Paragraph, layout: Mapping[str, Any]) -> str:
     if not b.lead:
         return _esc(b.number + b.text)
-    level = min(max(b.level, 1), 4) if b.level else 3
+    level = b.level or 3
     lead = (f'<span class="lead" style="font-family:{_q(_lead_font(layout, level))};'
             f'{_bold(layout, level)}">{_esc(b.number + b.lead)}</span>')
     return lead + _esc(b.text)
@@ -377,13 +377,13 @@ def _piece_html(blocks: Sequence[Block], piece: Piece, laid: LaidOut, done: dict
     if isinstance(b, (Heading, Paragraph)):
         lead, level = 0, 0
         if isinstance(b, Paragraph) and b.lead:
-            lead, level = len(b.number + b.lead), min(max(b.level, 1), 4) if b.level else 3
+            lead, level = len(b.number + b.lead), b.level or 3
         # Skip the characters of this block already shown on earlier pages.
         before = done.get(piece.block, 0)
         done[piece.block] = before + sum(len(t) for t in piece.lines)
         spans = _line_spans(piece.lines, ends=piece.last, lead=max(lead - before, 0), level=level,
                             first=piece.first)
-        tag = _TAGS[min(max(b.level, 1), 4)] if isinstance(b, Heading) else "p"
+        tag = _TAGS[b.level] if isinstance(b, Heading) else "p"
         return f"<{tag} {attrs}>{spans}</{tag}>"
     if isinstance(b, Table):
         rows = [b.rows[r] for r in piece.rows]
@@ -432,7 +432,8 @@ def build_html(blocks: Sequence[Block], *, mode: str = "publication",
     printed, for the preview). meta: title and year; figures: the 图解 (publication only)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    _refuse_levels(blocks)
+    for b in blocks:  # a level no writer draws is refused, not drawn as the nearest
+        refuse_impossible_level(b)
     resolved = _resolve(layout)
     meta = meta or {}
     title = str(meta.get("title") or next((b.text for b in blocks if isinstance(b, Title)), ""))
@@ -440,16 +441,6 @@ def build_html(blocks: Sequence[Block], *, mode: str = "publication",
     if mode == "pages":
         return _pages(blocks, resolved, title)
     return _publication(blocks, resolved, title, figures, meta.get("year"))
-
-
-def _refuse_levels(blocks: Sequence[Block]) -> None:
-    # GB/T 9704 has four heading levels (一、（一）1.（1）), as the .docx writer (docx/body.py)
-    # refuses any other: a fifth was drawn silently as the fourth here, a level 0 as the first.
-    for b in blocks:
-        if isinstance(b, Heading) and not 1 <= b.level <= 4:
-            raise ValueError(f"heading level must be in range 1-4, got {b.level}")
-        if isinstance(b, Paragraph) and not 0 <= b.level <= 4:
-            raise ValueError(f"paragraph level must be in range 0-4, got {b.level}")
 
 
 _STAMP = re.compile(rb'<meta name="authoring-hash" content="([0-9a-f]{64})">\n')

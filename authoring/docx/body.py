@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
+from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title, refuse_impossible_level
 from authoring.docx.base import Base
 from authoring.docx.container import MAX_XML_PART
 from authoring.docx.oxml import (
@@ -135,8 +135,7 @@ class Body:
                 runs.append(self._run(line))
             self._para("Title", "".join(runs))
         elif isinstance(block, Heading):
-            if block.level not in HEADING_STYLES:
-                raise ValueError(f"heading level must be in range 1-4, got {block.level}")
+            refuse_impossible_level(block)
             self._para(HEADING_STYLES[block.level], self._run(_check(block.full_text, block)))
         elif isinstance(block, Paragraph):
             self._paragraph(block)
@@ -153,8 +152,7 @@ class Body:
         return title_lines(text, self.layout, self.geo)
 
     def _paragraph(self, block: Paragraph) -> None:
-        if not 0 <= block.level <= 4:
-            raise ValueError(f"paragraph level must be in range 0-4, got {block.level}")
+        refuse_impossible_level(block)
         if block.lead:
             # The run-in heading takes its level's font (2 → 楷体, 1 → 黑体, 3 → 仿宋, maybe
             # bold); the rest of the paragraph stays in the body font.
