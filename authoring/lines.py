@@ -113,15 +113,6 @@ def finditer_near(rx: re.Pattern[str], text: str, mark: str, back: int, near: in
         p = find(mark, p + 1 if p + 1 > lo - back else lo - back)
 
 
-def count_near(rx: re.Pattern[str], text: str, mark: str, back: int, near: int = 0) -> int:
-    """How many matches `rx.finditer(text)` gives, for a pattern as finditer_near takes. Where
-    the marks are dense (one in 100 characters or more) the engine's own scan (findall, no
-    Python between matches) costs less than a try at each mark."""
-    if text.count(mark) * 100 >= len(text):
-        return len(rx.findall(text))
-    return sum(1 for _ in finditer_near(rx, text, mark, back, near))
-
-
 def joined(patterns: list[str]) -> Optional[re.Pattern[str]]:
     """One expression matching where any of `patterns` matches, tried in their order (None when
     they cannot be joined: a group referred to by number or name, a condition on a group, flags

@@ -18,7 +18,7 @@ from authoring import check_figures, check_leftovers, check_years, hygiene
 from authoring.blocks import Block, Heading, Paragraph, Signature, Table, Title
 from authoring.check_context import Context, heading_label, params, shorten
 from authoring.domain import submission_deadline
-from authoring.lines import classify_line, count_near, finditer_near, normalize_text
+from authoring.lines import classify_line, finditer_near, normalize_text
 from authoring.numerals import digits_of
 from authoring.parts import find_parts
 from authoring.resources import load_data
@@ -48,7 +48,6 @@ def test_trying_near_a_mark_finds_what_finditer_finds(text: str, case: tuple[str
     pattern, mark, back, near = case
     rx = re.compile(pattern)
     assert _found(finditer_near(rx, text, mark, back, near)) == _found(rx.finditer(text))
-    assert count_near(rx, text, mark, back, near) == len(list(rx.finditer(text)))
 
 
 # Marks side by side and spaces around them, where one match's end could meet the next's start.
