@@ -70,6 +70,12 @@ def _checked_infos(raw: bytes, name: str) -> list[zipfile.ZipInfo]:
     return infos
 
 
+def _doctype_refused(part: str, name: str) -> InputError:
+    """The refusal of a part holding a DTD, found by either inflating path."""
+    return InputError(f"文件中的 {part} 含有 DTD（<!DOCTYPE>），Word 保存的文件不会有这种内容，"
+                      "文件可能被改动过，拒绝读取；请在 Word 中打开后另存为 .docx", file=name)
+
+
 def _inflate_bounded(raw: bytes, name: str, infos: list[zipfile.ZipInfo], *, keep: bool) -> dict[str, bytes]:
     # The sizes above are what the zip *declares*. python-docx later reads each part whole, and
     # zipfile inflates a whole entry before cutting it to the declared size, so an entry that lies
@@ -88,9 +94,7 @@ def _inflate_bounded(raw: bytes, name: str, infos: list[zipfile.ZipInfo], *, kee
                 with zf.open(info) as fh:
                     while chunk := fh.read(64 * 1024):
                         if xml and any(d in tail + chunk for d in _DOCTYPE):
-                            raise InputError(
-                                f"文件中的 {info.filename} 含有 DTD（<!DOCTYPE>），Word 保存的文件不会有这种内容，"
-                                "文件可能被改动过，拒绝读取；请在 Word 中打开后另存为 .docx", file=name)
+                            raise _doctype_refused(info.filename, name)
                         tail = chunk[-20:]
                         if keep:
                             chunks.append(chunk)
@@ -128,8 +132,7 @@ def _inflate_ordinary(raw: bytes, name: str, infos: list[zipfile.ZipInfo]) -> Op
         if data is None:
             return None
         if info.filename.lower().endswith(_XML_SUFFIXES) and _has_doctype(data):
-            raise InputError(f"文件中的 {info.filename} 含有 DTD（<!DOCTYPE>），Word 保存的文件不会有这种内容，"
-                             "文件可能被改动过，拒绝读取；请在 Word 中打开后另存为 .docx", file=name)
+            raise _doctype_refused(info.filename, name)
         blobs[info.filename] = data
     return blobs
 
